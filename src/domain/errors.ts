@@ -1,0 +1,32 @@
+// Refusals are values, not exceptions: a refused command is an expected outcome the caller shows the user.
+
+export type DomainErrorCode =
+  | "not_participant"
+  | "not_giver"
+  | "giver_cannot_enter"
+  | "conversation_closed"
+  | "already_drawn"
+  | "no_entrants"
+  | "giveaway_not_found"
+  | "giveaway_exists"
+  | "message_id_conflict"
+  | "invalid_content"
+  | "invalid_username"
+  | "invalid_password"
+  | "invalid_title"
+  | "invalid_description"
+  | "invalid_revision";
+
+export interface DomainError {
+  readonly code: DomainErrorCode;
+  readonly message: string;
+}
+
+export function refuse(code: DomainErrorCode, message: string): DomainError {
+  return { code, message };
+}
+
+/** Ends every switch over a union, so adding a member without handling it fails to compile. */
+export function assertNever(x: never): never {
+  throw new Error(`unexpected value: ${JSON.stringify(x)}`);
+}

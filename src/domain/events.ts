@@ -1,0 +1,140 @@
+// The event catalogue. Every event is checked when written and when read, so a bad write fails
+// loudly and a corrupt read never reaches a fold. Schemas only grow: a new field is optional with
+// a default, so events written before it still load.
+import { z } from "zod";
+import { assertNever } from "./errors.ts";
+
+const id = z.uuid();
+const instant = z.iso.datetime();
+
+// ---- Giveaway events: stream giveaway-<giveawayId> ----
+
+export const GiveawayCreatedSchema = z.object({
+  giveawayId: id,
+  giverId: id,
+  title: z.string().trim().min(1).max(120),
+  /** Added after the first release: older events have none. */
+  description: z.string().trim().max(2000).default(""),
+  createdAt: instant,
+});
+
+export const EntrySubmittedSchema = z.object({
+  userId: id,
+  enteredAt: instant,
+});
+
+export const DrawConductedSchema = z.object({
+  winnerId: id,
+  drawnAt: instant,
+});
+
+export const MessageSentSchema = z.object({
+  messageId: id,
+  senderId: id,
+  content: z.string().trim().min(1).max(2000),
+  sentAt: instant,
+});
+
+export const ConversationReadSchema = z.object({
+  userId: id,
+  /** The stream revision the reader has seen up to (inclusive). */
+  upToRevision: z.int().min(0),
+  readAt: instant,
+});
+
+export type GiveawayCreated = z.output<typeof GiveawayCreatedSchema>;
+export type EntrySubmitted = z.output<typeof EntrySubmittedSchema>;
+export type DrawConducted = z.output<typeof DrawConductedSchema>;
+export type MessageSent = z.output<typeof MessageSentSchema>;
+export type ConversationRead = z.output<typeof ConversationReadSchema>;
+
+export type GiveawayEvent =
+  | { type: "GiveawayCreated"; data: GiveawayCreated }
+  | { type: "EntrySubmitted"; data: EntrySubmitted }
+  | { type: "DrawConducted"; data: DrawConducted }
+  | { type: "MessageSent"; data: MessageSent }
+  | { type: "ConversationRead"; data: ConversationRead };
+
+export type GiveawayEventType = GiveawayEvent["type"];
+
+const giveawayEventTypes: ReadonlySet<string> = new Set<GiveawayEventType>([
+  "GiveawayCreated",
+  "EntrySubmitted",
+  "DrawConducted",
+  "MessageSent",
+  "ConversationRead",
+]);
+
+export function isGiveawayEventType(type: string): type is GiveawayEventType {
+  return giveawayEventTypes.has(type);
+}
+
+/** Throws on an unknown type or data that does not fit its schema. */
+export function parseGiveawayEvent(type: string, data: unknown): GiveawayEvent {
+  if (!isGiveawayEventType(type)) throw new Error(`unknown giveaway event type: ${type}`);
+  switch (type) {
+    case "GiveawayCreated":
+      return { type, data: parseData(GiveawayCreatedSchema, type, data) };
+    case "EntrySubmitted":
+      return { type, data: parseData(EntrySubmittedSchema, type, data) };
+    case "DrawConducted":
+      return { type, data: parseData(DrawConductedSchema, type, data) };
+    case "MessageSent":
+      return { type, data: parseData(MessageSentSchema, type, data) };
+    case "ConversationRead":
+      return { type, data: parseData(ConversationReadSchema, type, data) };
+    default:
+      return assertNever(type);
+  }
+}
+
+// ---- User events: streams user-<userId> and username-<lower-case username> ----
+
+// The username rule lives in the decider (users.ts), not here: a fact recorded under an older
+// rule must still load if the rule ever tightens.
+export const UserRegisteredSchema = z.object({
+  userId: id,
+  username: z.string().min(1),
+  passwordHash: z.string().min(1),
+  registeredAt: instant,
+});
+
+/** Appended with expected revision "no_stream": the store makes the name unique, ignoring case. */
+export const UsernameReservedSchema = z.object({
+  userId: id,
+  username: z.string().min(1),
+});
+
+export type UserRegistered = z.output<typeof UserRegisteredSchema>;
+export type UsernameReserved = z.output<typeof UsernameReservedSchema>;
+
+export type UserEvent =
+  | { type: "UserRegistered"; data: UserRegistered }
+  | { type: "UsernameReserved"; data: UsernameReserved };
+
+export type UserEventType = UserEvent["type"];
+
+const userEventTypes: ReadonlySet<string> = new Set<UserEventType>(["UserRegistered", "UsernameReserved"]);
+
+export function isUserEventType(type: string): type is UserEventType {
+  return userEventTypes.has(type);
+}
+
+/** Throws on an unknown type or data that does not fit its schema. */
+export function parseUserEvent(type: string, data: unknown): UserEvent {
+  if (!isUserEventType(type)) throw new Error(`unknown user event type: ${type}`);
+  switch (type) {
+    case "UserRegistered":
+      return { type, data: parseData(UserRegisteredSchema, type, data) };
+    case "UsernameReserved":
+      return { type, data: parseData(UsernameReservedSchema, type, data) };
+    default:
+      return assertNever(type);
+  }
+}
+
+function parseData<S extends z.ZodType>(schema: S, type: string, data: unknown): z.output<S> {
+  const result = schema.safeParse(data);
+  if (!result.success) throw new Error(`invalid ${type} event: ${z.prettifyError(result.error)}`);
+  return result.data;
+}

@@ -1,0 +1,97 @@
+// A giveaway's state, folded from its stream. Only what decide needs is kept.
+import type { GiveawayEvent } from "./events.ts";
+import { assertNever } from "./errors.ts";
+
+export interface NoGiveaway {
+  readonly status: "none";
+}
+
+export interface OpenGiveaway {
+  readonly status: "open";
+  readonly giveawayId: string;
+  readonly giverId: string;
+  readonly title: string;
+  /** Unique, in entry order (the draw picks by index). */
+  readonly entrants: readonly string[];
+}
+
+export interface StoredMessage {
+  readonly senderId: string;
+  readonly content: string;
+  /** Stream revision of the MessageSent event. */
+  readonly revision: number;
+  readonly sentAt: string;
+}
+
+export interface DrawnGiveaway {
+  readonly status: "drawn";
+  readonly giveawayId: string;
+  readonly giverId: string;
+  readonly title: string;
+  readonly entrants: readonly string[];
+  readonly winnerId: string;
+  readonly drawnAt: string;
+  /** By message id: a retried send is recognised and not stored twice. */
+  readonly messages: ReadonlyMap<string, StoredMessage>;
+  /** Highest revision each participant has read up to. */
+  readonly lastRead: Readonly<Record<string, number>>;
+}
+
+export type GiveawayState = NoGiveaway | OpenGiveaway | DrawnGiveaway;
+
+export const initialState: GiveawayState = { status: "none" };
+
+/**
+ * Folds one event. An event that cannot apply in the current state leaves it unchanged: decide
+ * never emits one, and a fold must not fail on history that is already written.
+ */
+export function evolve(state: GiveawayState, event: GiveawayEvent, revision: number): GiveawayState {
+  switch (event.type) {
+    case "GiveawayCreated": {
+      if (state.status !== "none") return state;
+      const { giveawayId, giverId, title } = event.data;
+      return { status: "open", giveawayId, giverId, title, entrants: [] };
+    }
+    case "EntrySubmitted": {
+      if (state.status !== "open" || state.entrants.includes(event.data.userId)) return state;
+      return { ...state, entrants: [...state.entrants, event.data.userId] };
+    }
+    case "DrawConducted": {
+      if (state.status !== "open") return state;
+      const { winnerId, drawnAt } = event.data;
+      return { ...state, status: "drawn", winnerId, drawnAt, messages: new Map(), lastRead: {} };
+    }
+    case "MessageSent": {
+      if (state.status !== "drawn" || state.messages.has(event.data.messageId)) return state;
+      const { messageId, senderId, content, sentAt } = event.data;
+      // Copy on write keeps earlier states intact; a conversation is two people, so it stays small.
+      const messages = new Map(state.messages).set(messageId, { senderId, content, revision, sentAt });
+      return { ...state, messages };
+    }
+    case "ConversationRead": {
+      if (state.status !== "drawn") return state;
+      const { userId, upToRevision } = event.data;
+      // Read marks only move forward, even if an older mark is written late.
+      if (upToRevision <= (state.lastRead[userId] ?? -1)) return state;
+      return { ...state, lastRead: { ...state.lastRead, [userId]: upToRevision } };
+    }
+    default:
+      return assertNever(event);
+  }
+}
+
+export interface RevisionedEvent {
+  readonly event: GiveawayEvent;
+  readonly revision: number;
+}
+
+export function foldGiveaway(events: Iterable<RevisionedEvent>): GiveawayState {
+  let state = initialState;
+  for (const { event, revision } of events) state = evolve(state, event, revision);
+  return state;
+}
+
+/** Only the giver and the winner talk, and only once the draw has happened. */
+export function isParticipant(state: GiveawayState, userId: string): boolean {
+  return state.status === "drawn" && (userId === state.giverId || userId === state.winnerId);
+}

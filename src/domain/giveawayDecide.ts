@@ -1,0 +1,162 @@
+// Giveaway commands and the decider. Pure: the clock (`now`), ids and the random pick come in
+// with the command, so the same command on the same state always decides the same.
+import { decided, refused } from "./decision.ts";
+import type { Decision } from "./decision.ts";
+import type { GiveawayEvent } from "./events.ts";
+import { assertNever, refuse } from "./errors.ts";
+import type { DomainError } from "./errors.ts";
+import { isParticipant } from "./giveaway.ts";
+import type { DrawnGiveaway, GiveawayState } from "./giveaway.ts";
+
+export const titleMaxLength = 120;
+export const descriptionMaxLength = 2000;
+export const contentMaxLength = 2000;
+
+export interface CreateGiveaway {
+  readonly type: "CreateGiveaway";
+  readonly giveawayId: string;
+  readonly giverId: string;
+  readonly title: string;
+  readonly description?: string;
+  readonly now: Date;
+}
+
+export interface SubmitEntry {
+  readonly type: "SubmitEntry";
+  readonly userId: string;
+  readonly now: Date;
+}
+
+export interface ConductDraw {
+  readonly type: "ConductDraw";
+  readonly by: string;
+  readonly now: Date;
+  /** Returns an index in [0, entrantCount); the draw is uniform when this is. */
+  readonly pick: (entrantCount: number) => number;
+}
+
+export interface SendMessage {
+  readonly type: "SendMessage";
+  /** Chosen by the client, so a retried send is recognised. */
+  readonly messageId: string;
+  readonly senderId: string;
+  readonly content: string;
+  readonly now: Date;
+}
+
+export interface MarkConversationRead {
+  readonly type: "MarkConversationRead";
+  readonly userId: string;
+  /** The caller clamps it to the stream's current revision; taken as given here. */
+  readonly upToRevision: number;
+  readonly now: Date;
+}
+
+export type GiveawayCommand = CreateGiveaway | SubmitEntry | ConductDraw | SendMessage | MarkConversationRead;
+
+export function decide(command: GiveawayCommand, state: GiveawayState): Decision<GiveawayEvent> {
+  switch (command.type) {
+    case "CreateGiveaway":
+      return createGiveaway(command, state);
+    case "SubmitEntry":
+      return submitEntry(command, state);
+    case "ConductDraw":
+      return conductDraw(command, state);
+    case "SendMessage":
+      return sendMessage(command, state);
+    case "MarkConversationRead":
+      return markConversationRead(command, state);
+    default:
+      return assertNever(command);
+  }
+}
+
+function createGiveaway(command: CreateGiveaway, state: GiveawayState): Decision<GiveawayEvent> {
+  if (state.status !== "none") return refused("giveaway_exists", "this giveaway already exists");
+  const title = command.title.trim();
+  if (title.length < 1 || title.length > titleMaxLength) {
+    return refused("invalid_title", `the title must be 1 to ${titleMaxLength} characters`);
+  }
+  const description = (command.description ?? "").trim();
+  if (description.length > descriptionMaxLength) {
+    return refused("invalid_description", `the description must be at most ${descriptionMaxLength} characters`);
+  }
+  const { giveawayId, giverId, now } = command;
+  return decided([
+    { type: "GiveawayCreated", data: { giveawayId, giverId, title, description, createdAt: now.toISOString() } },
+  ]);
+}
+
+function submitEntry(command: SubmitEntry, state: GiveawayState): Decision<GiveawayEvent> {
+  if (state.status === "none") return refused("giveaway_not_found", "no such giveaway");
+  if (command.userId === state.giverId) return refused("giver_cannot_enter", "the giver cannot enter their own giveaway");
+  if (state.status === "drawn") return refused("already_drawn", "entries closed when the winner was drawn");
+  // Entering twice is not an error: the entry already stands.
+  if (state.entrants.includes(command.userId)) return decided([]);
+  return decided([{ type: "EntrySubmitted", data: { userId: command.userId, enteredAt: command.now.toISOString() } }]);
+}
+
+function conductDraw(command: ConductDraw, state: GiveawayState): Decision<GiveawayEvent> {
+  if (state.status === "none") return refused("giveaway_not_found", "no such giveaway");
+  if (command.by !== state.giverId) return refused("not_giver", "only the giver can draw the winner");
+  if (state.status === "drawn") return refused("already_drawn", "the winner has already been drawn");
+  const count = state.entrants.length;
+  if (count === 0) return refused("no_entrants", "nobody has entered yet");
+  const index = command.pick(count);
+  // A bad index is a bug in the picker, not a refusal: clamping would quietly skew the odds.
+  if (!Number.isInteger(index) || index < 0 || index >= count) {
+    throw new RangeError(`pick returned ${index}, expected an integer in [0, ${count})`);
+  }
+  const winnerId = state.entrants[index]!;
+  return decided([{ type: "DrawConducted", data: { winnerId, drawnAt: command.now.toISOString() } }]);
+}
+
+function sendMessage(command: SendMessage, state: GiveawayState): Decision<GiveawayEvent> {
+  const access = conversationFor(state, command.senderId);
+  if (!access.ok) return access;
+  const content = command.content.trim(); // only the ends: line breaks inside are kept
+  if (content.length < 1 || content.length > contentMaxLength) {
+    return refused("invalid_content", `a message must be 1 to ${contentMaxLength} characters`);
+  }
+  const existing = access.conversation.messages.get(command.messageId);
+  if (existing) {
+    // The same message sent again is a retry; anything else under that id is a clash.
+    if (existing.senderId === command.senderId && existing.content === content) return decided([]);
+    return refused("message_id_conflict", "another message already has this id");
+  }
+  const { messageId, senderId, now } = command;
+  return decided([{ type: "MessageSent", data: { messageId, senderId, content, sentAt: now.toISOString() } }]);
+}
+
+function markConversationRead(command: MarkConversationRead, state: GiveawayState): Decision<GiveawayEvent> {
+  const access = conversationFor(state, command.userId);
+  if (!access.ok) return access;
+  const { userId, upToRevision, now } = command;
+  if (!Number.isInteger(upToRevision) || upToRevision < 0) {
+    return refused("invalid_revision", "the read mark must be a whole number of at least 0");
+  }
+  // Marks only move forward; an older or equal mark is already covered.
+  if (upToRevision <= (access.conversation.lastRead[userId] ?? -1)) return decided([]);
+  return decided([{ type: "ConversationRead", data: { userId, upToRevision, readAt: now.toISOString() } }]);
+}
+
+type ConversationAccess = { ok: true; conversation: DrawnGiveaway } | { ok: false; error: DomainError };
+
+/**
+ * The conversation opens at the draw, between giver and winner. Before it, the giver and entrants
+ * are told it is not open yet; anyone else is told it is not theirs.
+ */
+function conversationFor(state: GiveawayState, userId: string): ConversationAccess {
+  const notYours = { ok: false, error: refuse("not_participant", "only the giver and the winner can talk") } as const;
+  switch (state.status) {
+    case "none":
+      return { ok: false, error: refuse("giveaway_not_found", "no such giveaway") };
+    case "open":
+      if (userId !== state.giverId && !state.entrants.includes(userId)) return notYours;
+      return { ok: false, error: refuse("conversation_closed", "the conversation opens after the draw") };
+    case "drawn":
+      return isParticipant(state, userId) ? { ok: true, conversation: state } : notYours;
+    default:
+      return assertNever(state);
+  }
+}

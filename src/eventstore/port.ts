@@ -1,0 +1,134 @@
+// The event store port: EventStoreDB's semantics, spoken by every adapter.
+
+/** How the stream must stand for an append to go through. */
+export type ExpectedRevision = "any" | "no_stream" | "stream_exists" | bigint;
+
+export interface EventToAppend {
+  /** Lower-case uuid; appending the same ids again is idempotent (see appendToStream). */
+  id: string;
+  type: string;
+  data: unknown;
+  metadata?: unknown;
+}
+
+export interface RecordedEvent {
+  id: string;
+  type: string;
+  data: unknown;
+  metadata: unknown;
+  streamId: string;
+  /** From 0 within the stream. */
+  revision: bigint;
+  /** Position in the global log; only grows. */
+  position: bigint;
+  created: Date;
+}
+
+export interface AppendResult {
+  /** Revision of the last event in the stream after the append. */
+  nextExpectedRevision: bigint;
+  /** Global position of the last event written (or matched, when idempotent). */
+  position: bigint;
+}
+
+export interface ReadStreamOptions {
+  direction?: "forwards" | "backwards";
+  /** Inclusive. Default: "start" forwards, "end" backwards. */
+  fromRevision?: bigint | "start" | "end";
+  maxCount?: number;
+}
+
+export interface ReadAllOptions {
+  /** Inclusive. Default "start". */
+  fromPosition?: bigint | "start";
+  maxCount?: number;
+  /** Only streams whose name starts with one of these. */
+  streamPrefixes?: string[];
+}
+
+/** Where a catch-up subscription begins: exclusive of a given revision/position. */
+export type SubscriptionStart = "start" | "end" | { after: bigint };
+
+export type SubscriptionItem =
+  | { kind: "event"; event: RecordedEvent }
+  /** History is done; what follows is live. Sent once. */
+  | { kind: "caughtUp" };
+
+/** Consume with `for await`; the producer waits for the consumer, so it never overruns it. */
+export interface Subscription extends AsyncIterable<SubscriptionItem> {
+  stop(): Promise<void>;
+}
+
+export interface SubscribeToAllOptions {
+  from: SubscriptionStart;
+  streamPrefixes?: string[];
+}
+
+export interface EventStore {
+  /** Writes all events or none. An empty batch is refused (empty_batch). */
+  appendToStream(
+    streamId: string,
+    events: EventToAppend[],
+    options?: { expectedRevision?: ExpectedRevision },
+  ): Promise<AppendResult>;
+  /** Missing stream: StreamNotFoundError. */
+  readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  /** The global log in position order (user events only). */
+  readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
+  subscribeToStream(streamId: string, options: { from: SubscriptionStart }): Subscription;
+  subscribeToAll(options: SubscribeToAllOptions): Subscription;
+  close(): Promise<void>;
+}
+
+export type EventStoreErrorCode =
+  | "wrong_expected_revision"
+  | "stream_not_found"
+  | "empty_batch"
+  | "invalid_event"
+  | "unavailable";
+
+/** Callers test `code`, never the class, so two copies of this module cannot break checks. */
+export class EventStoreError extends Error {
+  constructor(
+    readonly code: EventStoreErrorCode,
+    message: string,
+    readonly streamId?: string,
+  ) {
+    super(message);
+    this.name = "EventStoreError";
+  }
+}
+
+export class WrongExpectedRevisionError extends EventStoreError {
+  constructor(
+    streamId: string,
+    readonly expected: ExpectedRevision,
+    /** Current revision, or "no_stream". */
+    readonly actual: bigint | "no_stream",
+  ) {
+    super("wrong_expected_revision", `stream ${streamId}: expected ${String(expected)}, actual ${String(actual)}`, streamId);
+  }
+}
+
+export class StreamNotFoundError extends EventStoreError {
+  constructor(streamId: string) {
+    super("stream_not_found", `stream ${streamId} not found`, streamId);
+  }
+}
+
+export function hasErrorCode(error: unknown, code: EventStoreErrorCode): error is EventStoreError {
+  return typeof error === "object" && error !== null && (error as { code?: unknown }).code === code;
+}
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** Shared by every adapter so they refuse the same batches the same way. */
+export function checkBatch(streamId: string, events: EventToAppend[]): void {
+  if (events.length === 0) throw new EventStoreError("empty_batch", `append to ${streamId}: empty batch`, streamId);
+  for (const event of events) {
+    if (!uuidPattern.test(event.id)) {
+      throw new EventStoreError("invalid_event", `event id ${event.id} is not a lower-case uuid`, streamId);
+    }
+    if (!event.type) throw new EventStoreError("invalid_event", "event type is empty", streamId);
+  }
+}

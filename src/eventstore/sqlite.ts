@@ -1,0 +1,308 @@
+// The embedded event store: one SQLite file in WAL mode, EventStoreDB's semantics.
+import Database from "better-sqlite3";
+import {
+  checkBatch,
+  StreamNotFoundError,
+  WrongExpectedRevisionError,
+  type AppendResult,
+  type EventStore,
+  type EventToAppend,
+  type ExpectedRevision,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type RecordedEvent,
+} from "./port.ts";
+import { createPollingSubscription } from "./sqliteSubscription.ts";
+
+export type SqliteDurability = "full" | "normal";
+
+export interface SqliteEventStoreOptions {
+  file: string;
+  /** full: fsync on every commit (survives power loss); normal: survives a process crash. */
+  durability?: SqliteDurability;
+  /** How often waiting subscriptions look for appends made by other processes. */
+  pollIntervalMs?: number;
+  now?: () => Date;
+}
+
+interface EventRow {
+  position: bigint;
+  stream_id: string;
+  revision: bigint;
+  event_id: string;
+  type: string;
+  data: string;
+  metadata: string;
+  created: bigint;
+}
+
+interface PendingAppend {
+  streamId: string;
+  events: EventToAppend[];
+  expected: ExpectedRevision;
+  resolve: (result: AppendResult) => void;
+  reject: (error: unknown) => void;
+}
+
+const schema = `
+CREATE TABLE IF NOT EXISTS events (
+  position INTEGER PRIMARY KEY AUTOINCREMENT,
+  stream_id TEXT NOT NULL,
+  revision INTEGER NOT NULL,
+  event_id TEXT NOT NULL,
+  type TEXT NOT NULL,
+  data TEXT NOT NULL,
+  metadata TEXT NOT NULL,
+  created INTEGER NOT NULL,
+  UNIQUE (stream_id, revision)
+);
+CREATE INDEX IF NOT EXISTS events_by_event_id ON events (stream_id, event_id);
+CREATE TABLE IF NOT EXISTS streams (stream_id TEXT PRIMARY KEY, revision INTEGER NOT NULL);
+`;
+
+const pageSize = 1000;
+
+export function toRecordedEvent(row: EventRow): RecordedEvent {
+  return {
+    id: row.event_id,
+    type: row.type,
+    data: JSON.parse(row.data),
+    metadata: JSON.parse(row.metadata),
+    streamId: row.stream_id,
+    revision: row.revision,
+    position: row.position,
+    created: new Date(Number(row.created)),
+  };
+}
+
+function prefixClause(prefixes: string[] | undefined): string {
+  if (!prefixes || prefixes.length === 0) return "";
+  return " AND (" + prefixes.map((p) => `substr(stream_id, 1, ${p.length}) = '${p.replaceAll("'", "''")}'`).join(" OR ") + ")";
+}
+
+export function openSqliteEventStore(options: SqliteEventStoreOptions): EventStore {
+  const db = new Database(options.file);
+  db.pragma("journal_mode = WAL");
+  db.pragma(`synchronous = ${options.durability === "normal" ? "NORMAL" : "FULL"}`);
+  db.pragma("busy_timeout = 5000");
+  db.exec(schema);
+  const now = options.now ?? (() => new Date());
+
+  const streamRevision = db.prepare<[string], { revision: bigint }>("SELECT revision FROM streams WHERE stream_id = ?").safeIntegers();
+  const eventIdAt = db.prepare<[string, bigint], { event_id: string; position: bigint }>(
+    "SELECT event_id, position FROM events WHERE stream_id = ? AND revision = ?",
+  ).safeIntegers();
+  const firstRevisionOfId = db.prepare<[string, string], { revision: bigint }>(
+    "SELECT revision FROM events WHERE stream_id = ? AND event_id = ? ORDER BY revision LIMIT 1",
+  ).safeIntegers();
+  const insertEvent = db.prepare(
+    "INSERT INTO events (stream_id, revision, event_id, type, data, metadata, created) VALUES (?, ?, ?, ?, ?, ?, ?)",
+  );
+  const upsertStream = db.prepare(
+    "INSERT INTO streams (stream_id, revision) VALUES (?, ?) ON CONFLICT (stream_id) DO UPDATE SET revision = excluded.revision",
+  );
+  const readForwards = db.prepare<[string, bigint, number], EventRow>(
+    "SELECT * FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?",
+  ).safeIntegers();
+  const readBackwards = db.prepare<[string, bigint, number], EventRow>(
+    "SELECT * FROM events WHERE stream_id = ? AND revision <= ? ORDER BY revision DESC LIMIT ?",
+  ).safeIntegers();
+  const maxPosition = db.prepare<[], { position: bigint | null }>("SELECT max(position) AS position FROM events").safeIntegers();
+  const readAllStatements = new Map<string, Database.Statement<[bigint, number], EventRow>>();
+
+  function readAllStatement(prefixes: string[] | undefined) {
+    const key = JSON.stringify(prefixes ?? []);
+    let statement = readAllStatements.get(key);
+    if (!statement) {
+      statement = db
+        .prepare<[bigint, number], EventRow>(`SELECT * FROM events WHERE position >= ?${prefixClause(prefixes)} ORDER BY position LIMIT ?`)
+        .safeIntegers();
+      readAllStatements.set(key, statement);
+    }
+    return statement;
+  }
+
+  /** "all": the batch is already stored from `start` on; "partial": some of it is; "none": none. */
+  function matchStoredRun(streamId: string, start: bigint, events: EventToAppend[]): { match: "all" | "partial" | "none"; last?: AppendResult } {
+    let matched = 0;
+    let last: AppendResult | undefined;
+    for (const [index, event] of events.entries()) {
+      const row = eventIdAt.get(streamId, start + BigInt(index));
+      if (!row || row.event_id !== event.id) break;
+      matched += 1;
+      last = { nextExpectedRevision: start + BigInt(index), position: row.position };
+    }
+    if (matched === events.length) return { match: "all", last };
+    return { match: matched === 0 ? "none" : "partial" };
+  }
+
+  // EventStoreDB's idempotency: a batch whose ids already stand where it would go is acknowledged, not written.
+  function appendOne(streamId: string, events: EventToAppend[], expected: ExpectedRevision): AppendResult {
+    const current = streamRevision.get(streamId)?.revision;
+    const actual = current ?? "no_stream";
+    const wrong = () => new WrongExpectedRevisionError(streamId, expected, actual);
+    let idempotencyStart: bigint | undefined;
+    if (typeof expected === "bigint") idempotencyStart = expected + 1n;
+    else if (expected === "no_stream") idempotencyStart = 0n;
+    else idempotencyStart = current === undefined ? undefined : firstRevisionOfId.get(streamId, events[0]!.id)?.revision;
+
+    if (current !== undefined && idempotencyStart !== undefined && idempotencyStart <= current) {
+      const stored = matchStoredRun(streamId, idempotencyStart, events);
+      if (stored.match === "all") return stored.last!;
+      if (stored.match === "partial" || expected !== "any") throw wrong();
+    }
+    if (typeof expected === "bigint" && expected !== current) throw wrong();
+    if (expected === "no_stream" && current !== undefined) throw wrong();
+    if (expected === "stream_exists" && current === undefined) throw wrong();
+
+    const created = BigInt(now().getTime());
+    let revision = current ?? -1n;
+    let position = 0n;
+    for (const event of events) {
+      revision += 1n;
+      const info = insertEvent.run(
+        streamId,
+        revision,
+        event.id,
+        event.type,
+        JSON.stringify(event.data ?? null),
+        JSON.stringify(event.metadata ?? {}),
+        created,
+      );
+      position = BigInt(info.lastInsertRowid);
+    }
+    upsertStream.run(streamId, revision);
+    return { nextExpectedRevision: revision, position };
+  }
+
+  // Group commit: appends that arrive in the same turn of the event loop share one transaction and one fsync.
+  let queue: PendingAppend[] = [];
+  let commits = 0;
+  const commitListeners = new Set<() => void>();
+  const appendInSavepoint = db.transaction((pending: PendingAppend) => appendOne(pending.streamId, pending.events, pending.expected));
+  const commitGroup = db.transaction((group: PendingAppend[]) =>
+    group.map((pending) => {
+      try {
+        return { ok: true as const, result: appendInSavepoint(pending) };
+      } catch (error) {
+        return { ok: false as const, error };
+      }
+    }),
+  );
+
+  function flush() {
+    const group = queue;
+    queue = [];
+    let outcomes;
+    try {
+      outcomes = commitGroup.immediate(group);
+    } catch (error) {
+      for (const pending of group) pending.reject(error);
+      return;
+    }
+    commits += 1;
+    outcomes.forEach((outcome, index) => {
+      if (outcome.ok) group[index]!.resolve(outcome.result);
+      else group[index]!.reject(outcome.error);
+    });
+    for (const listener of commitListeners) listener();
+  }
+
+  let closed = false;
+  const subscriptions = new Set<{ stop(): Promise<void> }>();
+
+  function readStreamRows(streamId: string, options: ReadStreamOptions = {}): EventRow[] {
+    const backwards = options.direction === "backwards";
+    const maxCount = options.maxCount ?? Number.MAX_SAFE_INTEGER;
+    const current = streamRevision.get(streamId)?.revision;
+    if (current === undefined) throw new StreamNotFoundError(streamId);
+    const from = options.fromRevision ?? (backwards ? "end" : "start");
+    const start = from === "start" ? 0n : from === "end" ? current : from;
+    return backwards ? readBackwards.all(streamId, start, maxCount) : readForwards.all(streamId, start, maxCount);
+  }
+
+  // Appends by other processes (a CLI, a second server) show up through this poll.
+  let seenMaxPosition = maxPosition.get()?.position ?? 0n;
+  const poller = setInterval(() => {
+    if (commitListeners.size === 0 || closed) return;
+    const latest = maxPosition.get()?.position ?? 0n;
+    if (latest > seenMaxPosition) {
+      seenMaxPosition = latest;
+      commits += 1;
+      for (const listener of commitListeners) listener();
+    }
+  }, options.pollIntervalMs ?? 100);
+  poller.unref();
+
+  const hooks = {
+    commitCount: () => commits,
+    onCommit(listener: () => void) {
+      commitListeners.add(listener);
+      return () => commitListeners.delete(listener);
+    },
+  };
+
+  const store: EventStore = {
+    appendToStream(streamId, events, appendOptions = {}) {
+      try {
+        checkBatch(streamId, events);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      return new Promise<AppendResult>((resolve, reject) => {
+        if (queue.length === 0) setImmediate(flush);
+        queue.push({ streamId, events, expected: appendOptions.expectedRevision ?? "any", resolve, reject });
+      });
+    },
+
+    async readStream(streamId, readOptions) {
+      return readStreamRows(streamId, readOptions).map(toRecordedEvent);
+    },
+
+    async readAll(readOptions: ReadAllOptions = {}) {
+      const from = readOptions.fromPosition === undefined || readOptions.fromPosition === "start" ? 0n : readOptions.fromPosition;
+      return readAllStatement(readOptions.streamPrefixes)
+        .all(from, readOptions.maxCount ?? Number.MAX_SAFE_INTEGER)
+        .map(toRecordedEvent);
+    },
+
+    subscribeToStream(streamId, { from }) {
+      const endRevision = () => streamRevision.get(streamId)?.revision ?? -1n;
+      const subscription = createPollingSubscription({
+        after: from === "start" ? -1n : from === "end" ? endRevision() : from.after,
+        readAfter: (after) => readForwards.all(streamId, after + 1n, pageSize).map(toRecordedEvent),
+        cursorOf: (event) => event.revision,
+        pageSize,
+        hooks,
+        onStop: () => subscriptions.delete(subscription),
+      });
+      subscriptions.add(subscription);
+      return subscription;
+    },
+
+    subscribeToAll({ from, streamPrefixes }) {
+      const statement = readAllStatement(streamPrefixes);
+      const subscription = createPollingSubscription({
+        after: from === "start" ? 0n : from === "end" ? (maxPosition.get()?.position ?? 0n) : from.after,
+        readAfter: (after) => statement.all(after + 1n, pageSize).map(toRecordedEvent),
+        cursorOf: (event) => event.position,
+        pageSize,
+        hooks,
+        onStop: () => subscriptions.delete(subscription),
+      });
+      subscriptions.add(subscription);
+      return subscription;
+    },
+
+    async close() {
+      if (closed) return;
+      closed = true;
+      await Promise.all([...subscriptions].map((subscription) => subscription.stop()));
+      if (queue.length > 0) flush();
+      clearInterval(poller);
+      db.close();
+    },
+  };
+
+  return store;
+}

@@ -46,6 +46,11 @@ export const initialState: GiveawayState = { status: "none" };
  * never emits one, and a fold must not fail on history that is already written.
  */
 export function evolve(state: GiveawayState, event: GiveawayEvent, revision: number): GiveawayState {
+  return step(state, event, revision, false);
+}
+
+/** `ownsMessages`: the messages map was made by the caller's own fold, so it may grow in place. */
+function step(state: GiveawayState, event: GiveawayEvent, revision: number, ownsMessages: boolean): GiveawayState {
   switch (event.type) {
     case "GiveawayCreated": {
       if (state.status !== "none") return state;
@@ -64,8 +69,11 @@ export function evolve(state: GiveawayState, event: GiveawayEvent, revision: num
     case "MessageSent": {
       if (state.status !== "drawn" || state.messages.has(event.data.messageId)) return state;
       const { messageId, senderId, content, sentAt } = event.data;
-      // Copy on write keeps earlier states intact; a conversation is two people, so it stays small.
-      const messages = new Map(state.messages).set(messageId, { senderId, content, revision, sentAt });
+      const message = { senderId, content, revision, sentAt };
+      // Copy on write keeps states others hold intact; a fold's own map grows in place, else a
+      // long conversation would fold in quadratic time.
+      const messages = ownsMessages ? state.messages : new Map(state.messages);
+      (messages as Map<string, StoredMessage>).set(messageId, message);
       return { ...state, messages };
     }
     case "ConversationRead": {
@@ -85,9 +93,18 @@ export interface RevisionedEvent {
   readonly revision: number;
 }
 
-export function foldGiveaway(events: Iterable<RevisionedEvent>): GiveawayState {
-  let state = initialState;
-  for (const { event, revision } of events) state = evolve(state, event, revision);
+/** Folds events onto `from` (default: no giveaway) without changing `from`. */
+export function foldGiveaway(events: Iterable<RevisionedEvent>, from: GiveawayState = initialState): GiveawayState {
+  let state = from;
+  let ownsMessages = from.status !== "drawn";
+  for (const { event, revision } of events) {
+    // The first change copies a map the caller holds; after that every map in here is this fold's own.
+    if (!ownsMessages && state.status === "drawn") {
+      state = { ...state, messages: new Map(state.messages) };
+      ownsMessages = true;
+    }
+    state = step(state, event, revision, ownsMessages);
+  }
   return state;
 }
 

@@ -1,0 +1,54 @@
+// The environment, parsed and checked in one place.
+import { z } from "zod";
+
+const ConfigSchema = z
+  .object({
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    HOST: z.string().min(1).default("127.0.0.1"),
+    DATA_DIR: z.string().min(1).default("./data"),
+    EVENT_STORE: z.enum(["sqlite", "esdb"]).default("sqlite"),
+    EVENTSTORE_URL: z.string().startsWith("esdb", "must be an esdb:// or esdb+discover:// connection string").optional(),
+    STORE_DURABILITY: z.enum(["full", "normal"]).default("full"),
+    JWT_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
+    TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).default(7 * 24 * 3600),
+    SSE_HEARTBEAT_MS: z.coerce.number().int().min(100).default(15_000),
+    SSE_MAX_QUEUED_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+  })
+  .refine((config) => config.EVENT_STORE !== "esdb" || config.EVENTSTORE_URL, {
+    message: "EVENTSTORE_URL is required when EVENT_STORE=esdb",
+    path: ["EVENTSTORE_URL"],
+  });
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  eventStore: { kind: "sqlite"; durability: "full" | "normal" } | { kind: "esdb"; url: string };
+  /** Undefined: a random secret is made once in the data dir. */
+  jwtSecret: string | undefined;
+  tokenTtlSeconds: number;
+  sseHeartbeatMs: number;
+  /** A stream client whose unsent frames pass this is dropped; it resumes by its last event id. */
+  sseMaxQueuedBytes: number;
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = ConfigSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`).join("\n");
+    throw new ConfigError(`Invalid configuration:\n${problems}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: e.DATA_DIR,
+    eventStore: e.EVENT_STORE === "esdb" ? { kind: "esdb", url: e.EVENTSTORE_URL! } : { kind: "sqlite", durability: e.STORE_DURABILITY },
+    jwtSecret: e.JWT_SECRET,
+    tokenTtlSeconds: e.TOKEN_TTL_SECONDS,
+    sseHeartbeatMs: e.SSE_HEARTBEAT_MS,
+    sseMaxQueuedBytes: e.SSE_MAX_QUEUED_BYTES,
+  };
+}

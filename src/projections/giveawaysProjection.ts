@@ -1,0 +1,77 @@
+// Giveaways for lists and detail pages: status, giver, entrants, winner.
+import type Database from "better-sqlite3";
+import { assertNever } from "../domain/errors.ts";
+import type { Projection } from "./projection.ts";
+
+export const giveawaysProjection: Projection = {
+  name: "giveaways",
+  schema: `
+    CREATE TABLE IF NOT EXISTS giveaways (
+      id TEXT PRIMARY KEY, title TEXT NOT NULL, description TEXT NOT NULL, giver_id TEXT NOT NULL,
+      status TEXT NOT NULL, entrant_count INTEGER NOT NULL, winner_id TEXT, created_at TEXT NOT NULL, drawn_at TEXT,
+      last_revision INTEGER NOT NULL);
+    CREATE TABLE IF NOT EXISTS entrants (giveaway_id TEXT NOT NULL, user_id TEXT NOT NULL, entered_at TEXT NOT NULL,
+      PRIMARY KEY (giveaway_id, user_id));`,
+  prepare(db) {
+    const create = db.prepare(
+      `INSERT OR IGNORE INTO giveaways (id, title, description, giver_id, status, entrant_count, created_at, last_revision)
+       VALUES (?, ?, ?, ?, 'open', 0, ?, ?)`,
+    );
+    const enter = db.prepare("INSERT OR IGNORE INTO entrants (giveaway_id, user_id, entered_at) VALUES (?, ?, ?)");
+    const countEntrant = db.prepare("UPDATE giveaways SET entrant_count = entrant_count + 1 WHERE id = ?");
+    const draw = db.prepare("UPDATE giveaways SET status = 'drawn', winner_id = ?, drawn_at = ? WHERE id = ?");
+    const touch = db.prepare("UPDATE giveaways SET last_revision = ? WHERE id = ?");
+    return (projected) => {
+      if (projected.stream !== "giveaway") return;
+      const { giveawayId, event, recorded } = projected;
+      switch (event.type) {
+        case "GiveawayCreated":
+          create.run(giveawayId, event.data.title, event.data.description, event.data.giverId, event.data.createdAt, recorded.revision);
+          break;
+        case "EntrySubmitted":
+          if (enter.run(giveawayId, event.data.userId, event.data.enteredAt).changes > 0) countEntrant.run(giveawayId);
+          break;
+        case "DrawConducted":
+          draw.run(event.data.winnerId, event.data.drawnAt, giveawayId);
+          break;
+        case "MessageSent":
+        case "ConversationRead":
+          break;
+        default:
+          assertNever(event);
+      }
+      touch.run(recorded.revision, giveawayId);
+    };
+  },
+};
+
+export interface GiveawayView {
+  id: string;
+  title: string;
+  description: string;
+  giverId: string;
+  giverName: string;
+  status: "open" | "drawn";
+  entrantCount: number;
+  winnerId: string | null;
+  winnerName: string | null;
+  createdAt: string;
+  drawnAt: string | null;
+}
+
+const selectGiveaway = `
+  SELECT g.id, g.title, g.description, g.giver_id AS giverId, giver.username AS giverName, g.status,
+         g.entrant_count AS entrantCount, g.winner_id AS winnerId, winner.username AS winnerName,
+         g.created_at AS createdAt, g.drawn_at AS drawnAt
+  FROM giveaways g LEFT JOIN users giver ON giver.id = g.giver_id LEFT JOIN users winner ON winner.id = g.winner_id`;
+
+export function giveawaysQueries(db: Database.Database) {
+  const byId = db.prepare<[string], GiveawayView>(`${selectGiveaway} WHERE g.id = ?`);
+  const newestFirst = db.prepare<[number], GiveawayView>(`${selectGiveaway} ORDER BY g.created_at DESC, g.id LIMIT ?`);
+  const entered = db.prepare<[string, string], { one: number }>("SELECT 1 AS one FROM entrants WHERE giveaway_id = ? AND user_id = ?");
+  return {
+    giveawayById: (id: string): GiveawayView | undefined => byId.get(id),
+    listGiveaways: (limit = 100): GiveawayView[] => newestFirst.all(limit),
+    hasEntered: (giveawayId: string, userId: string): boolean => entered.get(giveawayId, userId) !== undefined,
+  };
+}

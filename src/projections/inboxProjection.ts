@@ -1,0 +1,92 @@
+// Each participant's conversations: the other person, the last message, and an exact unread count.
+import type Database from "better-sqlite3";
+import { assertNever } from "../domain/errors.ts";
+import type { Projection } from "./projection.ts";
+
+export const inboxProjection: Projection = {
+  name: "inbox",
+  schema: `
+    CREATE TABLE IF NOT EXISTS inbox (
+      user_id TEXT NOT NULL, giveaway_id TEXT NOT NULL, other_user_id TEXT NOT NULL,
+      last_message_revision INTEGER, last_message_preview TEXT, last_message_at TEXT, last_message_sender_id TEXT,
+      last_read_revision INTEGER NOT NULL, unread_count INTEGER NOT NULL, opened_at TEXT NOT NULL,
+      PRIMARY KEY (user_id, giveaway_id));`,
+  prepare(db) {
+    const giverOf = db.prepare<[string], { giver_id: string }>("SELECT giver_id FROM giveaways WHERE id = ?");
+    const open = db.prepare(
+      `INSERT OR IGNORE INTO inbox (user_id, giveaway_id, other_user_id, last_read_revision, unread_count, opened_at)
+       VALUES (?, ?, ?, ?, 0, ?)`,
+    );
+    const lastMessage = db.prepare(
+      `UPDATE inbox SET last_message_revision = ?, last_message_preview = ?, last_message_at = ?, last_message_sender_id = ?
+       WHERE giveaway_id = ?`,
+    );
+    const countForRecipient = db.prepare(
+      "UPDATE inbox SET unread_count = unread_count + 1 WHERE giveaway_id = ? AND user_id <> ? AND last_read_revision < ?",
+    );
+    const readBySender = db.prepare("UPDATE inbox SET last_read_revision = max(last_read_revision, ?), unread_count = 0 WHERE giveaway_id = ? AND user_id = ?");
+    const markRead = db.prepare(
+      `UPDATE inbox SET last_read_revision = max(last_read_revision, @upTo),
+         unread_count = (SELECT count(*) FROM messages m WHERE m.giveaway_id = @giveawayId AND m.sender_id <> @userId
+                         AND m.revision > max(inbox.last_read_revision, @upTo))
+       WHERE giveaway_id = @giveawayId AND user_id = @userId`,
+    );
+    return (projected) => {
+      if (projected.stream !== "giveaway") return;
+      const { giveawayId, event, recorded } = projected;
+      switch (event.type) {
+        case "DrawConducted": {
+          const giver = giverOf.get(giveawayId);
+          if (!giver) return;
+          open.run(giver.giver_id, giveawayId, event.data.winnerId, recorded.revision, event.data.drawnAt);
+          open.run(event.data.winnerId, giveawayId, giver.giver_id, recorded.revision, event.data.drawnAt);
+          return;
+        }
+        case "MessageSent": {
+          const { senderId, content, sentAt } = event.data;
+          lastMessage.run(recorded.revision, content.slice(0, 140), sentAt, senderId, giveawayId);
+          countForRecipient.run(giveawayId, senderId, recorded.revision);
+          // Writing a message means having read the conversation up to it.
+          readBySender.run(recorded.revision, giveawayId, senderId);
+          return;
+        }
+        case "ConversationRead":
+          markRead.run({ upTo: event.data.upToRevision, giveawayId, userId: event.data.userId });
+          return;
+        case "GiveawayCreated":
+        case "EntrySubmitted":
+          return;
+        default:
+          assertNever(event);
+      }
+    };
+  },
+};
+
+export interface InboxEntry {
+  giveawayId: string;
+  title: string;
+  otherUserId: string;
+  otherUsername: string;
+  lastMessagePreview: string | null;
+  lastMessageAt: string | null;
+  lastMessageSenderId: string | null;
+  lastMessageRevision: number | null;
+  lastReadRevision: number;
+  unreadCount: number;
+}
+
+export function inboxQueries(db: Database.Database) {
+  const forUser = db.prepare<[string], InboxEntry>(`
+    SELECT i.giveaway_id AS giveawayId, g.title, i.other_user_id AS otherUserId, coalesce(u.username, '?') AS otherUsername,
+           i.last_message_preview AS lastMessagePreview, i.last_message_at AS lastMessageAt,
+           i.last_message_sender_id AS lastMessageSenderId, i.last_message_revision AS lastMessageRevision,
+           i.last_read_revision AS lastReadRevision, i.unread_count AS unreadCount
+    FROM inbox i JOIN giveaways g ON g.id = i.giveaway_id LEFT JOIN users u ON u.id = i.other_user_id
+    WHERE i.user_id = ? ORDER BY coalesce(i.last_message_at, i.opened_at) DESC`);
+  const unreadTotal = db.prepare<[string], { total: number }>("SELECT coalesce(sum(unread_count), 0) AS total FROM inbox WHERE user_id = ?");
+  return {
+    inboxFor: (userId: string): InboxEntry[] => forUser.all(userId),
+    unreadTotal: (userId: string): number => unreadTotal.get(userId)?.total ?? 0,
+  };
+}

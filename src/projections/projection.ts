@@ -1,0 +1,17 @@
+// What a read model is to the runner: its tables, and how one event changes them.
+import type Database from "better-sqlite3";
+import type { GiveawayEvent, UserEvent } from "../domain/events.ts";
+import type { RecordedEvent } from "../eventstore/port.ts";
+
+/** A recorded event with its payload checked against the catalogue. */
+export type ProjectedEvent =
+  | { stream: "giveaway"; giveawayId: string; recorded: RecordedEvent; event: GiveawayEvent }
+  | { stream: "user"; recorded: RecordedEvent; event: UserEvent };
+
+export interface Projection {
+  name: string;
+  /** CREATE TABLE IF NOT EXISTS ... */
+  schema: string;
+  /** Prepares its statements once, and returns how it applies an event (inside the runner's transaction). */
+  prepare(db: Database.Database): (event: ProjectedEvent) => void;
+}

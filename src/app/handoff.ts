@@ -1,0 +1,94 @@
+// The application, put together once: store, read models, projection runner, live hub, commands.
+import { randomInt, randomUUID } from "node:crypto";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import type Database from "better-sqlite3";
+import type { Config } from "../config.ts";
+import { openEventStore } from "../eventstore/openEventStore.ts";
+import type { EventStore } from "../eventstore/port.ts";
+import { LiveHub } from "../live/liveHub.ts";
+import { conversationQueries } from "../projections/conversationProjection.ts";
+import { giveawaysQueries } from "../projections/giveawaysProjection.ts";
+import { inboxQueries } from "../projections/inboxProjection.ts";
+import { startProjectionRunner, type ProjectionRunner } from "../projections/projectionRunner.ts";
+import { openReadModelDatabase } from "../projections/readModelDatabase.ts";
+import { usersQueries } from "../projections/usersProjection.ts";
+import { createGiveawayCommandHandler, type GiveawayCommandHandler } from "./giveawayCommandHandler.ts";
+import { resolveJwtSecret } from "./jwtSecret.ts";
+import { createTokenService, type TokenService } from "./tokens.ts";
+import { createUserAccounts, type UserAccounts } from "./userAccounts.ts";
+
+export type ReadModelQueries = ReturnType<typeof conversationQueries> &
+  ReturnType<typeof giveawaysQueries> &
+  ReturnType<typeof inboxQueries> &
+  ReturnType<typeof usersQueries>;
+
+export interface Handoff {
+  config: Config;
+  store: EventStore;
+  readDb: Database.Database;
+  queries: ReadModelQueries;
+  runner: ProjectionRunner;
+  hub: LiveHub;
+  commands: GiveawayCommandHandler;
+  accounts: UserAccounts;
+  tokens: TokenService;
+  now: () => Date;
+  newId: () => string;
+  /** Uniform index in [0, n): the draw's randomness. */
+  pick: (n: number) => number;
+  close(): Promise<void>;
+}
+
+export interface HandoffOverrides {
+  store?: EventStore;
+  now?: () => Date;
+  newId?: () => string;
+  pick?: (n: number) => number;
+}
+
+export function openHandoff(config: Config, overrides: HandoffOverrides = {}): Handoff {
+  const now = overrides.now ?? (() => new Date());
+  const newId = overrides.newId ?? (() => randomUUID());
+  const pick = overrides.pick ?? ((n: number) => randomInt(n));
+  const store = overrides.store ?? openEventStore(config);
+  mkdirSync(config.dataDir, { recursive: true });
+  const readDb = openReadModelDatabase(join(config.dataDir, "readmodels.db"));
+  const queries: ReadModelQueries = {
+    ...conversationQueries(readDb),
+    ...giveawaysQueries(readDb),
+    ...inboxQueries(readDb),
+    ...usersQueries(readDb),
+  };
+  const hub = new LiveHub({
+    messageAtRevision: queries.messageAtRevision,
+    participantsOf(giveawayId) {
+      const giveaway = queries.giveawayById(giveawayId);
+      return giveaway && { giverId: giveaway.giverId, winnerId: giveaway.winnerId, title: giveaway.title };
+    },
+    unreadFor(userId, giveawayId) {
+      const entry = queries.inboxFor(userId).find((e) => e.giveawayId === giveawayId);
+      return { unreadCount: entry?.unreadCount ?? 0, unreadTotal: queries.unreadTotal(userId) };
+    },
+  });
+  const runner = startProjectionRunner({ store, db: readDb, onApplied: (applied) => hub.publish(applied) });
+  return {
+    config,
+    store,
+    readDb,
+    queries,
+    runner,
+    hub,
+    commands: createGiveawayCommandHandler({ store, newId }),
+    accounts: createUserAccounts({ store, newId, now }),
+    tokens: createTokenService(resolveJwtSecret(config.jwtSecret, config.dataDir), config.tokenTtlSeconds),
+    now,
+    newId,
+    pick,
+    async close() {
+      await runner.stop();
+      await store.close();
+      readDb.close();
+    },
+  };
+}

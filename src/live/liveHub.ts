@@ -1,0 +1,118 @@
+// One process-wide fan-out: the projection runner publishes what it applied, stream connections listen.
+import type { ProjectedEvent } from "../projections/projection.ts";
+import type { MessageView } from "../projections/conversationProjection.ts";
+
+export type ConversationEvent =
+  | { kind: "message"; giveawayId: string; message: MessageView }
+  | { kind: "presence"; giveawayId: string; userId: string; online: boolean };
+
+export type UserNotification =
+  | { kind: "message"; giveawayId: string; message: MessageView }
+  | { kind: "draw_won"; giveawayId: string; title: string; drawnAt: string; revision: number }
+  | { kind: "unread"; giveawayId: string; unreadCount: number; unreadTotal: number };
+
+type Listener<T> = (event: T) => void;
+
+export interface LiveHubDeps {
+  messageAtRevision(giveawayId: string, revision: number): MessageView | undefined;
+  participantsOf(giveawayId: string): { giverId: string; winnerId: string | null; title: string } | undefined;
+  unreadFor(userId: string, giveawayId: string): { unreadCount: number; unreadTotal: number };
+}
+
+export class LiveHub {
+  private readonly conversations = new Map<string, Set<Listener<ConversationEvent>>>();
+  private readonly users = new Map<string, Set<Listener<UserNotification>>>();
+  /** Open conversation connections per giveaway and user: online means at least one. */
+  private readonly presence = new Map<string, Map<string, number>>();
+
+  constructor(private readonly deps: LiveHubDeps) {}
+
+  /** Called by the projection runner after each committed batch. */
+  publish(applied: ProjectedEvent[]): void {
+    for (const projected of applied) {
+      if (projected.stream !== "giveaway") continue;
+      const { giveawayId, event, recorded } = projected;
+      const revision = Number(recorded.revision);
+      if (event.type === "MessageSent") {
+        const message = this.deps.messageAtRevision(giveawayId, revision);
+        if (!message) continue;
+        this.emit(this.conversations.get(giveawayId), { kind: "message", giveawayId, message });
+        const participants = this.deps.participantsOf(giveawayId);
+        for (const userId of [participants?.giverId, participants?.winnerId]) {
+          if (!userId) continue;
+          this.emit(this.users.get(userId), { kind: "message", giveawayId, message });
+          this.emit(this.users.get(userId), { kind: "unread", giveawayId, ...this.deps.unreadFor(userId, giveawayId) });
+        }
+      } else if (event.type === "DrawConducted") {
+        const title = this.deps.participantsOf(giveawayId)?.title ?? "";
+        this.emit(this.users.get(event.data.winnerId), { kind: "draw_won", giveawayId, title, drawnAt: event.data.drawnAt, revision });
+      } else if (event.type === "ConversationRead") {
+        const userId = event.data.userId;
+        this.emit(this.users.get(userId), { kind: "unread", giveawayId, ...this.deps.unreadFor(userId, giveawayId) });
+      }
+    }
+  }
+
+  /** Listens to one conversation; also counts the user as online in it until the returned function runs. */
+  joinConversation(giveawayId: string, userId: string, listener: Listener<ConversationEvent>): () => void {
+    const leave = this.add(this.conversations, giveawayId, listener);
+    this.changePresence(giveawayId, userId, +1);
+    let joined = true;
+    return () => {
+      if (!joined) return;
+      joined = false;
+      leave();
+      this.changePresence(giveawayId, userId, -1);
+    };
+  }
+
+  listenToUser(userId: string, listener: Listener<UserNotification>): () => void {
+    return this.add(this.users, userId, listener);
+  }
+
+  isOnline(giveawayId: string, userId: string): boolean {
+    return (this.presence.get(giveawayId)?.get(userId) ?? 0) > 0;
+  }
+
+  connectionCount(): number {
+    let count = 0;
+    for (const listeners of this.conversations.values()) count += listeners.size;
+    for (const listeners of this.users.values()) count += listeners.size;
+    return count;
+  }
+
+  private changePresence(giveawayId: string, userId: string, delta: number) {
+    const counts = this.presence.get(giveawayId) ?? new Map<string, number>();
+    const before = counts.get(userId) ?? 0;
+    const after = Math.max(0, before + delta);
+    if (after === 0) counts.delete(userId);
+    else counts.set(userId, after);
+    if (counts.size === 0) this.presence.delete(giveawayId);
+    else this.presence.set(giveawayId, counts);
+    if ((before === 0) !== (after === 0)) {
+      this.emit(this.conversations.get(giveawayId), { kind: "presence", giveawayId, userId, online: after > 0 });
+    }
+  }
+
+  private add<T>(registry: Map<string, Set<Listener<T>>>, key: string, listener: Listener<T>): () => void {
+    const listeners = registry.get(key) ?? new Set<Listener<T>>();
+    listeners.add(listener);
+    registry.set(key, listeners);
+    return () => {
+      listeners.delete(listener);
+      if (listeners.size === 0) registry.delete(key);
+    };
+  }
+
+  private emit<T>(listeners: Set<Listener<T>> | undefined, event: T) {
+    if (!listeners) return;
+    // A listener that throws must not stop the others.
+    for (const listener of [...listeners]) {
+      try {
+        listener(event);
+      } catch (error) {
+        console.error("live listener failed:", error);
+      }
+    }
+  }
+}

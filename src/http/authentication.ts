@@ -1,0 +1,81 @@
+// Who is asking: a Bearer token (API, curl) or the HttpOnly session cookie (browser pages).
+import type { NextFunction, Request, Response } from "express";
+import type { Identity, TokenService } from "../app/tokens.ts";
+
+export const sessionCookieName = "handoff_session";
+
+export type AuthenticatedBy = "bearer" | "cookie";
+
+export interface RequestIdentity extends Identity {
+  by: AuthenticatedBy;
+}
+
+function cookieValue(req: Request, name: string): string | undefined {
+  for (const part of (req.headers.cookie ?? "").split(";")) {
+    const separator = part.indexOf("=");
+    if (separator < 0) continue;
+    if (part.slice(0, separator).trim() === name) return decodeURIComponent(part.slice(separator + 1).trim());
+  }
+  return undefined;
+}
+
+/** "missing" when no credentials came at all; "invalid" when they came but do not verify (or expired). */
+export function identify(req: Request, tokens: TokenService): RequestIdentity | "missing" | "invalid" {
+  const header = req.headers.authorization;
+  if (header !== undefined) {
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    const identity = match ? tokens.verify(match[1]!) : undefined;
+    return identity ? { ...identity, by: "bearer" } : "invalid";
+  }
+  const cookie = cookieValue(req, sessionCookieName);
+  if (cookie === undefined) return "missing";
+  const identity = tokens.verify(cookie);
+  return identity ? { ...identity, by: "cookie" } : "invalid";
+}
+
+export function setSessionCookie(res: Response, token: string, expiresAt: Date): void {
+  res.cookie(sessionCookieName, token, { httpOnly: true, sameSite: "lax", path: "/", expires: expiresAt });
+}
+
+export function clearSessionCookie(res: Response): void {
+  res.clearCookie(sessionCookieName, { httpOnly: true, sameSite: "lax", path: "/" });
+}
+
+const safeMethods = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/**
+ * A state-changing request that carries the session cookie must come from our own origin
+ * (Origin, else Referer, naming this host). Bearer requests carry no ambient credentials.
+ */
+export function isCrossSiteCookieWrite(req: Request): boolean {
+  if (safeMethods.has(req.method)) return false;
+  if (req.headers.authorization !== undefined) return false;
+  if (cookieValue(req, sessionCookieName) === undefined) return false;
+  const source = req.headers.origin ?? req.headers.referer;
+  if (!source || source === "null") return true;
+  try {
+    return new URL(source).host !== req.headers.host;
+  } catch {
+    return true;
+  }
+}
+
+/** Puts the identity on res.locals.identity, or hands the refusal to `refuse`. */
+export function requireIdentity(
+  tokens: TokenService,
+  refuse: (req: Request, res: Response, reason: "missing" | "invalid" | "cross_site") => void,
+) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    if (isCrossSiteCookieWrite(req)) return refuse(req, res, "cross_site");
+    const identity = identify(req, tokens);
+    if (identity === "missing" || identity === "invalid") return refuse(req, res, identity);
+    res.locals.identity = identity;
+    next();
+  };
+}
+
+export function identityOf(res: Response): RequestIdentity {
+  const identity = res.locals.identity as RequestIdentity | undefined;
+  if (!identity) throw new Error("route is missing requireIdentity");
+  return identity;
+}

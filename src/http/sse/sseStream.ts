@@ -1,0 +1,94 @@
+// One Server-Sent Events response: frames, heartbeat comments, a retry hint, and a bounded send queue.
+import type { Request, Response } from "express";
+
+export interface SseFrame {
+  id?: string | number;
+  event?: string;
+  data: string;
+}
+
+export interface SseStreamOptions {
+  heartbeatMs: number;
+  /** Unsent bytes allowed to pile up for a client that stops reading; past it the client is dropped. */
+  maxQueuedBytes: number;
+  retryMs?: number;
+  /** When the credentials the stream was opened with expire, the stream ends. */
+  endsAt?: Date;
+}
+
+export interface SseStream {
+  send(frame: SseFrame): void;
+  readonly closed: boolean;
+  onClose(listener: () => void): void;
+  close(): void;
+}
+
+export function formatSseFrame(frame: SseFrame): string {
+  let text = "";
+  if (frame.id !== undefined) text += `id: ${frame.id}\n`;
+  if (frame.event) text += `event: ${frame.event}\n`;
+  for (const line of frame.data.split(/\r\n|\r|\n/)) text += `data: ${line}\n`;
+  return `${text}\n`;
+}
+
+export function openSseStream(req: Request, res: Response, options: SseStreamOptions): SseStream {
+  res.status(200);
+  res.setHeader("Content-Type", "text/event-stream; charset=utf-8");
+  res.setHeader("Cache-Control", "no-cache, no-transform");
+  res.setHeader("Connection", "keep-alive");
+  res.setHeader("X-Accel-Buffering", "no");
+  res.flushHeaders();
+  req.socket.setNoDelay(true);
+
+  const closeListeners: (() => void)[] = [];
+  let closed = false;
+  const timers: NodeJS.Timeout[] = [];
+
+  const close = () => {
+    if (closed) return;
+    closed = true;
+    for (const timer of timers) clearTimeout(timer);
+    for (const listener of closeListeners.splice(0)) listener();
+    res.end();
+  };
+
+  const write = (text: string) => {
+    if (closed) return;
+    // A client that does not read would grow this queue without bound: drop it; it resumes by Last-Event-ID.
+    if (res.writableLength > options.maxQueuedBytes) {
+      close();
+      res.destroy();
+      return;
+    }
+    res.write(text);
+  };
+
+  write(`retry: ${options.retryMs ?? 2000}\n\n`);
+  const heartbeat = setInterval(() => write(": heartbeat\n\n"), options.heartbeatMs);
+  timers.push(heartbeat);
+  if (options.endsAt) {
+    const remaining = Math.max(0, options.endsAt.getTime() - Date.now());
+    // setTimeout holds at most ~24.8 days; a longer-lived token outlives the timer, which is fine.
+    if (remaining < 2 ** 31 - 1) {
+      timers.push(
+        setTimeout(() => {
+          write(formatSseFrame({ event: "expired", data: "the token this stream was opened with has expired" }));
+          close();
+        }, remaining),
+      );
+    }
+  }
+  res.on("close", close);
+
+  return {
+    send: (frame) => write(formatSseFrame(frame)),
+    get closed() {
+      return closed;
+    },
+    onClose(listener) {
+      if (closed) listener();
+      else closeListeners.push(listener);
+    },
+    close,
+  };
+}

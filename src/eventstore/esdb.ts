@@ -134,8 +134,13 @@ const isSystemEvent = (event: EsdbRecordedEvent) => isSystemType(event.type) || 
 const matchesPrefixes = (streamId: string, prefixes: string[] | undefined) =>
   prefixes === undefined || prefixes.some((prefix) => streamId.startsWith(prefix));
 
+/** The server encodes "no position" as -1 (or unsigned, 2^64 - 1); both mean the field is absent. */
+const noPositionMarker = 2n ** 64n - 1n;
+const validPosition = (position: bigint | undefined): bigint | undefined =>
+  position !== undefined && position >= 0n && position !== noPositionMarker ? position : undefined;
+
 function toRecordedEvent(event: EsdbRecordedEvent, commitPosition: bigint | undefined): RecordedEvent {
-  const position = event.position?.commit ?? commitPosition;
+  const position = validPosition(event.position?.commit) ?? validPosition(commitPosition);
   if (position === undefined) {
     throw new Error(`EventStoreDB returned event ${event.id} of ${event.streamId} without a log position (server 22.6 or later required)`);
   }
@@ -425,7 +430,7 @@ export function createEsdbEventStore(connectionString: string): EventStore {
   async function positionAt(streamId: string, revision: bigint): Promise<bigint> {
     let position: bigint | undefined;
     await collect(client.readStream(streamId, { direction: FORWARDS, fromRevision: revision, maxCount: 1 }), (resolved) => {
-      if (resolved.event) position = resolved.event.position?.commit ?? resolved.commitPosition;
+      if (resolved.event) position = validPosition(resolved.event.position?.commit) ?? validPosition(resolved.commitPosition);
       return false;
     });
     if (position === undefined) throw new Error(`no position found for ${streamId}@${revision}`);
@@ -504,8 +509,8 @@ export function createEsdbEventStore(connectionString: string): EventStore {
         throw translateError(error, `append to ${streamId}`, streamId);
       }
       const { nextExpectedRevision } = result;
-      const reported = result.position?.commit;
-      if (reported !== undefined && reported >= 0n) return { nextExpectedRevision, position: reported };
+      const reported = validPosition(result.position?.commit);
+      if (reported !== undefined) return { nextExpectedRevision, position: reported };
       // Idempotent appends can come back without a position: look up the matched last event.
       try {
         return { nextExpectedRevision, position: await positionAt(streamId, nextExpectedRevision) };

@@ -37,7 +37,7 @@ export type GiveawayCommandHandler = (giveawayId: string, command: GiveawayComma
 
 export function createGiveawayCommandHandler(options: GiveawayCommandHandlerOptions): GiveawayCommandHandler {
   const { store, newId } = options;
-  const maxAttempts = options.maxAttempts ?? 5;
+  const maxAttempts = options.maxAttempts ?? 8;
   const cacheSize = options.cacheSize ?? 10_000;
   const cache = new Map<string, FoldedStream>();
 
@@ -67,8 +67,26 @@ export function createGiveawayCommandHandler(options: GiveawayCommandHandlerOpti
     return loaded;
   }
 
-  return async function handle(giveawayId, command, context) {
+  // Commands on one stream in this process take turns: no wasted conflicts between our own requests.
+  const streamTurns = new Map<string, Promise<unknown>>();
+  function inTurn<T>(streamId: string, work: () => Promise<T>): Promise<T> {
+    const previous = streamTurns.get(streamId) ?? Promise.resolve();
+    const turn = previous.then(work, work);
+    const settled = turn.catch(() => {});
+    streamTurns.set(streamId, settled);
+    void settled.then(() => {
+      if (streamTurns.get(streamId) === settled) streamTurns.delete(streamId);
+    });
+    return turn;
+  }
+
+  return (giveawayId, command, context) => {
     const streamId = giveawayStream(giveawayId);
+    return inTurn(streamId, () => decideAndAppend(streamId, command, context));
+  };
+
+  // Conflicts can still come from another process on the same store: read again and retry.
+  async function decideAndAppend(streamId: string, command: GiveawayCommand, context: CommandContext): Promise<GiveawayCommandResult> {
     for (let attempt = 1; ; attempt++) {
       const current = await load(streamId);
       const decision = decide(command, current.state);
@@ -101,7 +119,8 @@ export function createGiveawayCommandHandler(options: GiveawayCommandHandlerOpti
         return { ok: true, state, appended, revision: result.nextExpectedRevision };
       } catch (error) {
         if (!hasErrorCode(error, "wrong_expected_revision") || attempt >= maxAttempts) throw error;
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
       }
     }
-  };
+  }
 }

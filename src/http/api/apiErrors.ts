@@ -1,0 +1,126 @@
+// Every API refusal as {"error":{"code","message"}}, with its status decided in one exhaustive switch.
+import type { NextFunction, Request, Response } from "express";
+import { assertNever, type DomainErrorCode } from "../../domain/errors.ts";
+
+/** Refusals the HTTP edge makes itself, besides the domain's. */
+export type EdgeErrorCode =
+  | "bad_json"
+  | "bad_request"
+  | "unauthenticated"
+  | "invalid_token"
+  | "invalid_credentials"
+  | "cross_site_request"
+  | "not_found"
+  | "username_taken"
+  | "body_too_large"
+  | "unsupported_encoding"
+  | "invalid_field"
+  | "read_model_lagging"
+  | "internal";
+
+export type ApiErrorCode = DomainErrorCode | EdgeErrorCode;
+
+export function statusOf(code: ApiErrorCode): number {
+  switch (code) {
+    case "bad_json":
+    case "bad_request":
+      return 400;
+    case "unauthenticated":
+    case "invalid_token":
+    case "invalid_credentials":
+      return 401;
+    case "cross_site_request":
+    case "not_participant":
+    case "not_giver":
+    case "giver_cannot_enter":
+      return 403;
+    case "not_found":
+    case "giveaway_not_found":
+      return 404;
+    case "username_taken":
+    case "conversation_closed":
+    case "already_drawn":
+    case "no_entrants":
+    case "giveaway_exists":
+    case "message_id_conflict":
+      return 409;
+    case "body_too_large":
+      return 413;
+    case "unsupported_encoding":
+      return 415;
+    case "invalid_field":
+    case "invalid_content":
+    case "invalid_username":
+    case "invalid_password":
+    case "invalid_title":
+    case "invalid_description":
+    case "invalid_revision":
+      return 422;
+    case "internal":
+      return 500;
+    case "read_model_lagging":
+      return 503;
+    default:
+      return assertNever(code);
+  }
+}
+
+/** Thrown (or passed to next) by routes; the error handler turns it into the JSON answer. */
+export class ApiError extends Error {
+  constructor(
+    readonly code: ApiErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = "ApiError";
+  }
+
+  get status(): number {
+    return statusOf(this.code);
+  }
+}
+
+export function sendApiError(res: Response, code: ApiErrorCode, message: string): void {
+  if (statusOf(code) === 401) res.setHeader("WWW-Authenticate", 'Bearer realm="handoff"');
+  res.status(statusOf(code)).json({ error: { code, message } });
+}
+
+/** The errors express.json raises (body-parser/raw-body set `type`), as API errors. */
+function fromBodyParser(error: unknown): ApiError | undefined {
+  if (typeof error !== "object" || error === null) return undefined;
+  const { type, status } = error as { type?: unknown; status?: unknown };
+  switch (type) {
+    case "entity.parse.failed":
+      return new ApiError("bad_json", "the request body is not valid JSON (an object or array)");
+    case "entity.too.large":
+      return new ApiError("body_too_large", "the request body is too large");
+    case "charset.unsupported":
+    case "encoding.unsupported":
+      return new ApiError("unsupported_encoding", "send the body as uncompressed UTF-8 JSON");
+    default:
+      // Other 4xx from the body reader (an aborted or mis-sized request): the client's fault.
+      if (typeof type === "string" && typeof status === "number" && status >= 400 && status < 500) {
+        return new ApiError("bad_request", "the request body could not be read");
+      }
+      return undefined;
+  }
+}
+
+/** The API's last middleware: known refusals as they are, anything else as a 500 without details. */
+export function apiErrorHandler(error: unknown, req: Request, res: Response, _next: NextFunction): void {
+  const apiError = error instanceof ApiError ? error : fromBodyParser(error);
+  if (res.headersSent) {
+    // A stream already started: nothing to answer with but closing it.
+    if (!apiError) console.error(`${req.method} ${req.originalUrl} failed mid-response:`, error);
+    res.end();
+    return;
+  }
+  if (apiError) return sendApiError(res, apiError.code, apiError.message);
+  console.error(`${req.method} ${req.originalUrl} failed (request ${String(res.locals.requestId ?? "-")}):`, error);
+  sendApiError(res, "internal", "something went wrong on our side");
+}
+
+/** Anything under /api that no route answered. */
+export function unknownApiRoute(req: Request, res: Response): void {
+  sendApiError(res, "not_found", `no such API route: ${req.method} ${req.baseUrl}${req.path}`);
+}

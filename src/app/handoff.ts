@@ -12,6 +12,7 @@ import { giveawaysQueries } from "../projections/giveawaysProjection.ts";
 import { inboxQueries } from "../projections/inboxProjection.ts";
 import { startProjectionRunner, type ProjectionRunner } from "../projections/projectionRunner.ts";
 import { openReadModelDatabase } from "../projections/readModelDatabase.ts";
+import { createReadYourWrites, type ReadYourWrites } from "../projections/readYourWrites.ts";
 import { usersQueries } from "../projections/usersProjection.ts";
 import { createGiveawayCommandHandler, type GiveawayCommandHandler } from "./giveawayCommandHandler.ts";
 import { resolveJwtSecret } from "./jwtSecret.ts";
@@ -30,6 +31,8 @@ export interface Handoff {
   queries: ReadModelQueries;
   runner: ProjectionRunner;
   hub: LiveHub;
+  /** Lets a request that just wrote wait until the read models show its write. */
+  readYourWrites: ReadYourWrites;
   commands: GiveawayCommandHandler;
   accounts: UserAccounts;
   tokens: TokenService;
@@ -71,7 +74,15 @@ export function openHandoff(config: Config, overrides: HandoffOverrides = {}): H
       return { unreadCount: entry?.unreadCount ?? 0, unreadTotal: queries.unreadTotal(userId) };
     },
   });
-  const runner = startProjectionRunner({ store, db: readDb, onApplied: (applied) => hub.publish(applied) });
+  const readYourWrites = createReadYourWrites(readDb);
+  const runner = startProjectionRunner({
+    store,
+    db: readDb,
+    onApplied(applied) {
+      readYourWrites.applied(applied);
+      hub.publish(applied);
+    },
+  });
   return {
     config,
     store,
@@ -79,6 +90,7 @@ export function openHandoff(config: Config, overrides: HandoffOverrides = {}): H
     queries,
     runner,
     hub,
+    readYourWrites,
     commands: createGiveawayCommandHandler({ store, newId }),
     accounts: createUserAccounts({ store, newId, now }),
     tokens: createTokenService(resolveJwtSecret(config.jwtSecret, config.dataDir), config.tokenTtlSeconds),
@@ -87,6 +99,7 @@ export function openHandoff(config: Config, overrides: HandoffOverrides = {}): H
     pick,
     async close() {
       await runner.stop();
+      readYourWrites.close();
       await store.close();
       readDb.close();
     },

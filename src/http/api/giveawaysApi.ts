@@ -1,0 +1,64 @@
+// Giveaways: create, list, show, enter, draw.
+import express from "express";
+import { z } from "zod";
+import type { Handoff } from "../../app/handoff.ts";
+import type { GiveawayView } from "../../projections/giveawaysProjection.ts";
+import { identityOf } from "../authentication.ts";
+import { ApiError } from "./apiErrors.ts";
+import { runGiveawayCommand } from "./giveawayCommands.ts";
+import { giveawayIdParam, integerText, parseBody, parseInput } from "./requestInput.ts";
+import { requireApiIdentity } from "./requestContext.ts";
+
+// Lengths are the domain's rule (invalid_title, invalid_description); here only the shape.
+const CreateGiveawaySchema = z.object({
+  title: z.string(),
+  description: z.string().optional(),
+});
+
+const ListQuerySchema = z.object({ limit: integerText(1, 500).optional() });
+
+function giveawayOrNotFound(handoff: Handoff, giveawayId: string): GiveawayView {
+  const giveaway = handoff.queries.giveawayById(giveawayId);
+  if (!giveaway) throw new ApiError("giveaway_not_found", "no such giveaway");
+  return giveaway;
+}
+
+export function giveawaysApi(handoff: Handoff): express.Router {
+  const router = express.Router();
+  router.use("/giveaways", requireApiIdentity(handoff));
+
+  router.post("/giveaways", async (req, res) => {
+    const { title, description } = parseBody(CreateGiveawaySchema, req.body);
+    const giveawayId = handoff.newId();
+    const giverId = identityOf(res).userId;
+    await runGiveawayCommand(handoff, res, giveawayId, { type: "CreateGiveaway", giveawayId, giverId, title, description, now: handoff.now() });
+    res.status(201).location(`/api/giveaways/${giveawayId}`).json(giveawayOrNotFound(handoff, giveawayId));
+  });
+
+  router.get("/giveaways", (req, res) => {
+    const { limit } = parseInput(ListQuerySchema, req.query);
+    res.json({ giveaways: handoff.queries.listGiveaways(limit ?? 100) });
+  });
+
+  router.get("/giveaways/:id", (req, res) => {
+    res.json(giveawayOrNotFound(handoff, giveawayIdParam(req.params.id)));
+  });
+
+  router.post("/giveaways/:id/entries", async (req, res) => {
+    const giveawayId = giveawayIdParam(req.params.id);
+    const userId = identityOf(res).userId;
+    const result = await runGiveawayCommand(handoff, res, giveawayId, { type: "SubmitEntry", userId, now: handoff.now() });
+    // Entering again is no error: the entry already stands (200 instead of 201).
+    res.status(result.appended.length > 0 ? 201 : 200).json(giveawayOrNotFound(handoff, giveawayId));
+  });
+
+  router.post("/giveaways/:id/draw", async (req, res) => {
+    const giveawayId = giveawayIdParam(req.params.id);
+    const by = identityOf(res).userId;
+    await runGiveawayCommand(handoff, res, giveawayId, { type: "ConductDraw", by, now: handoff.now(), pick: handoff.pick });
+    const { winnerId, winnerName, drawnAt } = giveawayOrNotFound(handoff, giveawayId);
+    res.json({ giveawayId, winnerId, winnerName, drawnAt });
+  });
+
+  return router;
+}

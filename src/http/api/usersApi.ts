@@ -1,0 +1,41 @@
+// Accounts and tokens: POST /users, POST /tokens, GET /me.
+import express from "express";
+import { z } from "zod";
+import type { Handoff } from "../../app/handoff.ts";
+import { identityOf } from "../authentication.ts";
+import { ApiError } from "./apiErrors.ts";
+import { parseBody } from "./requestInput.ts";
+import { requestIdOf, requireApiIdentity } from "./requestContext.ts";
+
+// Only the shape here: the username and password rules are the domain's (invalid_username, invalid_password).
+const CredentialsSchema = z.object({
+  username: z.string().trim(),
+  password: z.string(),
+});
+
+export function usersApi(handoff: Handoff): express.Router {
+  const router = express.Router();
+
+  router.post("/users", async (req, res) => {
+    const { username, password } = parseBody(CredentialsSchema, req.body);
+    const result = await handoff.accounts.register({ username, password, correlationId: requestIdOf(res) });
+    if (!result.ok) throw new ApiError(result.error.code, result.error.message);
+    res.status(201).json({ id: result.account.id, username: result.account.username });
+  });
+
+  router.post("/tokens", async (req, res) => {
+    const { username, password } = parseBody(CredentialsSchema, req.body);
+    const account = await handoff.accounts.authenticate(username, password);
+    // One answer for an unknown name and a wrong password: which one is nobody's business.
+    if (!account) throw new ApiError("invalid_credentials", "the username or the password is wrong");
+    const { token, expiresAt } = handoff.tokens.issue(account);
+    res.status(201).json({ token, expiresAt: expiresAt.toISOString() });
+  });
+
+  router.get("/me", requireApiIdentity(handoff), (_req, res) => {
+    const { userId, username } = identityOf(res);
+    res.json({ id: userId, username });
+  });
+
+  return router;
+}

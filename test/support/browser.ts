@@ -1,0 +1,39 @@
+// Debian's Chromium driven by playwright-core: each context is a fresh profile, like a separate person.
+import { chromium, type BrowserContext } from "playwright-core";
+import { makeTempDir } from "./tempDir.ts";
+
+export const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+export const browserTestsSkipped = process.env.SKIP_BROWSER_TESTS === "1";
+
+const flags = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+export interface BrowserPerson {
+  context: BrowserContext;
+  close(): Promise<void>;
+}
+
+export async function openBrowserPerson(options: { javaScriptEnabled?: boolean } = {}): Promise<BrowserPerson> {
+  const profile = makeTempDir("chromium");
+  const context = await chromium.launchPersistentContext(profile.path, {
+    executablePath: chromiumPath,
+    headless: true,
+    args: flags,
+    javaScriptEnabled: options.javaScriptEnabled ?? true,
+    viewport: { width: 900, height: 800 },
+  });
+  return {
+    context,
+    async close() {
+      await context.close();
+      profile.remove();
+    },
+  };
+}

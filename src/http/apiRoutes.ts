@@ -1,8 +1,30 @@
-// The JSON + SSE API under /api.
+// The JSON + SSE API under /api. Reference: docs/api.md.
 import express from "express";
 import type { Handoff } from "../app/handoff.ts";
+import { apiErrorHandler, unknownApiRoute } from "./api/apiErrors.ts";
+import { giveawaysApi } from "./api/giveawaysApi.ts";
+import { messagesApi } from "./api/messagesApi.ts";
+import { assignRequestId, refuseCrossSiteWrites } from "./api/requestContext.ts";
+import { streamsApi } from "./api/streamsApi.ts";
+import { usersApi } from "./api/usersApi.ts";
 
-export function apiRoutes(_handoff: Handoff): express.Router {
+/** Big enough for the longest message (2000 characters, even escaped), small enough to bound memory. */
+export const apiBodyLimit = "16kb";
+
+export function apiRoutes(handoff: Handoff): express.Router {
   const router = express.Router();
+  router.use(assignRequestId(handoff.newId));
+  router.use((_req, res, next) => {
+    res.setHeader("Cache-Control", "no-store");
+    next();
+  });
+  router.use(refuseCrossSiteWrites);
+  router.use(express.json({ limit: apiBodyLimit }));
+  router.use(usersApi(handoff));
+  router.use(giveawaysApi(handoff));
+  router.use(messagesApi(handoff));
+  router.use(streamsApi(handoff));
+  router.use(unknownApiRoute);
+  router.use(apiErrorHandler);
   return router;
 }

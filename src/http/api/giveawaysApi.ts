@@ -25,9 +25,9 @@ function giveawayOrNotFound(handoff: Handoff, giveawayId: string): GiveawayView 
 
 export function giveawaysApi(handoff: Handoff): express.Router {
   const router = express.Router();
-  router.use("/giveaways", requireApiIdentity(handoff));
+  const signedIn = requireApiIdentity(handoff);
 
-  router.post("/giveaways", async (req, res) => {
+  router.post("/giveaways", signedIn, async (req, res) => {
     const { title, description } = parseBody(CreateGiveawaySchema, req.body);
     const giveawayId = handoff.newId();
     const giverId = identityOf(res).userId;
@@ -35,16 +35,16 @@ export function giveawaysApi(handoff: Handoff): express.Router {
     res.status(201).location(`/api/giveaways/${giveawayId}`).json(giveawayOrNotFound(handoff, giveawayId));
   });
 
-  router.get("/giveaways", (req, res) => {
+  router.get("/giveaways", signedIn, (req, res) => {
     const { limit } = parseInput(ListQuerySchema, req.query);
     res.json({ giveaways: handoff.queries.listGiveaways(limit ?? 100) });
   });
 
-  router.get("/giveaways/:id", (req, res) => {
+  router.get("/giveaways/:id", signedIn, (req, res) => {
     res.json(giveawayOrNotFound(handoff, giveawayIdParam(req.params.id)));
   });
 
-  router.post("/giveaways/:id/entries", async (req, res) => {
+  router.post("/giveaways/:id/entries", signedIn, async (req, res) => {
     const giveawayId = giveawayIdParam(req.params.id);
     const userId = identityOf(res).userId;
     const result = await runGiveawayCommand(handoff, res, giveawayId, { type: "SubmitEntry", userId, now: handoff.now() });
@@ -52,7 +52,7 @@ export function giveawaysApi(handoff: Handoff): express.Router {
     res.status(result.appended.length > 0 ? 201 : 200).json(giveawayOrNotFound(handoff, giveawayId));
   });
 
-  router.post("/giveaways/:id/draw", async (req, res) => {
+  router.post("/giveaways/:id/draw", signedIn, async (req, res) => {
     const giveawayId = giveawayIdParam(req.params.id);
     const by = identityOf(res).userId;
     await runGiveawayCommand(handoff, res, giveawayId, { type: "ConductDraw", by, now: handoff.now(), pick: handoff.pick });

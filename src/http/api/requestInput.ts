@@ -41,7 +41,7 @@ export const clientUuid = z.string().trim().toLowerCase().pipe(z.uuid("must be a
 const uuidShape = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A giveaway id from the path: anything that is not a UUID names no giveaway (404, not 422). */
-export function giveawayIdParam(value: string | undefined): string {
-  if (value === undefined || !uuidShape.test(value)) throw new ApiError("giveaway_not_found", "no such giveaway");
+export function giveawayIdParam(value: unknown): string {
+  if (typeof value !== "string" || !uuidShape.test(value)) throw new ApiError("giveaway_not_found", "no such giveaway");
   return value.toLowerCase();
 }

@@ -1,0 +1,71 @@
+// A conversation's messages (read, send, mark read) and the caller's inbox.
+import express from "express";
+import { z } from "zod";
+import type { Handoff } from "../../app/handoff.ts";
+import { identityOf } from "../authentication.ts";
+import { ApiError } from "./apiErrors.ts";
+import { conversationForReader } from "./conversationAccess.ts";
+import { runGiveawayCommand } from "./giveawayCommands.ts";
+import { clientUuid, giveawayIdParam, integerText, parseBody, parseInput } from "./requestInput.ts";
+import { requireApiIdentity } from "./requestContext.ts";
+
+export const maxMessagesPerPage = 1000;
+
+const MessagesQuerySchema = z.object({
+  /** Exclusive; -1 from the start. Absent: the newest `limit` messages. */
+  after: integerText(-1).optional(),
+  limit: integerText(1, maxMessagesPerPage).optional(),
+});
+
+const SendMessageSchema = z.object({
+  // Length and blank checks are the domain's (invalid_content).
+  content: z.string(),
+  /** Chosen by the client so a retried send is recognised; one is made when absent. */
+  id: clientUuid.optional(),
+});
+
+const MarkReadSchema = z.object({ revision: z.int().min(0) });
+
+export function messagesApi(handoff: Handoff): express.Router {
+  const router = express.Router();
+  const signedIn = requireApiIdentity(handoff);
+
+  router.get("/giveaways/:id/messages", signedIn, (req, res) => {
+    const giveawayId = giveawayIdParam(req.params.id);
+    conversationForReader(handoff, giveawayId, identityOf(res).userId);
+    const { after, limit = 100 } = parseInput(MessagesQuerySchema, req.query);
+    const messages =
+      after === undefined ? handoff.queries.latestMessages(giveawayId, limit) : handoff.queries.messagesAfter(giveawayId, after, limit);
+    res.json({ messages });
+  });
+
+  router.post("/giveaways/:id/messages", signedIn, async (req, res) => {
+    const giveawayId = giveawayIdParam(req.params.id);
+    const { content, id } = parseBody(SendMessageSchema, req.body);
+    const messageId = id ?? handoff.newId();
+    const senderId = identityOf(res).userId;
+    const result = await runGiveawayCommand(handoff, res, giveawayId, { type: "SendMessage", messageId, senderId, content, now: handoff.now() });
+    const message = handoff.queries.messageById(giveawayId, messageId);
+    if (!message) throw new ApiError("read_model_lagging", "the message was saved but is not visible yet: send it again with the same id");
+    // A retry with the same id and content finds the message already stored: 200, same message.
+    res.status(result.appended.length > 0 ? 201 : 200).json(message);
+  });
+
+  router.post("/giveaways/:id/read", signedIn, async (req, res) => {
+    const giveawayId = giveawayIdParam(req.params.id);
+    const { revision } = parseBody(MarkReadSchema, req.body);
+    const userId = identityOf(res).userId;
+    conversationForReader(handoff, giveawayId, userId);
+    // Nobody can have read past what the read models hold; a mark beyond it would hide later messages.
+    const upToRevision = Math.min(revision, handoff.readYourWrites.appliedRevision(giveawayId));
+    await runGiveawayCommand(handoff, res, giveawayId, { type: "MarkConversationRead", userId, upToRevision, now: handoff.now() });
+    res.status(204).end();
+  });
+
+  router.get("/inbox", signedIn, (_req, res) => {
+    const userId = identityOf(res).userId;
+    res.json({ conversations: handoff.queries.inboxFor(userId), unreadTotal: handoff.queries.unreadTotal(userId) });
+  });
+
+  return router;
+}

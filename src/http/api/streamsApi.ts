@@ -1,0 +1,102 @@
+// Server-Sent Events for curl and pages: one conversation's messages and presence, and a user's notifications.
+// Every connection listens to the process-wide hub; none subscribes to the store.
+import express from "express";
+import type { Request, Response } from "express";
+import { z } from "zod";
+import type { Handoff } from "../../app/handoff.ts";
+import { assertNever } from "../../domain/errors.ts";
+import { followConversation } from "../../live/conversationFeed.ts";
+import type { ConversationEvent, UserNotification } from "../../live/liveHub.ts";
+import { identityOf } from "../authentication.ts";
+import { openSseStream, type SseFrame, type SseStream } from "../sse/sseStream.ts";
+import { conversationForReader, otherParticipant } from "./conversationAccess.ts";
+import { giveawayIdParam, integerText, parseInput } from "./requestInput.ts";
+import { requireApiIdentity } from "./requestContext.ts";
+
+const revisionText = integerText(-1);
+const AfterQuerySchema = z.object({ after: revisionText.optional() });
+
+/**
+ * Where to resume: Last-Event-ID (what a reconnecting EventSource sends) wins over ?after
+ * (what a first connection names); with neither, only new messages.
+ */
+function resumePoint(req: Request): number | "now" {
+  const lastEventId = req.get("last-event-id");
+  if (lastEventId !== undefined && lastEventId.trim() !== "") return parseInput(revisionText, lastEventId, "Last-Event-ID");
+  return parseInput(AfterQuerySchema, req.query).after ?? "now";
+}
+
+export function conversationFrame(event: ConversationEvent): SseFrame {
+  switch (event.kind) {
+    case "message":
+      return { id: event.message.revision, event: "message", data: JSON.stringify(event.message) };
+    case "presence":
+      // No id: presence is not part of the history a client resumes from.
+      return { event: "presence", data: JSON.stringify({ userId: event.userId, online: event.online }) };
+    default:
+      return assertNever(event);
+  }
+}
+
+export function notificationFrame(notification: UserNotification): SseFrame {
+  switch (notification.kind) {
+    case "message":
+      return { event: "message", data: JSON.stringify(notification.message) };
+    case "draw_won": {
+      const { giveawayId, title, drawnAt, revision } = notification;
+      return { event: "draw_won", data: JSON.stringify({ giveawayId, title, drawnAt, revision }) };
+    }
+    case "unread": {
+      const { giveawayId, unreadCount, unreadTotal } = notification;
+      return { event: "unread", data: JSON.stringify({ giveawayId, unreadCount, unreadTotal }) };
+    }
+    default:
+      return assertNever(notification);
+  }
+}
+
+function openStream(handoff: Handoff, req: Request, res: Response): SseStream {
+  return openSseStream(req, res, {
+    heartbeatMs: handoff.config.sseHeartbeatMs,
+    maxQueuedBytes: handoff.config.sseMaxQueuedBytes,
+    endsAt: identityOf(res).expiresAt,
+  });
+}
+
+export function streamsApi(handoff: Handoff): express.Router {
+  const router = express.Router();
+  const signedIn = requireApiIdentity(handoff);
+
+  router.get("/giveaways/:id/stream", signedIn, (req, res) => {
+    const giveawayId = giveawayIdParam(req.params.id);
+    const userId = identityOf(res).userId;
+    // Every refusal is a plain JSON error: checked before the first byte of the stream.
+    const giveaway = conversationForReader(handoff, giveawayId, userId);
+    const after = resumePoint(req);
+
+    const stream = openStream(handoff, req, res);
+    const deliver = (event: ConversationEvent) => {
+      // The caller's own comings and goings (other tabs) tell them nothing.
+      if (event.kind === "presence" && event.userId === userId) return;
+      stream.send(conversationFrame(event));
+    };
+    const stop = followConversation(handoff, { giveawayId, userId, after, deliver });
+    stream.onClose(stop);
+    const other = otherParticipant(giveaway, userId);
+    if (other) stream.send(conversationFrame({ kind: "presence", giveawayId, userId: other, online: handoff.hub.isOnline(giveawayId, other) }));
+  });
+
+  router.get("/me/stream", signedIn, (req, res) => {
+    const userId = identityOf(res).userId;
+    const stream = openStream(handoff, req, res);
+    const stop = handoff.hub.listenToUser(userId, (notification) => stream.send(notificationFrame(notification)));
+    stream.onClose(stop);
+    // Where the counts stand now, so a client that was away starts from the truth.
+    const unreadTotal = handoff.queries.unreadTotal(userId);
+    for (const entry of handoff.queries.inboxFor(userId)) {
+      stream.send(notificationFrame({ kind: "unread", giveawayId: entry.giveawayId, unreadCount: entry.unreadCount, unreadTotal }));
+    }
+  });
+
+  return router;
+}

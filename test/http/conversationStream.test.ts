@@ -1,0 +1,102 @@
+// GET /api/giveaways/:id/stream on a real server: live messages, presence, heartbeat, and refusals as JSON.
+import { randomUUID } from "node:crypto";
+import request from "supertest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sessionCookieName } from "../../src/http/authentication.ts";
+import { startTestServer, type TestServer } from "../support/testServer.ts";
+import { createGiveaway, drawnGiveaway, send, signUp, type Conversation } from "./apiFixtures.ts";
+import { connectSse, messagesIn, type SseConnection } from "./sseClient.ts";
+
+let server: TestServer;
+let talk: Conversation;
+const open: SseConnection[] = [];
+beforeAll(async () => {
+  server = await startTestServer({ env: { SSE_HEARTBEAT_MS: "100" } });
+  talk = await drawnGiveaway(server);
+});
+afterAll(async () => {
+  for (const connection of open) connection.close();
+  await server.close();
+});
+
+async function stream(headers: Record<string, string>, query = "", giveawayId = talk.giveawayId): Promise<SseConnection> {
+  const connection = await connectSse(`${server.url}/api/giveaways/${giveawayId}/stream${query}`, headers);
+  open.push(connection);
+  return connection;
+}
+
+describe("conversation stream", () => {
+  it("delivers messages as they are sent: id = revision, event message, data = the message", async () => {
+    const before = await send(server, talk.winner, talk.giveawayId, "sent before connecting");
+    const giverStream = await stream(talk.giver.auth);
+    expect(giverStream.status).toBe(200);
+    expect(giverStream.headers["content-type"]).toMatch(/^text\/event-stream/);
+
+    const sent = [];
+    for (const content of ["first", "second\nline", "third"]) sent.push(await send(server, talk.winner, talk.giveawayId, content));
+    await giverStream.until((events) => messagesIn(events).length === 3, 5000, "three messages");
+    const frames = giverStream.events.filter((event) => event.event === "message");
+    expect(frames.map((frame) => frame.id)).toEqual(sent.map((message) => String(message.revision)));
+    expect(frames.map((frame) => JSON.parse(frame.data))).toEqual(sent);
+    // Without Last-Event-ID or ?after, only new messages come.
+    expect(messagesIn(giverStream.events).map((m) => m.id)).not.toContain(before.id);
+    expect(giverStream.retry).toBeGreaterThan(0);
+    giverStream.close();
+  });
+
+  it("sends heartbeat comments", async () => {
+    const connection = await stream(talk.winner.auth);
+    await connection.until(() => connection.comments.some((comment) => comment.includes("heartbeat")), 5000, "a heartbeat");
+    expect(connection.comments.filter((comment) => comment.includes("heartbeat")).length).toBeGreaterThan(0);
+    connection.close();
+  });
+
+  it("shows the other participant coming online and going offline", async () => {
+    // A conversation of its own: the other tests' connections cannot be closing in the background.
+    const { giveawayId, giver, winner } = await drawnGiveaway(server);
+    const giverStream = await stream(giver.auth, "", giveawayId);
+    const presence = () => giverStream.events.filter((event) => event.event === "presence").map((event) => JSON.parse(event.data));
+    await giverStream.until(() => presence().length === 1, 5000, "the initial presence");
+    expect(presence()[0]).toEqual({ userId: winner.id, online: false });
+    expect(giverStream.events[0]!.id).toBeUndefined();
+
+    const winnerStream = await stream(winner.auth, "", giveawayId);
+    await winnerStream.until((events) => events.some((event) => event.event === "presence"), 5000, "the giver's presence");
+    expect(JSON.parse(winnerStream.events.find((event) => event.event === "presence")!.data)).toEqual({ userId: giver.id, online: true });
+    await giverStream.until(() => presence().length === 2, 5000, "the winner online");
+    expect(presence()[1]).toEqual({ userId: winner.id, online: true });
+
+    winnerStream.close();
+    await giverStream.until(() => presence().length === 3, 5000, "the winner offline");
+    expect(presence()[2]).toEqual({ userId: winner.id, online: false });
+    // Nobody is told about their own presence.
+    expect(presence().every((p) => p.userId !== giver.id)).toBe(true);
+    giverStream.close();
+  });
+
+  it("accepts the session cookie (the browser's EventSource)", async () => {
+    const connection = await stream({ Cookie: `${sessionCookieName}=${talk.winner.token}` }, "?after=-1");
+    expect(connection.status).toBe(200);
+    await connection.until((events) => messagesIn(events).length > 0, 5000, "history");
+    connection.close();
+  });
+
+  it("refuses before the stream starts, with the API's JSON errors", async () => {
+    const expectRefusal = async (connection: SseConnection, status: number, code: string) => {
+      expect(connection.status).toBe(status);
+      expect(connection.headers["content-type"]).toMatch(/^application\/json/);
+      expect(connection.body).toEqual({ error: { code, message: expect.any(String) } });
+    };
+    await expectRefusal(await stream({}), 401, "unauthenticated");
+    await expectRefusal(await stream({ Authorization: "Bearer nonsense" }), 401, "invalid_token");
+    await expectRefusal(await stream(talk.outsider.auth), 403, "not_participant");
+    await expectRefusal(await stream(talk.giver.auth, "", randomUUID()), 404, "giveaway_not_found");
+    await expectRefusal(await stream(talk.giver.auth, "?after=soon"), 422, "invalid_field");
+    await expectRefusal(await stream({ ...talk.giver.auth, "Last-Event-ID": "-7" }), 422, "invalid_field");
+
+    const [giver, entrant] = await Promise.all([signUp(server, "giver"), signUp(server, "entrant")]);
+    const openGiveaway = await createGiveaway(server, giver);
+    await request(server.url).post(`/api/giveaways/${openGiveaway}/entries`).set(entrant.auth).expect(201);
+    await expectRefusal(await stream(giver.auth, "", openGiveaway), 409, "conversation_closed");
+  });
+});

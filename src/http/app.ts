@@ -2,6 +2,7 @@
 import express from "express";
 import type { Handoff } from "../app/handoff.ts";
 import { apiRoutes } from "./apiRoutes.ts";
+import { auditRoutes } from "./audit/auditRoutes.ts";
 import { pageRoutes } from "./pageRoutes.ts";
 
 export function createApp(handoff: Handoff): express.Express {
@@ -14,6 +15,7 @@ export function createApp(handoff: Handoff): express.Express {
     else res.status(503).json({ status: "starting" });
   });
 
+  app.use(auditRoutes(handoff));
   app.use("/api", apiRoutes(handoff));
   app.use(pageRoutes(handoff));
   return app;

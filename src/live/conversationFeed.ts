@@ -8,29 +8,54 @@ export interface FollowConversationOptions {
   /** Exclusive: the last revision the client has (-1: from the start); "now": only new messages. */
   after: number | "now";
   deliver(event: ConversationEvent): void;
+  /** Resolves when the client has taken what it was sent, so a long history never piles up in memory. */
+  waitForRoom?: () => Promise<void>;
 }
+
+const historyPageSize = 500;
 
 /** Returns the function that stops following (and marks the user offline here). */
 export function followConversation(handoff: Handoff, options: FollowConversationOptions): () => void {
   const { giveawayId, userId, deliver } = options;
   let lastDelivered = options.after === "now" ? (handoff.queries.latestMessages(giveawayId, 1)[0]?.revision ?? -1) : options.after;
+  let stopped = false;
+  let replaying = true;
+  const heldBack: ConversationEvent[] = [];
 
-  // The hub publishes only after the read model commits, and the read below is synchronous, so
-  // joining first means every message is either in the history read or arrives from the hub.
-  const leave = handoff.hub.joinConversation(giveawayId, userId, (event) => {
+  const deliverInOrder = (event: ConversationEvent) => {
     if (event.kind === "message") {
-      if (event.message.revision <= lastDelivered) return;
+      if (event.message.revision <= lastDelivered) return; // already sent from history
       lastDelivered = event.message.revision;
     }
     deliver(event);
+  };
+
+  // Join first and hold live events back until history is out: the hub publishes only after the
+  // read model commits, so every message is in a history page, in the held-back list, or both.
+  const leave = handoff.hub.joinConversation(giveawayId, userId, (event) => {
+    if (replaying) heldBack.push(event);
+    else deliverInOrder(event);
   });
-  for (;;) {
-    const page = handoff.queries.messagesAfter(giveawayId, lastDelivered, 1000);
-    for (const message of page) {
-      lastDelivered = message.revision;
-      deliver({ kind: "message", giveawayId, message });
+
+  const replayHistory = async () => {
+    for (;;) {
+      const page = handoff.queries.messagesAfter(giveawayId, lastDelivered, historyPageSize);
+      for (const message of page) {
+        deliverInOrder({ kind: "message", giveawayId, message });
+        if (options.waitForRoom) await options.waitForRoom();
+        if (stopped) return;
+      }
+      if (page.length < historyPageSize) break;
     }
-    if (page.length < 1000) break;
-  }
-  return leave;
+    // Whatever was committed after the last page was read is held back: flush it in order.
+    replaying = false;
+    for (const event of heldBack.splice(0)) deliverInOrder(event);
+  };
+  replayHistory().catch((error) => console.error("conversation history failed:", error));
+
+  return () => {
+    stopped = true;
+    heldBack.length = 0;
+    leave();
+  };
 }

@@ -80,7 +80,7 @@ export function streamsApi(handoff: Handoff): express.Router {
       if (event.kind === "presence" && event.userId === userId) return;
       stream.send(conversationFrame(event));
     };
-    const stop = followConversation(handoff, { giveawayId, userId, after, deliver });
+    const stop = followConversation(handoff, { giveawayId, userId, after, deliver, waitForRoom: () => stream.drained() });
     stream.onClose(stop);
     const other = otherParticipant(giveaway, userId);
     if (other) stream.send(conversationFrame({ kind: "presence", giveawayId, userId: other, online: handoff.hub.isOnline(giveawayId, other) }));

@@ -18,6 +18,8 @@ export interface SseStreamOptions {
 
 export interface SseStream {
   send(frame: SseFrame): void;
+  /** Resolves once the client has taken what is queued (or the stream closed). */
+  drained(): Promise<void>;
   readonly closed: boolean;
   onClose(listener: () => void): void;
   close(): void;
@@ -82,6 +84,18 @@ export function openSseStream(req: Request, res: Response, options: SseStreamOpt
 
   return {
     send: (frame) => write(formatSseFrame(frame)),
+    drained() {
+      if (closed || !res.writableNeedDrain) return Promise.resolve();
+      return new Promise<void>((resolve) => {
+        const done = () => {
+          res.off("drain", done);
+          res.off("close", done);
+          resolve();
+        };
+        res.on("drain", done);
+        res.on("close", done);
+      });
+    },
     get closed() {
       return closed;
     },

@@ -1,0 +1,27 @@
+// npm run rebuild
+// Rebuilds every read model from the start of the log into DATA_DIR/readmodels.rebuild.db, then
+// renames it over readmodels.db. Refuses while a server has the read models open.
+import { ReadModelInUseError, rebuildReadModels } from "../audit/readModelRebuild.ts";
+import { CliError, openCliStore, runCli } from "./cliStore.ts";
+import { progressLine } from "./progressLine.ts";
+
+async function rebuild(): Promise<number> {
+  if (process.argv.length > 2) throw new CliError("usage: npm run rebuild");
+  const { config, store } = openCliStore();
+  const progress = progressLine("rebuild");
+  try {
+    const result = await rebuildReadModels({ store, dataDir: config.dataDir, onProgress: (n) => progress.update(n) });
+    progress.done();
+    const rate = result.seconds > 0 ? Math.round(result.events / result.seconds) : result.events;
+    process.stdout.write(`rebuilt ${result.file}: ${result.events} events in ${result.seconds.toFixed(2)} s (${rate} events/s)\n`);
+    return 0;
+  } catch (error) {
+    if (error instanceof ReadModelInUseError) throw new CliError(error.message);
+    throw error;
+  } finally {
+    progress.done();
+    await store.close();
+  }
+}
+
+runCli(rebuild);

@@ -1,0 +1,57 @@
+// npm run verify -- [<giveawayId>]
+// Checks the hash chains of every giveaway stream (or one): exit 0 when intact, 1 naming the first
+// break of each broken stream, 2 when the check could not run.
+import { parseArgs } from "node:util";
+import { describeBreak } from "../audit/chainCheck.ts";
+import { verifyAllGiveaways, verifyGiveaway } from "../audit/chainVerification.ts";
+import { hasErrorCode } from "../eventstore/port.ts";
+import { CliError, openCliStore, runCli } from "./cliStore.ts";
+import { progressLine } from "./progressLine.ts";
+
+const usage = "usage: npm run verify -- [<giveawayId>]";
+
+async function verify(): Promise<number> {
+  let positionals: string[];
+  try {
+    positionals = parseArgs({ args: process.argv.slice(2), allowPositionals: true, options: {} }).positionals;
+  } catch (error) {
+    throw new CliError(`${(error as Error).message}\n${usage}`);
+  }
+  if (positionals.length > 1) throw new CliError(usage);
+  const giveawayId = positionals[0];
+  const { store } = openCliStore();
+  const progress = progressLine("verify");
+  try {
+    if (giveawayId !== undefined) {
+      let result;
+      try {
+        result = await verifyGiveaway(store, giveawayId, (n) => progress.update(n));
+      } catch (error) {
+        if (hasErrorCode(error, "stream_not_found")) throw new CliError(`no giveaway ${giveawayId} in the store`);
+        throw error;
+      }
+      progress.done();
+      if (result.break) {
+        process.stdout.write(`BROKEN ${describeBreak(result.break)}\n`);
+        return 1;
+      }
+      process.stdout.write(`OK ${result.streamId}: ${result.events} events, head revision ${result.head.revision}, head hash ${result.head.hash}\n`);
+      return 0;
+    }
+    const result = await verifyAllGiveaways(store, (n) => progress.update(n));
+    progress.done();
+    for (const found of result.breaks) process.stdout.write(`BROKEN ${describeBreak(found)}\n`);
+    const summary = `${result.streams} giveaway streams, ${result.events} events`;
+    if (result.breaks.length > 0) {
+      process.stdout.write(`${result.breaks.length} of ${summary}: hash chains broken\n`);
+      return 1;
+    }
+    process.stdout.write(`OK ${summary}: hash chains intact\n`);
+    return 0;
+  } finally {
+    progress.done();
+    await store.close();
+  }
+}
+
+runCli(verify);

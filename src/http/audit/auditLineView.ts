@@ -1,0 +1,44 @@
+// A replayed line as the audit page prints it: a message's text, or what the event did (pure).
+import type { AuditLine } from "../../audit/auditLine.ts";
+import { assertNever } from "../../domain/errors.ts";
+
+export interface AuditLineView {
+  revision: number;
+  eventId: string;
+  recordedAt: string;
+  who: string;
+  /** The message text, for MessageSent; the event type and what it did, for the rest. */
+  message: string | undefined;
+  type: string;
+  what: string;
+}
+
+export function viewOfLine(line: AuditLine, names: ReadonlyMap<string, string>): AuditLineView {
+  const nameOf = (id: string | undefined) => (id === undefined ? "?" : (names.get(id) ?? "?"));
+  const view = (type: string, what: string, message?: string): AuditLineView => ({
+    revision: line.revision,
+    eventId: line.eventId,
+    recordedAt: line.recordedAt,
+    who: nameOf(line.whoId),
+    message,
+    type,
+    what,
+  });
+  const { detail } = line;
+  switch (detail.type) {
+    case "GiveawayCreated":
+      return view(detail.type, `created the giveaway “${detail.title}”`);
+    case "EntrySubmitted":
+      return view(detail.type, "entered");
+    case "DrawConducted":
+      return view(detail.type, `drew the winner: ${nameOf(detail.winnerId)}`);
+    case "MessageSent":
+      return view(detail.type, "", detail.content);
+    case "ConversationRead":
+      return view(detail.type, `read up to revision ${detail.upToRevision}`);
+    case "Unreadable":
+      return view(detail.storedType, `unreadable stored event: ${detail.problem}`);
+    default:
+      return assertNever(detail);
+  }
+}

@@ -1,0 +1,88 @@
+// GET /api/giveaways/:id/events[?until=<revision|ISO time>][&format=ndjson]: the giveaway's stream as stored.
+import type { Request, Response } from "express";
+import { z } from "zod";
+import type { Handoff } from "../../app/handoff.ts";
+import { toAuditEvent, type AuditEvent } from "../../audit/auditEvent.ts";
+import { giveawayEventsUntil } from "../../audit/conversationReplay.ts";
+import { parseUntil, type Until } from "../../audit/until.ts";
+import { hasErrorCode } from "../../eventstore/port.ts";
+import { identityOf } from "../authentication.ts";
+import { auditAccess } from "./auditAccess.ts";
+
+const EventsQuery = z.object({
+  until: z.string().optional(),
+  format: z.enum(["json", "ndjson"]).default("json"),
+});
+
+export function sendApiError(res: Response, status: number, code: string, message: string): void {
+  res.status(status).json({ error: { code, message } });
+}
+
+/** Waits until the socket takes more (true), or the client is gone (false). */
+function drained(res: Response): Promise<boolean> {
+  if (res.destroyed) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const settle = (more: boolean) => {
+      res.off("drain", onDrain);
+      res.off("close", onClose);
+      resolve(more);
+    };
+    const onDrain = () => settle(true);
+    const onClose = () => settle(false);
+    res.on("drain", onDrain);
+    res.on("close", onClose);
+  });
+}
+
+async function streamNdjson(res: Response, events: AsyncIterable<AuditEvent>): Promise<void> {
+  res.status(200).setHeader("Content-Type", "application/x-ndjson; charset=utf-8");
+  res.setHeader("Cache-Control", "no-store");
+  res.setHeader("X-Content-Type-Options", "nosniff");
+  res.flushHeaders();
+  for await (const event of events) {
+    if (res.destroyed) return; // the client left: stop reading the store
+    if (!res.write(`${JSON.stringify(event)}\n`) && !(await drained(res))) return;
+  }
+  res.end();
+}
+
+async function* auditEvents(handoff: Handoff, giveawayId: string, until: Until | undefined): AsyncGenerator<AuditEvent> {
+  for await (const recorded of giveawayEventsUntil(handoff.store, giveawayId, until)) yield toAuditEvent(recorded);
+}
+
+export function eventsEndpoint(handoff: Handoff) {
+  return async (req: Request<{ id: string }>, res: Response) => {
+    const identity = identityOf(res);
+    const giveawayId = req.params.id;
+    const access = auditAccess(handoff, giveawayId, identity.userId);
+    if (!access.ok) return sendApiError(res, access.code === "giveaway_not_found" ? 404 : 403, access.code, access.message);
+
+    const query = EventsQuery.safeParse(req.query);
+    if (!query.success) {
+      return sendApiError(res, 422, "invalid_field", "format must be json or ndjson, and until may be given once");
+    }
+    let until: Until | undefined;
+    if (query.data.until !== undefined) {
+      const parsed = parseUntil(query.data.until);
+      if (!parsed.ok) return sendApiError(res, 422, "invalid_field", parsed.message);
+      until = parsed.until;
+    }
+
+    const events = auditEvents(handoff, giveawayId, until);
+    try {
+      if (query.data.format === "ndjson") return await streamNdjson(res, events);
+      const all: AuditEvent[] = [];
+      for await (const event of events) all.push(event);
+      res.setHeader("Cache-Control", "no-store");
+      res.json({ events: all });
+    } catch (error) {
+      if (res.headersSent) {
+        res.destroy(error instanceof Error ? error : undefined); // cut short, so the client sees the body is incomplete
+        return;
+      }
+      // The read model knows the giveaway but the store does not (yet): nothing to show.
+      if (hasErrorCode(error, "stream_not_found")) return sendApiError(res, 404, "giveaway_not_found", "no such giveaway");
+      throw error;
+    }
+  };
+}

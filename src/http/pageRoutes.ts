@@ -1,8 +1,70 @@
-// The server-rendered pages (Eta + htmx).
-import express from "express";
+// The server-rendered pages (Eta + htmx): sign-in, giveaways, inbox, the chat and its streams.
+import express, { type NextFunction, type Request, type Response } from "express";
 import type { Handoff } from "../app/handoff.ts";
+import { identify } from "./authentication.ts";
+import { chatPage } from "./pages/chatPage.ts";
+import { chatStream } from "./pages/chatStream.ts";
+import { giveawayPages } from "./pages/giveawayPages.ts";
+import { inboxPage } from "./pages/inboxPage.ts";
+import { optionalIdentity, renderRefusal, requirePageIdentity } from "./pages/pageAccess.ts";
+import { createPageRenderer, type PageRenderer } from "./pages/pageRenderer.ts";
+import { pageRefusal } from "./pages/pageRefusals.ts";
+import { sessionPages } from "./pages/sessionPages.ts";
+import { staticAssets } from "./pages/staticAssets.ts";
+import { userStream } from "./pages/userStream.ts";
 
-export function pageRoutes(_handoff: Handoff): express.Router {
+/** Defence in depth: even an HTML injection could run no script but ours, and no site may frame us. */
+function pageSecurityHeaders(_req: Request, res: Response, next: NextFunction) {
+  res.setHeader(
+    "Content-Security-Policy",
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
+  );
+  res.setHeader("X-Content-Type-Options", "nosniff");
+  res.setHeader("Referrer-Policy", "same-origin");
+  res.setHeader("X-Frame-Options", "DENY");
+  next();
+}
+
+export function pageRoutes(handoff: Handoff): express.Router {
   const router = express.Router();
+  const renderer = createPageRenderer(handoff);
+  const signedIn = requirePageIdentity(handoff, renderer);
+
+  router.use(pageSecurityHeaders);
+  router.use(staticAssets());
+  router.use(express.urlencoded({ extended: false, limit: "64kb", parameterLimit: 20 }));
+
+  router.use(sessionPages(handoff, renderer));
+  router.get("/", (req: Request, res: Response) => res.redirect(303, typeof identify(req, handoff.tokens) === "string" ? "/signin" : "/giveaways"));
+  // Streams and the read mark answer with statuses (never a sign-in page) to scripts.
+  router.use(chatStream(handoff, renderer));
+  router.use(userStream(handoff, renderer));
+  router.use(chatPage(handoff, renderer, signedIn));
+  router.use(signedIn); // every other page
+  router.use(giveawayPages(handoff, renderer));
+  router.use(inboxPage(handoff, renderer));
+
+  router.use((req: Request, res: Response) => renderRefusal(renderer, res, pageRefusal("not_found"), optionalIdentity(handoff, req)));
+  router.use(pageErrorHandler(handoff, renderer));
   return router;
+}
+
+function pageErrorHandler(handoff: Handoff, renderer: PageRenderer) {
+  return (error: unknown, req: Request, res: Response, _next: NextFunction) => {
+    if (res.headersSent) {
+      console.error(`${req.method} ${req.originalUrl} failed mid-response:`, error);
+      res.end();
+      return;
+    }
+    const type = typeof error === "object" && error !== null ? (error as { type?: unknown }).type : undefined;
+    const status = typeof error === "object" && error !== null ? (error as { status?: unknown }).status : undefined;
+    const identity = optionalIdentity(handoff, req);
+    if (type === "entity.too.large") return renderRefusal(renderer, res, pageRefusal("body_too_large"), identity);
+    if (typeof status === "number" && status >= 400 && status < 500) {
+      // The body reader's own refusals (bad encoding, too many fields) and static files not found.
+      return renderRefusal(renderer, res, status === 404 ? pageRefusal("not_found") : pageRefusal("bad_form"), identity);
+    }
+    console.error(`${req.method} ${req.originalUrl} failed:`, error);
+    renderRefusal(renderer, res, pageRefusal("internal"), identity);
+  };
 }

@@ -1,0 +1,141 @@
+// The chat at /messages/:giveawayId: history, the send form (htmx or a plain POST + 303), and read marks.
+import express, { type Request, type Response } from "express";
+import { z } from "zod";
+import type { Handoff } from "../../app/handoff.ts";
+import { contentMaxLength } from "../../domain/giveawayDecide.ts";
+import { identityOf, type RequestIdentity } from "../authentication.ts";
+import { pageCommandContext } from "./commandContext.ts";
+import { conversationAccess } from "./conversationAccess.ts";
+import { renderRefusal, requireStreamIdentity } from "./pageAccess.ts";
+import { IdSchema, isId } from "./pageIds.ts";
+import type { PageRenderer } from "./pageRenderer.ts";
+import { domainRefusal, pageRefusal, type PageRefusal } from "./pageRefusals.ts";
+
+/** The page shows this many of the newest messages; the stream then carries on from the last one. */
+const historyLength = 200;
+
+const MessageForm = z.object({
+  // Chosen when the form was drawn: a retried send is the same message and is stored once.
+  id: IdSchema,
+  content: z.string().max(contentMaxLength * 8),
+});
+
+const ReadForm = z.object({ revision: z.coerce.number().int().min(0) });
+
+/** What the send form shows: the hidden message id, the text, and why the last send failed. */
+export interface MessageDraft {
+  id: string;
+  content: string;
+  error?: string | undefined;
+}
+
+export function chatPage(handoff: Handoff, renderer: PageRenderer, requireSignedIn: express.RequestHandler): express.Router {
+  const router = express.Router();
+  const { queries } = handoff;
+  const freshDraft = (): MessageDraft => ({ id: handoff.newId(), content: "" });
+  const renderForm = (giveawayId: string, draft: MessageDraft) =>
+    renderer.partial("./partials/messageForm", { giveawayId, draft, contentMaxLength });
+
+  async function showChat(res: Response, identity: RequestIdentity, giveawayId: string, status: number, draft: MessageDraft) {
+    const access = conversationAccess(handoff, giveawayId, identity.userId);
+    if (!access.ok) return refuseConversation(res, identity, giveawayId, pageRefusal(access.code));
+    const newest = queries.latestMessages(giveawayId, historyLength + 1);
+    const messages = newest.slice(-historyLength);
+    const lastRevision = messages.at(-1)?.revision ?? -1;
+    await markRead(identity, giveawayId, lastRevision);
+    renderer.page(res, status, "./chat", {
+      title: `Chat: ${access.giveaway.title}`,
+      identity,
+      liveNotifications: "none", // the chat stream carries the badge too: one connection per tab
+      badgeExcept: giveawayId,
+      giveaway: access.giveaway,
+      other: access.other,
+      otherOnline: handoff.hub.isOnline(giveawayId, access.other.id),
+      messages,
+      olderHidden: newest.length > historyLength,
+      viewerId: identity.userId,
+      lastRevision,
+      streamUrl: `/messages/${giveawayId}/stream?after=${lastRevision}`,
+      form: renderForm(giveawayId, draft),
+    });
+  }
+
+  function refuseConversation(res: Response, identity: RequestIdentity, giveawayId: string, refusal: PageRefusal) {
+    const back = refusal.status === 404 ? { href: "/giveaways", label: "All giveaways" } : { href: `/giveaways/${giveawayId}`, label: "Back to the giveaway" };
+    renderRefusal(renderer, res, refusal, identity, back);
+  }
+
+  /** Reading the page (with or without script) reads the conversation up to what it shows. */
+  async function markRead(identity: RequestIdentity, giveawayId: string, upToRevision: number) {
+    if (upToRevision < 0) return;
+    const entry = queries.inboxFor(identity.userId).find((e) => e.giveawayId === giveawayId);
+    if (entry && entry.lastReadRevision >= upToRevision) return;
+    const result = await handoff.commands(
+      giveawayId,
+      { type: "MarkConversationRead", userId: identity.userId, upToRevision, now: handoff.now() },
+      pageCommandContext(identity),
+    );
+    if (!result.ok) console.warn(`marking ${giveawayId} read failed: ${result.error.code}`);
+  }
+
+  router.get("/messages/:giveawayId", requireSignedIn, async (req: Request, res: Response) => {
+    const identity = identityOf(res);
+    const giveawayId = req.params.giveawayId;
+    if (!isId(giveawayId)) return renderRefusal(renderer, res, pageRefusal("not_found"), identity);
+    await showChat(res, identity, giveawayId, 200, freshDraft());
+  });
+
+  router.post("/messages/:giveawayId", requireSignedIn, async (req: Request, res: Response) => {
+    const identity = identityOf(res);
+    const giveawayId = req.params.giveawayId;
+    if (!isId(giveawayId)) return renderRefusal(renderer, res, pageRefusal("not_found"), identity);
+    const byHtmx = req.get("HX-Request") === "true";
+    const answer = (status: number, draft: MessageDraft) =>
+      byHtmx ? res.status(status).type("html").send(renderForm(giveawayId, draft)) : showChat(res, identity, giveawayId, status, draft);
+
+    const parsed = MessageForm.safeParse(req.body ?? {});
+    if (!parsed.success) {
+      const content = typeof req.body?.content === "string" ? req.body.content : "";
+      return answer(422, { id: handoff.newId(), content, error: pageRefusal("invalid_content").message });
+    }
+    const { id, content } = parsed.data;
+    const result = await handoff.commands(
+      giveawayId,
+      { type: "SendMessage", messageId: id, senderId: identity.userId, content, now: handoff.now() },
+      pageCommandContext(identity),
+    );
+    if (!result.ok) {
+      const refusal = domainRefusal(result.error);
+      if (!byHtmx && (result.error.code === "not_participant" || result.error.code === "giveaway_not_found" || result.error.code === "conversation_closed")) {
+        return refuseConversation(res, identity, giveawayId, refusal);
+      }
+      // After a clash the text goes again as a new message, so it needs a new id.
+      const nextId = result.error.code === "message_id_conflict" ? handoff.newId() : id;
+      return answer(refusal.status, { id: nextId, content, error: refusal.message });
+    }
+    // The chat it goes back to reads the read models: wait until they show the message.
+    await handoff.readYourWrites.waitForGiveaway(giveawayId, result.revision);
+    if (byHtmx) return answer(200, freshDraft()); // the message itself arrives on the stream
+    res.redirect(303, `/messages/${giveawayId}#latest`);
+  });
+
+  // chat.js posts the newest revision the reader has reached; it wants a status, not a page.
+  router.post("/messages/:giveawayId/read", requireStreamIdentity(handoff), async (req: Request, res: Response) => {
+    const identity = identityOf(res);
+    const giveawayId = req.params.giveawayId;
+    const parsed = ReadForm.safeParse(req.body ?? {});
+    if (!isId(giveawayId)) return res.status(404).type("text").send("no such conversation");
+    if (!parsed.success) return res.status(422).type("text").send("revision must be a whole number of at least 0");
+    const access = conversationAccess(handoff, giveawayId, identity.userId);
+    if (!access.ok) {
+      const refusal = pageRefusal(access.code);
+      return res.status(refusal.status).type("text").send(refusal.message);
+    }
+    // Never past what exists: a mark ahead of the conversation would hide messages not yet sent.
+    const newest = queries.latestMessages(giveawayId, 1)[0]?.revision ?? -1;
+    await markRead(identity, giveawayId, Math.min(parsed.data.revision, newest));
+    res.status(204).end();
+  });
+
+  return router;
+}

@@ -1,0 +1,107 @@
+// Giveaways: the list with its create form, one giveaway's page, entering, and the giver's draw.
+import express, { type Request, type Response } from "express";
+import { z } from "zod";
+import type { Handoff } from "../../app/handoff.ts";
+import { descriptionMaxLength, titleMaxLength } from "../../domain/giveawayDecide.ts";
+import { identityOf, type RequestIdentity } from "../authentication.ts";
+import { pageCommandContext } from "./commandContext.ts";
+import { renderRefusal } from "./pageAccess.ts";
+import { IdSchema, isId } from "./pageIds.ts";
+import type { PageRenderer } from "./pageRenderer.ts";
+import { domainRefusal, pageRefusal, type PageRefusal } from "./pageRefusals.ts";
+
+const CreateForm = z.object({
+  // Chosen when the form was drawn, so a form sent twice creates one giveaway.
+  giveawayId: IdSchema,
+  title: z.string().max(titleMaxLength * 4),
+  description: z.string().max(descriptionMaxLength * 4).optional(),
+});
+
+type Draft = { giveawayId: string; title: string; description: string };
+
+export function giveawayPages(handoff: Handoff, renderer: PageRenderer): express.Router {
+  const router = express.Router();
+  const { queries } = handoff;
+
+  const showList = (res: Response, identity: RequestIdentity, status: number, draft?: Draft, error?: string) =>
+    renderer.page(res, status, "./giveaways", {
+      title: "Giveaways",
+      identity,
+      giveaways: queries.listGiveaways(200),
+      draft: draft ?? { giveawayId: handoff.newId(), title: "", description: "" },
+      error,
+      limits: { titleMaxLength, descriptionMaxLength },
+    });
+
+  const showGiveaway = (res: Response, identity: RequestIdentity, giveawayId: string, status = 200, refusal?: PageRefusal) => {
+    const giveaway = queries.giveawayById(giveawayId);
+    if (!giveaway) return renderRefusal(renderer, res, pageRefusal("giveaway_not_found"), identity, { href: "/giveaways", label: "All giveaways" });
+    const me = identity.userId;
+    renderer.page(res, refusal ? refusal.status : status, "./giveaway", {
+      title: giveaway.title,
+      identity,
+      giveaway,
+      isGiver: giveaway.giverId === me,
+      hasEntered: queries.hasEntered(giveawayId, me),
+      isParticipant: giveaway.status === "drawn" && (giveaway.giverId === me || giveaway.winnerId === me),
+      error: refusal?.message,
+    });
+  };
+
+  router.get("/giveaways", (_req: Request, res: Response) => showList(res, identityOf(res), 200));
+
+  router.post("/giveaways", async (req: Request, res: Response) => {
+    const identity = identityOf(res);
+    const parsed = CreateForm.safeParse(req.body ?? {});
+    if (!parsed.success) return showList(res, identity, 422, undefined, pageRefusal("bad_form").message);
+    const { giveawayId, title, description = "" } = parsed.data;
+    const result = await handoff.commands(
+      giveawayId,
+      { type: "CreateGiveaway", giveawayId, giverId: identity.userId, title, description, now: handoff.now() },
+      pageCommandContext(identity),
+    );
+    const isMyRetry = !result.ok && result.error.code === "giveaway_exists" && queries.giveawayById(giveawayId)?.giverId === identity.userId;
+    if (!result.ok && !isMyRetry) {
+      const refusal = domainRefusal(result.error);
+      // A clash on the hidden id is not the person's doing: give the form a fresh one.
+      const draft = { giveawayId: result.error.code === "giveaway_exists" ? handoff.newId() : giveawayId, title, description };
+      return showList(res, identity, refusal.status, draft, refusal.message);
+    }
+    // The page it goes to reads the read models: wait until they show the write (or show it late).
+    await handoff.readYourWrites.waitForGiveaway(giveawayId, result.ok ? result.revision : 0);
+    res.redirect(303, `/giveaways/${giveawayId}`);
+  });
+
+  router.get("/giveaways/:giveawayId", (req: Request, res: Response) => {
+    const identity = identityOf(res);
+    const giveawayId = req.params.giveawayId;
+    if (!isId(giveawayId)) return renderRefusal(renderer, res, pageRefusal("not_found"), identity);
+    showGiveaway(res, identity, giveawayId);
+  });
+
+  router.post("/giveaways/:giveawayId/entries", async (req: Request, res: Response) => {
+    const identity = identityOf(res);
+    const giveawayId = req.params.giveawayId;
+    if (!isId(giveawayId)) return renderRefusal(renderer, res, pageRefusal("not_found"), identity);
+    const result = await handoff.commands(giveawayId, { type: "SubmitEntry", userId: identity.userId, now: handoff.now() }, pageCommandContext(identity));
+    if (!result.ok) return showGiveaway(res, identity, giveawayId, 200, domainRefusal(result.error));
+    await handoff.readYourWrites.waitForGiveaway(giveawayId, result.revision);
+    res.redirect(303, `/giveaways/${giveawayId}`);
+  });
+
+  router.post("/giveaways/:giveawayId/draw", async (req: Request, res: Response) => {
+    const identity = identityOf(res);
+    const giveawayId = req.params.giveawayId;
+    if (!isId(giveawayId)) return renderRefusal(renderer, res, pageRefusal("not_found"), identity);
+    const result = await handoff.commands(
+      giveawayId,
+      { type: "ConductDraw", by: identity.userId, now: handoff.now(), pick: handoff.pick },
+      pageCommandContext(identity),
+    );
+    if (!result.ok) return showGiveaway(res, identity, giveawayId, 200, domainRefusal(result.error));
+    await handoff.readYourWrites.waitForGiveaway(giveawayId, result.revision);
+    res.redirect(303, `/giveaways/${giveawayId}`);
+  });
+
+  return router;
+}

@@ -1,0 +1,37 @@
+// A user's notifications as HTML stream frames: out-of-band swaps htmx applies wherever the
+// targets exist (the nav badge, an inbox row's count, the notices area).
+import type { Handoff } from "../../app/handoff.ts";
+import { assertNever } from "../../domain/errors.ts";
+import type { UserNotification } from "../../live/liveHub.ts";
+import type { SseFrame } from "../sse/sseStream.ts";
+import { unreadBadgeCount, type PageRenderer } from "./pageRenderer.ts";
+
+export interface NotificationFrames {
+  /** The badge as it is now: a (re)connected page may have missed changes. */
+  current(): SseFrame;
+  /** The frame for a notification, or undefined when it changes nothing on this page. */
+  frameFor(notification: UserNotification): SseFrame | undefined;
+}
+
+/** `except`: the conversation on screen, whose unread messages the badge leaves out. */
+export function notificationFrames(handoff: Handoff, renderer: PageRenderer, userId: string, except?: string): NotificationFrames {
+  const badge = () => renderer.partial("./partials/unreadBadge", { count: unreadBadgeCount(handoff, userId, except), oob: true });
+  return {
+    current: () => ({ data: badge() }),
+    frameFor(notification) {
+      switch (notification.kind) {
+        case "message":
+          return undefined; // the "unread" notification that follows carries the counts
+        case "unread": {
+          if (notification.giveawayId === except) return undefined;
+          const row = renderer.partial("./partials/inboxCount", { giveawayId: notification.giveawayId, count: notification.unreadCount, oob: true });
+          return { data: badge() + row };
+        }
+        case "draw_won":
+          return { data: renderer.partial("./partials/drawWonNotice", { giveawayId: notification.giveawayId, title: notification.title }) };
+        default:
+          return assertNever(notification);
+      }
+    },
+  };
+}

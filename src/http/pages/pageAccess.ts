@@ -1,0 +1,84 @@
+// Who may see a page: signed-in users; everyone else goes to sign in and comes back after.
+import type { NextFunction, Request, Response } from "express";
+import type { Handoff } from "../../app/handoff.ts";
+import { clearSessionCookie, identify, requireIdentity, type RequestIdentity } from "../authentication.ts";
+import type { PageRenderer } from "./pageRenderer.ts";
+import { pageRefusal, type PageRefusal } from "./pageRefusals.ts";
+
+/** Only a local path may be a return target: never another site ("//evil", "/\\evil", "https://..."). */
+export function safeReturnPath(candidate: unknown): string | undefined {
+  if (typeof candidate !== "string" || candidate.length > 500) return undefined;
+  if (!candidate.startsWith("/") || candidate.startsWith("//") || candidate.startsWith("/\\")) return undefined;
+  if (/[\u0000-\u001f\\]/.test(candidate)) return undefined;
+  return candidate;
+}
+
+export function signInPath(returnTo?: string): string {
+  const next = safeReturnPath(returnTo);
+  return next && next !== "/" ? `/signin?next=${encodeURIComponent(next)}` : "/signin";
+}
+
+export function renderRefusal(renderer: PageRenderer, res: Response, refusal: PageRefusal, identity?: RequestIdentity, backLink?: { href: string; label: string }): void {
+  renderer.page(res, refusal.status, "./refusal", { title: refusal.title, identity, refusal, backLink });
+}
+
+/**
+ * Pages: a cross-site write with the cookie gets a readable 403; no or a bad session goes to sign in
+ * (a GET comes back to where it was going).
+ */
+export function requirePageIdentity(handoff: Handoff, renderer: PageRenderer) {
+  return requireIdentity(handoff.tokens, (req, res, reason) => {
+    if (reason === "cross_site") return renderRefusal(renderer, res, pageRefusal("cross_site"));
+    if (reason === "invalid") clearSessionCookie(res);
+    res.redirect(303, signInPath(req.method === "GET" ? req.originalUrl : undefined));
+  });
+}
+
+/** Streams and background posts: a status the script understands, never a redirect to a page. */
+export function requireStreamIdentity(handoff: Handoff) {
+  return requireIdentity(handoff.tokens, (req, res, reason) => {
+    if (reason === "cross_site") {
+      res.status(403).type("text").send("cross-site request refused");
+      return;
+    }
+    // htmx follows HX-Redirect on a stream's first connection; chat.js handles a 401 on reconnects.
+    res.setHeader("HX-Redirect", signInPath(pathOf(req.get("HX-Current-URL"))));
+    res.status(401).type("text").send("sign in first");
+  });
+}
+
+function pathOf(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  try {
+    const parsed = new URL(url, "http://localhost");
+    return parsed.pathname + parsed.search;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Sign-in pages: whoever is already signed in (if anyone), without requiring it. */
+export function optionalIdentity(handoff: Handoff, req: Request): RequestIdentity | undefined {
+  const identity = identify(req, handoff.tokens);
+  return typeof identity === "string" ? undefined : identity;
+}
+
+/**
+ * Sign-in and registration carry no cookie yet, so requireIdentity's check does not cover them;
+ * a form posted from another site (login CSRF) is refused here when the browser names its origin.
+ */
+export function refuseForeignOrigin(renderer: PageRenderer) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const source = req.headers.origin ?? req.headers.referer;
+    if (source && source !== "null") {
+      let host: string | undefined;
+      try {
+        host = new URL(source).host;
+      } catch {
+        host = undefined;
+      }
+      if (host !== req.headers.host) return renderRefusal(renderer, res, pageRefusal("cross_site"));
+    }
+    next();
+  };
+}

@@ -1,0 +1,79 @@
+// Refusals as a person reads them on a page: a status and a sentence, decided in one exhaustive switch.
+import { assertNever, type DomainErrorCode } from "../../domain/errors.ts";
+
+/** Refusals the page edge makes itself, besides the domain's. */
+export type PageRefusalCode =
+  | DomainErrorCode
+  | "cross_site"
+  | "not_found"
+  | "bad_form"
+  | "body_too_large"
+  | "wrong_credentials"
+  | "username_taken"
+  | "internal";
+
+export interface PageRefusal {
+  status: number;
+  title: string;
+  message: string;
+}
+
+export function pageRefusal(code: PageRefusalCode, detail?: string): PageRefusal {
+  const refusal = (status: number, title: string, message: string) => ({ status, title, message: detail ?? message });
+  switch (code) {
+    case "not_participant":
+      return refusal(403, "Not your conversation", "Only the giver and the winner can see this conversation.");
+    case "not_giver":
+      return refusal(403, "Only the giver can draw", "Only the person giving this away can draw the winner.");
+    case "giver_cannot_enter":
+      return refusal(403, "You are the giver", "You cannot enter your own giveaway.");
+    case "cross_site":
+      return refusal(403, "Request refused", "This request came from another site, so it was refused to protect your account. Go back and try again from this site.");
+    case "conversation_closed":
+      return refusal(409, "Not open yet", "The conversation opens once the winner has been drawn.");
+    case "already_drawn":
+      return refusal(409, "Already drawn", "The winner has already been drawn, so entries are closed.");
+    case "no_entrants":
+      return refusal(409, "Nobody has entered yet", "Nobody has entered yet, so there is no one to draw.");
+    case "giveaway_exists":
+      return refusal(409, "Already created", "This giveaway has already been created.");
+    case "message_id_conflict":
+      return refusal(409, "Sent already", "An earlier copy of this message was already sent. Press Send again to send this text as a new message.");
+    case "username_taken":
+      return refusal(409, "Name taken", "That username is taken. Please choose another.");
+    case "giveaway_not_found":
+    case "not_found":
+      return refusal(404, "Not found", "There is nothing here. It may have been a mistyped link.");
+    case "wrong_credentials":
+      return refusal(401, "Sign in failed", "Wrong username or password.");
+    case "body_too_large":
+      return refusal(413, "Too long", "That was too much text to send at once.");
+    case "bad_form":
+      return refusal(422, "Please check the form", "Some of what was sent was missing or not valid.");
+    case "invalid_content":
+      return refusal(422, "Please check your message", "A message must be 1 to 2000 characters.");
+    case "invalid_username":
+    case "invalid_password":
+    case "invalid_title":
+    case "invalid_description":
+    case "invalid_revision":
+      // The domain's own sentence already says what is allowed.
+      return refusal(422, "Please check the form", "Some of what was sent was not valid.");
+    case "internal":
+      return refusal(500, "Something went wrong", "Something went wrong on our side. Please try again.");
+    default:
+      return assertNever(code);
+  }
+}
+
+/** The domain's sentence, capitalised, for the codes whose own message is the clearest. */
+export function sentence(message: string): string {
+  const trimmed = message.trim();
+  const capital = trimmed.charAt(0).toUpperCase() + trimmed.slice(1);
+  return /[.!?]$/.test(capital) ? capital : `${capital}.`;
+}
+
+/** A refused command as a page shows it: validation refusals keep the domain's own sentence (it names the limits). */
+export function domainRefusal(error: { code: DomainErrorCode; message: string }): PageRefusal {
+  return error.code.startsWith("invalid_") ? pageRefusal(error.code, sentence(error.message)) : pageRefusal(error.code);
+}

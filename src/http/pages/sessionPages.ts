@@ -1,0 +1,73 @@
+// Sign in, register and sign out: forms that set (or clear) the HttpOnly session cookie.
+import { randomUUID } from "node:crypto";
+import express, { type Request, type Response } from "express";
+import { z } from "zod";
+import type { Handoff } from "../../app/handoff.ts";
+import { clearSessionCookie, isCrossSiteCookieWrite, setSessionCookie } from "../authentication.ts";
+import { optionalIdentity, refuseForeignOrigin, renderRefusal, safeReturnPath } from "./pageAccess.ts";
+import type { PageRenderer } from "./pageRenderer.ts";
+import { domainRefusal, pageRefusal } from "./pageRefusals.ts";
+import { untilReadModelShows } from "./untilReadModelShows.ts";
+
+const CredentialsForm = z.object({
+  username: z.string().trim().max(64),
+  password: z.string().max(500),
+  next: z.string().optional(),
+});
+
+type FormView = { username: string; next: string | undefined; error?: string };
+
+export function sessionPages(handoff: Handoff, renderer: PageRenderer): express.Router {
+  const router = express.Router();
+  const landing = (next: unknown) => safeReturnPath(next) ?? "/giveaways";
+
+  const showForm = (res: Response, template: "./signin" | "./register", status: number, form: FormView) =>
+    renderer.page(res, status, template, { title: template === "./signin" ? "Sign in" : "Create an account", form });
+
+  const signIn = (res: Response, account: { id: string; username: string }, next: unknown) => {
+    const { token, expiresAt } = handoff.tokens.issue(account);
+    setSessionCookie(res, token, expiresAt);
+    res.redirect(303, landing(next));
+  };
+
+  router.get(["/signin", "/register"], (req: Request, res: Response) => {
+    const next = safeReturnPath(req.query.next);
+    if (optionalIdentity(handoff, req)) return res.redirect(303, landing(next));
+    showForm(res, req.path === "/signin" ? "./signin" : "./register", 200, { username: "", next });
+  });
+
+  router.post("/signin", refuseForeignOrigin(renderer), async (req: Request, res: Response) => {
+    const parsed = CredentialsForm.safeParse(req.body ?? {});
+    if (!parsed.success) return showForm(res, "./signin", 422, { username: "", next: undefined, error: pageRefusal("bad_form").message });
+    const { username, password, next } = parsed.data;
+    const account = await handoff.accounts.authenticate(username, password);
+    if (!account) {
+      const refusal = pageRefusal("wrong_credentials");
+      return showForm(res, "./signin", refusal.status, { username, next: safeReturnPath(next), error: refusal.message });
+    }
+    signIn(res, account, next);
+  });
+
+  router.post("/register", refuseForeignOrigin(renderer), async (req: Request, res: Response) => {
+    const parsed = CredentialsForm.safeParse(req.body ?? {});
+    if (!parsed.success) return showForm(res, "./register", 422, { username: "", next: undefined, error: pageRefusal("bad_form").message });
+    const { username, password, next } = parsed.data;
+    const result = await handoff.accounts.register({ username, password, correlationId: randomUUID() });
+    if (!result.ok) {
+      const refusal = result.error.code === "username_taken" ? pageRefusal("username_taken") : domainRefusal(result.error);
+      return showForm(res, "./register", refusal.status, { username, next: safeReturnPath(next), error: refusal.message });
+    }
+    // Names next to messages and giveaways come from the users read model.
+    await untilReadModelShows(() => handoff.queries.userById(result.account.id) !== undefined);
+    signIn(res, result.account, next);
+  });
+
+  router.post("/signout", (req: Request, res: Response) => {
+    // Signing someone out from another site is a (small) forgery too.
+    if (isCrossSiteCookieWrite(req)) return renderRefusal(renderer, res, pageRefusal("cross_site"));
+    clearSessionCookie(res);
+    res.redirect(303, "/signin");
+  });
+
+  return router;
+}

@@ -1,0 +1,21 @@
+// The pages' static files under /assets: our CSS and chat.js, and htmx served from node_modules (no CDN).
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
+import express, { type Response } from "express";
+
+export const publicDir = fileURLToPath(new URL("../../../public", import.meta.url));
+
+const require = createRequire(import.meta.url);
+const vendored: Record<string, string> = {
+  "/assets/htmx.min.js": require.resolve("htmx.org/dist/htmx.min.js"),
+  "/assets/hx-sse.js": require.resolve("htmx.org/dist/ext/hx-sse.min.js"),
+};
+
+export function staticAssets(): express.Router {
+  const router = express.Router();
+  for (const [path, file] of Object.entries(vendored)) {
+    router.get(path, (_req, res: Response) => res.sendFile(file, { maxAge: "1h" }));
+  }
+  router.use("/assets", express.static(publicDir, { maxAge: "10m", index: false, fallthrough: false }));
+  return router;
+}

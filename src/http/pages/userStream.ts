@@ -1,0 +1,30 @@
+// GET /me/stream: the signed-in user's notifications for every page but the chat (which carries
+// them on its own stream): the unread badge, inbox counts, and a notice for a draw they won.
+import express, { type Request, type Response } from "express";
+import type { Handoff } from "../../app/handoff.ts";
+import { identityOf } from "../authentication.ts";
+import { openSseStream } from "../sse/sseStream.ts";
+import { notificationFrames } from "./notificationFrames.ts";
+import { requireStreamIdentity } from "./pageAccess.ts";
+import type { PageRenderer } from "./pageRenderer.ts";
+
+export function userStream(handoff: Handoff, renderer: PageRenderer): express.Router {
+  const router = express.Router();
+  router.get("/me/stream", requireStreamIdentity(handoff), (req: Request, res: Response) => {
+    const identity = identityOf(res);
+    const stream = openSseStream(req, res, {
+      heartbeatMs: handoff.config.sseHeartbeatMs,
+      maxQueuedBytes: handoff.config.sseMaxQueuedBytes,
+      endsAt: identity.expiresAt,
+    });
+    const notifications = notificationFrames(handoff, renderer, identity.userId);
+    // Listen first, then send the current badge: a change in between arrives after it, never lost.
+    const stop = handoff.hub.listenToUser(identity.userId, (notification) => {
+      const frame = notifications.frameFor(notification);
+      if (frame) stream.send(frame);
+    });
+    stream.send(notifications.current());
+    stream.onClose(stop);
+  });
+  return router;
+}

@@ -155,7 +155,7 @@ describe("what no page answers", () => {
     expect(sse.text).toContain("registerExtension");
     expect((await request(server.url).get("/assets/chat.js")).status).toBe(200);
     const page = await request(server.url).get("/signin");
-    expect(page.text).toContain('<script src="/assets/htmx.min.js" defer></script>');
+    expect(page.text).toContain('<script src="/assets/htmx.min.js"></script>');
     expect(page.text).toContain("Give Freely. Live Lightly.");
     expect(page.headers["content-security-policy"]).toContain("script-src 'self'");
   });

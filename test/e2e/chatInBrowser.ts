@@ -1,0 +1,179 @@
+// What a person does in the browser, step by step through the pages: register, give, enter, draw,
+// chat. Every step waits on what the page shows (a selector, a URL), never on a fixed delay.
+import type { Page, Response } from "playwright-core";
+import { openBrowserPerson, type BrowserPerson } from "../support/browser.ts";
+
+const password = "correct horse battery";
+
+/** A separate person (own Chromium profile) whose waits give up well within a test's 30 s, naming what was awaited. */
+export async function openPerson(options: { javaScriptEnabled?: boolean } = {}): Promise<BrowserPerson> {
+  const person = await openBrowserPerson(options);
+  person.context.setDefaultTimeout(10_000);
+  return person;
+}
+
+/** One message as the chat page shows it. */
+export interface ShownMessage {
+  id: string;
+  mine: boolean;
+  text: string;
+}
+
+/** Polls `read` until `holds`; on timeout throws with the last value, so a failure says what the page showed. */
+export async function until<T>(what: string, read: () => Promise<T>, holds: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let value = await read();
+  while (!holds(value)) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last seen: ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    value = await read();
+  }
+  return value;
+}
+
+/** Registers through /register and lands on /giveaways, signed in. */
+export async function register(person: BrowserPerson, baseUrl: string, username: string): Promise<Page> {
+  const page = await person.context.newPage();
+  await page.goto(`${baseUrl}/register`);
+  await page.fill("#username", username);
+  await page.fill("#password", password);
+  await Promise.all([page.waitForURL(`${baseUrl}/giveaways`), page.click("#register-form button[type=submit]")]);
+  await page.locator("#whoami", { hasText: username }).waitFor();
+  return page;
+}
+
+/** From /giveaways: fills the create form; returns the new giveaway's id (the page is on it). */
+export async function createGiveaway(page: Page, title: string, description = ""): Promise<string> {
+  await page.fill("#title", title);
+  await page.fill("#description", description);
+  await Promise.all([page.waitForURL(/\/giveaways\/[A-Za-z0-9-]+$/), page.click("#create-giveaway-form button[type=submit]")]);
+  const id = await page.locator("#giveaway").getAttribute("data-giveaway-id");
+  if (!id) throw new Error("the giveaway page has no id");
+  return id;
+}
+
+/** Finds the giveaway in the list by its title, opens it and enters. */
+export async function enterGiveaway(page: Page, baseUrl: string, title: string): Promise<void> {
+  await page.goto(`${baseUrl}/giveaways`);
+  await page.locator("#giveaway-list a.giveaway-title", { hasText: title }).click();
+  await page.click("#enter-form button[type=submit]");
+  await page.locator("#entered").waitFor();
+}
+
+/** The giver, on the giveaway page: reloads to see the entrant, then draws. */
+export async function drawWinner(page: Page, winnerName: string): Promise<void> {
+  await page.reload();
+  await page.click("#draw-form button[type=submit]"); // waits until enabled: someone has entered
+  await page.locator("#winner", { hasText: winnerName }).waitFor();
+}
+
+/** Waits until the chat's stream is connected and the send button usable. */
+export async function waitConnected(page: Page): Promise<void> {
+  await page.locator('#connection-status[data-state="connected"]').waitFor();
+  await page.locator('#message-form[data-state="ready"]').waitFor({ state: "attached" });
+}
+
+/** From a giveaway page that shows the way to the chat. */
+export async function openChatFromGiveaway(page: Page): Promise<void> {
+  await Promise.all([page.waitForURL(/\/messages\/[A-Za-z0-9-]+$/), page.click("#open-chat")]);
+  await waitConnected(page);
+}
+
+export async function shownMessages(page: Page): Promise<ShownMessage[]> {
+  return page.locator("#messages .message").evaluateAll((elements) =>
+    elements.map((element) => ({
+      id: element.id,
+      mine: element.classList.contains("mine"),
+      text: element.querySelector(".bubble")?.textContent ?? "",
+    })),
+  );
+}
+
+/** Waits until the page shows exactly these texts, in this order (nothing missing, nothing twice). */
+export async function waitForTexts(page: Page, who: string, texts: string[], timeoutMs?: number): Promise<ShownMessage[]> {
+  const same = (shown: ShownMessage[]) => shown.length === texts.length && shown.every((m, i) => m.text === texts[i]);
+  return until(`${who}'s chat to show ${JSON.stringify(texts)}`, () => shownMessages(page), same, timeoutMs);
+}
+
+/** Types and sends through the chat form (a click, or Enter as on a keyboard); waits for the form to be ready again. */
+export async function sendInChat(page: Page, text: string, how: "click" | "enter" = "click"): Promise<void> {
+  await waitConnected(page);
+  const before = (await shownMessages(page)).length;
+  await page.fill("#message-content", text);
+  if (how === "click") await page.click("#send-button");
+  else await page.press("#message-content", "Enter");
+  await until(
+    `"${text}" to show as sent`,
+    () => shownMessages(page),
+    (shown) => shown.length > before && shown.some((m, i) => i >= before && m.mine && m.text === text),
+  );
+  // The form comes back fresh (a new hidden id, an empty box) before the next message is typed.
+  await until("an empty message box", () => page.inputValue("#message-content"), (value) => value === "");
+  await page.locator('#message-form[data-state="ready"]').waitFor({ state: "attached" });
+}
+
+/** Without JavaScript: a plain form POST, a 303 back to the chat, the message in the page. */
+export async function sendWithoutScript(page: Page, text: string): Promise<void> {
+  await page.fill("#message-content", text);
+  await Promise.all([page.waitForURL(/\/messages\/[A-Za-z0-9-]+#latest$/), page.click("#send-button")]);
+}
+
+/** Marks the document so a later check can tell the page was never reloaded or left. */
+export async function markDocument(page: Page): Promise<void> {
+  await page.evaluate("window.__sameDocument = true");
+}
+
+export async function isSameDocument(page: Page): Promise<boolean> {
+  return (await page.evaluate("window.__sameDocument === true")) === true;
+}
+
+/** Goes to a page and waits until its live notifications stream has answered (so it hears what comes next). */
+export async function gotoWithNotifications(page: Page, url: string): Promise<void> {
+  const streamAnswered = page.waitForResponse((response: Response) => response.url().endsWith("/me/stream") && response.status() === 200);
+  await page.goto(url);
+  await streamAnswered;
+}
+
+/** The signed-in person's session token (the HttpOnly cookie), e.g. to send through the API as them. */
+export async function sessionToken(person: BrowserPerson): Promise<string> {
+  const cookie = (await person.context.cookies()).find((c) => c.name === "handoff_session");
+  if (!cookie) throw new Error("not signed in: no session cookie");
+  return cookie.value;
+}
+
+/** Sends as the token's owner through the JSON API (for a sender that is not a page). */
+export async function sendThroughApi(baseUrl: string, token: string, giveawayId: string, content: string): Promise<void> {
+  const response = await fetch(`${baseUrl}/api/giveaways/${giveawayId}/messages`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+    body: JSON.stringify({ content }),
+  });
+  if (response.status !== 201) throw new Error(`sending through the API failed: ${response.status} ${await response.text()}`);
+}
+
+export interface ChatSide {
+  name: string;
+  person: BrowserPerson;
+  /** The chat page, connected. */
+  page: Page;
+}
+
+/** Two people, each in their own browser, register; one gives, the other enters and wins; both open the chat. */
+export async function openChatBetween(
+  baseUrl: string,
+  people: { giver: BrowserPerson; winner: BrowserPerson },
+  names: { giver: string; winner: string },
+  giveaway: { title: string; description?: string },
+): Promise<{ giveawayId: string; giver: ChatSide; winner: ChatSide }> {
+  const [giverPage, winnerPage] = await Promise.all([register(people.giver, baseUrl, names.giver), register(people.winner, baseUrl, names.winner)]);
+  const giveawayId = await createGiveaway(giverPage, giveaway.title, giveaway.description);
+  await enterGiveaway(winnerPage, baseUrl, giveaway.title);
+  await drawWinner(giverPage, names.winner);
+  await winnerPage.reload();
+  await Promise.all([openChatFromGiveaway(giverPage), openChatFromGiveaway(winnerPage)]);
+  return {
+    giveawayId,
+    giver: { name: names.giver, person: people.giver, page: giverPage },
+    winner: { name: names.winner, person: people.winner, page: winnerPage },
+  };
+}

@@ -1,0 +1,103 @@
+// Writes the README's pictures: a short pickup conversation from both sides, the two side by
+// side, and the audit page at a chosen revision. Every run rewrites them from a fresh server.
+import { mkdirSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { browserTestsSkipped, type BrowserPerson } from "../support/browser.ts";
+import { startTestServer, type TestServer } from "../support/testServer.ts";
+import { openChatBetween, openPerson, sendInChat, waitForTexts } from "./chatInBrowser.ts";
+
+const screenshotsDir = fileURLToPath(new URL("../../docs/screenshots/", import.meta.url));
+const pngSignature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+const conversation: { from: "giver" | "winner"; text: string }[] = [
+  { from: "giver", text: "Hi! Congrats — when can you pick up the bike?" },
+  { from: "winner", text: "Thank you so much! Would Saturday morning work, around 10?" },
+  { from: "giver", text: "Saturday at 10 is perfect. I'm at Oranienstraße 12, ring the bell for Weber." },
+  { from: "winner", text: "Great. I'll bring a pump in case the tyres are low." },
+  { from: "giver", text: "Good idea. The lock key will be taped under the saddle. See you Saturday!" },
+];
+
+/** A PNG's width and height, from its IHDR chunk. */
+function pngSize(file: string): { width: number; height: number } {
+  const bytes = readFileSync(file);
+  expect(bytes.subarray(0, 8).equals(pngSignature)).toBe(true);
+  return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
+}
+
+/** Nothing focused and scrolled to the newest message, as a person would leave it. */
+async function settle(page: Page) {
+  await page.evaluate("document.activeElement && document.activeElement.blur()");
+  await page.evaluate("(() => { const s = document.getElementById('message-scroller'); s.scrollTop = s.scrollHeight; })()");
+}
+
+describe.skipIf(browserTestsSkipped)("browser: screenshots for the README", () => {
+  let server: TestServer;
+  let giverBrowser: BrowserPerson;
+  let winnerBrowser: BrowserPerson;
+  beforeAll(async () => {
+    mkdirSync(screenshotsDir, { recursive: true });
+    server = await startTestServer();
+    [giverBrowser, winnerBrowser] = await Promise.all([openPerson(), openPerson()]);
+  });
+  afterAll(async () => {
+    await Promise.all([giverBrowser?.close(), winnerBrowser?.close()]);
+    await server?.close();
+  });
+
+  it("writes chat-giver.png, chat-winner.png, chat-both.png and audit.png", async () => {
+    const chat = await openChatBetween(
+      server.url,
+      { giver: giverBrowser, winner: winnerBrowser },
+      { giver: "maria", winner: "tom" },
+      { title: "Blue city bike, 28 inch", description: "Seven gears, recently serviced. Pickup in Kreuzberg." },
+    );
+    const pages = { giver: chat.giver.page, winner: chat.winner.page };
+    for (const line of conversation) await sendInChat(pages[line.from], line.text);
+    const texts = conversation.map((line) => line.text);
+    let messageIds: string[] = [];
+    for (const [side, page] of Object.entries(pages)) {
+      const shown = await waitForTexts(page, side, texts);
+      messageIds = shown.map((m) => m.id);
+      expect(shown.map((m) => m.mine)).toEqual(conversation.map((line) => line.from === side));
+      await page.locator('#presence[data-online="true"]').waitFor();
+      await settle(page);
+    }
+
+    const giverFile = `${screenshotsDir}chat-giver.png`;
+    const winnerFile = `${screenshotsDir}chat-winner.png`;
+    await pages.giver.screenshot({ path: giverFile });
+    await pages.winner.screenshot({ path: winnerFile });
+
+    // The two side by side, composed in a blank page of their own.
+    const composer = await giverBrowser.context.newPage();
+    const size = pngSize(giverFile);
+    await composer.setViewportSize({ width: size.width * 2 + 72, height: size.height + 84 });
+    const dataUrl = (file: string) => `data:image/png;base64,${readFileSync(file).toString("base64")}`;
+    await composer.setContent(`<!doctype html><html><body style="margin:0;padding:24px;background:#dfe5e0;font:600 15px system-ui,sans-serif;color:#1f2a24">
+      <div style="display:flex;gap:24px">
+        <figure style="margin:0"><figcaption style="margin-bottom:8px">maria, who gives the bike</figcaption><img id="giver" style="display:block;border-radius:8px;box-shadow:0 2px 10px rgba(0,0,0,.15)" src="${dataUrl(giverFile)}"></figure>
+        <figure style="margin:0"><figcaption style="margin-bottom:8px">tom, who won it</figcaption><img id="winner" style="display:block;border-radius:8px;box-shadow:0 2px 10px rgba(0,0,0,.15)" src="${dataUrl(winnerFile)}"></figure>
+      </div></body></html>`);
+    await composer.waitForFunction("[...document.images].every((image) => image.complete && image.naturalWidth > 0)");
+    const bothFile = `${screenshotsDir}chat-both.png`;
+    await composer.screenshot({ path: bothFile, fullPage: true });
+
+    // The audit as it stood when the third message was sent (its element id is msg-<revision>).
+    const audit = await giverBrowser.context.newPage();
+    await audit.setViewportSize({ width: 1100, height: 700 });
+    const revision = Number(messageIds[2]!.replace("msg-", ""));
+    await audit.goto(`${server.url}/giveaways/${chat.giveawayId}/audit?revision=${revision}`);
+    expect(await audit.locator("ol.audit li").count()).toBe(revision + 1);
+    expect(await audit.locator("ol.audit li.current").getAttribute("data-revision")).toBe(String(revision));
+    expect(await audit.locator("ol.audit li.message .content").allTextContents()).toEqual(texts.slice(0, 3));
+    const auditFile = `${screenshotsDir}audit.png`;
+    await audit.screenshot({ path: auditFile, fullPage: true });
+
+    expect(pngSize(giverFile)).toEqual({ width: 900, height: 800 });
+    expect(pngSize(winnerFile)).toEqual({ width: 900, height: 800 });
+    expect(pngSize(bothFile).width).toBe(900 * 2 + 72);
+    expect(pngSize(auditFile).width).toBe(1100);
+  });
+});

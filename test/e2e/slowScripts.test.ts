@@ -1,0 +1,46 @@
+// The live streams open even when the SSE extension arrives after htmx (a slow or busy network):
+// htmx must not start before its extension is registered, or the page never connects.
+import type { Route } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { browserTestsSkipped, type BrowserPerson } from "../support/browser.ts";
+import { startTestServer, type TestServer } from "../support/testServer.ts";
+import { gotoWithNotifications, openChatBetween, openPerson, sendInChat, waitConnected, waitForTexts } from "./chatInBrowser.ts";
+
+/** Holds the extension back until htmx itself has certainly arrived and run. */
+async function lateExtension(route: Route) {
+  await new Promise((resolve) => setTimeout(resolve, 400));
+  await route.continue();
+}
+
+describe.skipIf(browserTestsSkipped)("browser: scripts that arrive late", () => {
+  let server: TestServer;
+  let annBrowser: BrowserPerson;
+  let bobBrowser: BrowserPerson;
+  beforeAll(async () => {
+    server = await startTestServer();
+    [annBrowser, bobBrowser] = await Promise.all([openPerson(), openPerson()]);
+  });
+  afterAll(async () => {
+    await Promise.all([annBrowser?.close(), bobBrowser?.close()]);
+    await server?.close();
+  });
+
+  it("connects the chat and the notifications when hx-sse.js comes in after htmx", async () => {
+    const chat = await openChatBetween(server.url, { giver: annBrowser, winner: bobBrowser }, { giver: "ann", winner: "bob" }, { title: "A kettle" });
+    await bobBrowser.context.route("**/assets/hx-sse.js", lateExtension);
+
+    const bob = chat.winner.page;
+    await bob.reload();
+    await waitConnected(bob);
+    await sendInChat(chat.giver.page, "Still want the kettle?");
+    await waitForTexts(bob, "bob", ["Still want the kettle?"]);
+
+    // Away from the chat (which would read the next message at once), on a page with the notifications stream.
+    await bob.close();
+    const browsing = await bobBrowser.context.newPage();
+    await gotoWithNotifications(browsing, `${server.url}/giveaways`);
+    await sendInChat(chat.giver.page, "Hello?");
+    await browsing.locator('#unread-badge[data-count="1"]').waitFor();
+    expect(await browsing.locator("#unread-badge").isVisible()).toBe(true);
+  });
+});

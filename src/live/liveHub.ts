@@ -33,21 +33,28 @@ export class LiveHub {
       if (projected.stream !== "giveaway") continue;
       const { giveawayId, event, recorded } = projected;
       const revision = Number(recorded.revision);
+      // The queries below run only for someone listening: a rebuild at start publishes every
+      // event of the log, and nobody is connected yet.
       if (event.type === "MessageSent") {
+        const conversationListeners = this.conversations.get(giveawayId);
+        if (!conversationListeners && this.users.size === 0) continue;
         const message = this.deps.messageAtRevision(giveawayId, revision);
         if (!message) continue;
-        this.emit(this.conversations.get(giveawayId), { kind: "message", giveawayId, message });
+        this.emit(conversationListeners, { kind: "message", giveawayId, message });
+        if (this.users.size === 0) continue;
         const participants = this.deps.participantsOf(giveawayId);
         for (const userId of [participants?.giverId, participants?.winnerId]) {
-          if (!userId) continue;
+          if (!userId || !this.users.has(userId)) continue;
           this.emit(this.users.get(userId), { kind: "message", giveawayId, message });
           this.emit(this.users.get(userId), { kind: "unread", giveawayId, ...this.deps.unreadFor(userId, giveawayId) });
         }
       } else if (event.type === "DrawConducted") {
+        if (!this.users.has(event.data.winnerId)) continue;
         const title = this.deps.participantsOf(giveawayId)?.title ?? "";
         this.emit(this.users.get(event.data.winnerId), { kind: "draw_won", giveawayId, title, drawnAt: event.data.drawnAt, revision });
       } else if (event.type === "ConversationRead") {
         const userId = event.data.userId;
+        if (!this.users.has(userId)) continue;
         this.emit(this.users.get(userId), { kind: "unread", giveawayId, ...this.deps.unreadFor(userId, giveawayId) });
       }
     }

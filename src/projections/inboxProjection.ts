@@ -10,21 +10,25 @@ export const inboxProjection: Projection = {
       user_id TEXT NOT NULL, giveaway_id TEXT NOT NULL, other_user_id TEXT NOT NULL,
       last_message_revision INTEGER, last_message_preview TEXT, last_message_at TEXT, last_message_sender_id TEXT,
       last_read_revision INTEGER NOT NULL, unread_count INTEGER NOT NULL, opened_at TEXT NOT NULL,
-      PRIMARY KEY (user_id, giveaway_id));`,
+      PRIMARY KEY (user_id, giveaway_id));
+    -- Messages update both participants' rows by giveaway: without this, each one scans the table.
+    CREATE INDEX IF NOT EXISTS inbox_by_giveaway ON inbox (giveaway_id);`,
   prepare(db) {
     const giverOf = db.prepare<[string], { giver_id: string }>("SELECT giver_id FROM giveaways WHERE id = ?");
     const open = db.prepare(
       `INSERT OR IGNORE INTO inbox (user_id, giveaway_id, other_user_id, last_read_revision, unread_count, opened_at)
        VALUES (?, ?, ?, ?, 0, ?)`,
     );
-    const lastMessage = db.prepare(
-      `UPDATE inbox SET last_message_revision = ?, last_message_preview = ?, last_message_at = ?, last_message_sender_id = ?
-       WHERE giveaway_id = ?`,
+    // One statement for both rows: the last message on each, one more unread for the recipient
+    // (unless already read past it), and the sender has read up to what they wrote.
+    const messageSent = db.prepare(
+      `UPDATE inbox SET last_message_revision = @revision, last_message_preview = @preview, last_message_at = @sentAt,
+         last_message_sender_id = @senderId,
+         unread_count = CASE WHEN user_id = @senderId THEN 0
+                             WHEN last_read_revision < @revision THEN unread_count + 1 ELSE unread_count END,
+         last_read_revision = CASE WHEN user_id = @senderId THEN max(last_read_revision, @revision) ELSE last_read_revision END
+       WHERE giveaway_id = @giveawayId`,
     );
-    const countForRecipient = db.prepare(
-      "UPDATE inbox SET unread_count = unread_count + 1 WHERE giveaway_id = ? AND user_id <> ? AND last_read_revision < ?",
-    );
-    const readBySender = db.prepare("UPDATE inbox SET last_read_revision = max(last_read_revision, ?), unread_count = 0 WHERE giveaway_id = ? AND user_id = ?");
     const markRead = db.prepare(
       `UPDATE inbox SET last_read_revision = max(last_read_revision, @upTo),
          unread_count = (SELECT count(*) FROM messages m WHERE m.giveaway_id = @giveawayId AND m.sender_id <> @userId
@@ -44,10 +48,7 @@ export const inboxProjection: Projection = {
         }
         case "MessageSent": {
           const { senderId, content, sentAt } = event.data;
-          lastMessage.run(recorded.revision, content.slice(0, 140), sentAt, senderId, giveawayId);
-          countForRecipient.run(giveawayId, senderId, recorded.revision);
-          // Writing a message means having read the conversation up to it.
-          readBySender.run(recorded.revision, giveawayId, senderId);
+          messageSent.run({ revision: recorded.revision, preview: content.slice(0, 140), sentAt, senderId, giveawayId });
           return;
         }
         case "ConversationRead":

@@ -55,6 +55,18 @@ export function notificationFrame(notification: UserNotification): SseFrame {
   }
 }
 
+/** The hub hands the same event to every connection: one frame for all, so it is formatted once. */
+const sharedFrames = new WeakMap<ConversationEvent, SseFrame>();
+
+function sharedConversationFrame(event: ConversationEvent): SseFrame {
+  let frame = sharedFrames.get(event);
+  if (!frame) {
+    frame = conversationFrame(event);
+    sharedFrames.set(event, frame);
+  }
+  return frame;
+}
+
 function openStream(handoff: Handoff, req: Request, res: Response): SseStream {
   return openSseStream(req, res, {
     heartbeatMs: handoff.config.sseHeartbeatMs,
@@ -78,7 +90,7 @@ export function streamsApi(handoff: Handoff): express.Router {
     const deliver = (event: ConversationEvent) => {
       // The caller's own comings and goings (other tabs) tell them nothing.
       if (event.kind === "presence" && event.userId === userId) return;
-      stream.send(conversationFrame(event));
+      stream.send(sharedConversationFrame(event));
     };
     const stop = followConversation(handoff, { giveawayId, userId, after, deliver, waitForRoom: () => stream.drained() });
     stream.onClose(stop);

@@ -33,6 +33,21 @@ export function formatSseFrame(frame: SseFrame): string {
   return `${text}\n`;
 }
 
+/**
+ * A frame the caller sends to many streams (one message, every subscriber) is formatted and
+ * encoded once: per connection, only the write is left.
+ */
+const encodedFrames = new WeakMap<SseFrame, Buffer>();
+
+function encodeFrame(frame: SseFrame): Buffer {
+  let bytes = encodedFrames.get(frame);
+  if (!bytes) {
+    bytes = Buffer.from(formatSseFrame(frame));
+    encodedFrames.set(frame, bytes);
+  }
+  return bytes;
+}
+
 export function openSseStream(req: Request, res: Response, options: SseStreamOptions): SseStream {
   res.status(200);
   res.setHeader("Content-Type", "text/event-stream; charset=utf-8");
@@ -54,7 +69,7 @@ export function openSseStream(req: Request, res: Response, options: SseStreamOpt
     res.end();
   };
 
-  const write = (text: string) => {
+  const write = (text: string | Buffer) => {
     if (closed) return;
     // A client that does not read would grow this queue without bound: drop it; it resumes by Last-Event-ID.
     if (res.writableLength > options.maxQueuedBytes) {
@@ -83,7 +98,7 @@ export function openSseStream(req: Request, res: Response, options: SseStreamOpt
   res.on("close", close);
 
   return {
-    send: (frame) => write(formatSseFrame(frame)),
+    send: (frame) => write(encodeFrame(frame)),
     drained() {
       if (closed || !res.writableNeedDrain) return Promise.resolve();
       return new Promise<void>((resolve) => {

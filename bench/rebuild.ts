@@ -1,0 +1,124 @@
+// Figure: rebuild and cold start over 1,000,000 events. The history is written straight into the
+// embedded store (seed/giveawayHistory.ts); then the read models are rebuilt from zero, and the
+// server is started over the same store, timed until /healthz answers ok. Only handoff has
+// projections to rebuild: the limit and Socket.IO keep nothing, so they have no such figure.
+import { existsSync, rmSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import Database from "better-sqlite3";
+import { openSqliteEventStore } from "../src/eventstore/sqlite.ts";
+import { makeBenchDir } from "./lib/benchDir.ts";
+import { forkWorker } from "./lib/childProcess.ts";
+import { wallNow } from "./lib/clock.ts";
+import { benchDurability } from "./lib/machine.ts";
+import { getJson } from "./lib/httpPost.ts";
+import { currentScale, type Scale } from "./lib/scale.ts";
+import { round3, saveFigure } from "./lib/results.ts";
+import { median } from "./lib/stats.ts";
+import { eventsPerGiveaway, writeHistory } from "./seed/giveawayHistory.ts";
+import { profileFlags } from "./systems/systems.ts";
+
+export interface RebuildData {
+  /** Events in the log, and those the projections follow (giveaway and user streams). */
+  logEvents: number;
+  projectedEvents: number;
+  storeMiB: number;
+  seedSeconds: number;
+  rebuildMs: number;
+  eventsPerSecond: number;
+  readModels: { messages: number; giveaways: number; users: number };
+  /** Process start (fork) to ready, read models already built: median of `repetitions`. */
+  coldStartMs: number;
+  coldStartRuns: number[];
+  /** The part of it inside startServer (the rest is node and tsx booting). */
+  startServerMs: number;
+  /** Process start to ready with no read models at all (a first deploy): rebuild included. */
+  coldStartFromZeroMs: number;
+  plan: { users: number; giveaways: number; entrantsPerGiveaway: number; messagesPerGiveaway: number; readEvery: number };
+}
+
+async function startAndTime(dataDir: string): Promise<{ readyMs: number; startServerMs: number }> {
+  const forkedAt = wallNow();
+  const worker = await forkWorker(new URL("./systems/handoffServer.ts", import.meta.url), {
+    args: [dataDir],
+    env: { STORE_DURABILITY: benchDurability() },
+    readyTimeoutMs: 600_000,
+  });
+  try {
+    const readyMs = (worker.info.readyAt as number) - worker.clockOffset - forkedAt;
+    const health = await getJson(`${worker.info.url as string}/healthz`);
+    if (health.status !== 200) throw new Error(`healthz answered ${health.status} once started`);
+    return { readyMs, startServerMs: worker.info.startServerMs as number };
+  } finally {
+    await worker.stop();
+  }
+}
+
+export async function runRebuild(scale: Scale = currentScale()) {
+  const started = Date.now();
+  const dir = makeBenchDir("rebuild");
+  try {
+    const shape = { entrantsPerGiveaway: 3, messagesPerGiveaway: scale.rebuild.messagesPerGiveaway, readEvery: 10 };
+    const users = Math.max(50, Math.round(scale.rebuild.events / 500));
+    const plan = { users, giveaways: Math.ceil((scale.rebuild.events - 2 * users) / eventsPerGiveaway(shape)), ...shape };
+    const eventsFile = join(dir.path, "events.db");
+    const seedStarted = Date.now();
+    const store = openSqliteEventStore({ file: eventsFile, durability: "normal" });
+    const history = await writeHistory(store, plan, (events) => process.stdout.write(`\rrebuild: writing history, ${events} events`));
+    await store.close();
+    const seedSeconds = (Date.now() - seedStarted) / 1000;
+    process.stdout.write("\n");
+
+    const log = new Database(eventsFile, { readonly: true });
+    const { total, projected } = log
+      .prepare<[], { total: number; projected: number }>(
+        "SELECT count(*) AS total, sum(substr(stream_id, 1, 9) = 'giveaway-' OR substr(stream_id, 1, 5) = 'user-') AS projected FROM events",
+      )
+      .get()!;
+    log.close();
+    if (total !== history.events) throw new Error(`wrote ${history.events} events but the log holds ${total}`);
+
+    const worker = await forkWorker(new URL("./drivers/rebuildWorker.ts", import.meta.url), { nodeFlags: profileFlags("handoff") });
+    const rebuilt = await worker.request<{ ms: number; counts: RebuildData["readModels"] }>("rebuild", { dataDir: dir.path }, 1_800_000);
+    await worker.stop();
+    console.log(`rebuild: ${total} events (${projected} projected) in ${round3(rebuilt.ms)} ms = ${Math.round((projected / rebuilt.ms) * 1000)} events/s`);
+
+    const coldStartRuns: number[] = [];
+    const startServerRuns: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const { readyMs, startServerMs } = await startAndTime(dir.path);
+      coldStartRuns.push(readyMs);
+      startServerRuns.push(startServerMs);
+    }
+    console.log(`cold start (read models built): ${coldStartRuns.map((ms) => round3(ms)).join(", ")} ms; inside startServer ${startServerRuns.map((ms) => round3(ms)).join(", ")} ms`);
+
+    for (const file of ["readmodels.db", "readmodels.db-wal", "readmodels.db-shm"]) {
+      if (existsSync(join(dir.path, file))) rmSync(join(dir.path, file));
+    }
+    const fromZero = await startAndTime(dir.path);
+    console.log(`cold start (no read models): ${round3(fromZero.readyMs)} ms`);
+
+    const data: RebuildData = {
+      logEvents: total,
+      projectedEvents: projected,
+      storeMiB: statSync(eventsFile).size / 2 ** 20,
+      seedSeconds,
+      rebuildMs: rebuilt.ms,
+      eventsPerSecond: (projected / rebuilt.ms) * 1000,
+      readModels: rebuilt.counts,
+      coldStartMs: median(coldStartRuns),
+      coldStartRuns,
+      startServerMs: median(startServerRuns),
+      coldStartFromZeroMs: fromZero.readyMs,
+      plan,
+    };
+    return saveFigure("rebuild", scale.name, (Date.now() - started) / 1000, data);
+  } finally {
+    dir.remove();
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  await runRebuild();
+  process.exit(0);
+}

@@ -1,0 +1,86 @@
+// The three systems every figure compares, started fresh in their own processes.
+import { benchDurability } from "../lib/machine.ts";
+import { forkWorker, type Worker } from "../lib/childProcess.ts";
+import { makeBenchDir } from "../lib/benchDir.ts";
+
+export type SystemName = "limit" | "socketio" | "handoff";
+
+export const systemNames: SystemName[] = ["limit", "socketio", "handoff"];
+
+export const systemLabels: Record<SystemName, string> = {
+  limit: "limit (node:http)",
+  socketio: "Socket.IO",
+  handoff: "handoff",
+};
+
+export interface RunningSystem {
+  name: SystemName;
+  url: string;
+  worker: Worker;
+  /** handoff only: the data dir (kept until stop). */
+  dataDir?: string;
+  /** Server RSS in bytes, after a full GC. */
+  rss(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** handoff: start over this data dir (kept) instead of a fresh one (removed on stop). */
+  dataDir?: string;
+  env?: Record<string, string>;
+}
+
+/** `BENCH_PROFILE=1` writes a CPU profile of each handoff process to bench/results/profiles (`all`: every server). */
+export function profileFlags(name: SystemName): string[] {
+  const profile = process.env.BENCH_PROFILE;
+  if (profile !== "all" && (profile !== "1" || name !== "handoff")) return [];
+  return ["--cpu-prof", `--cpu-prof-dir=${new URL("../results/profiles/", import.meta.url).pathname}`];
+}
+
+export async function startSystem(name: SystemName, options: StartOptions = {}): Promise<RunningSystem> {
+  const nodeFlags = ["--expose-gc", ...profileFlags(name)];
+  let worker: Worker;
+  let dataDir: string | undefined;
+  let removeDir = () => {};
+  if (name === "handoff") {
+    const dir = options.dataDir ? undefined : makeBenchDir("handoff");
+    dataDir = options.dataDir ?? dir!.path;
+    removeDir = () => dir?.remove();
+    worker = await forkWorker(new URL("./handoffServer.ts", import.meta.url), {
+      args: [dataDir],
+      env: { STORE_DURABILITY: benchDurability(), ...options.env },
+      nodeFlags,
+    });
+  } else {
+    const file = name === "limit" ? "./limitServer.ts" : "./socketIoServer.ts";
+    worker = await forkWorker(new URL(file, import.meta.url), { env: options.env, nodeFlags });
+  }
+  return {
+    name,
+    url: worker.info.url as string,
+    worker,
+    dataDir,
+    async rss() {
+      await worker.request("gc");
+      return worker.request<number>("rss");
+    },
+    async stop() {
+      await worker.stop();
+      removeDir();
+    },
+  };
+}
+
+/** The three systems in a different order each round, so no system always runs first or last. */
+export function rotated(round: number): SystemName[] {
+  const shift = round % systemNames.length;
+  return [...systemNames.slice(shift), ...systemNames.slice(0, shift)].filter((name) => selectedSystems().includes(name));
+}
+
+/** BENCH_SYSTEMS=limit,handoff narrows a run while working on one system; reports need all three. */
+export function selectedSystems(): SystemName[] {
+  const list = process.env.BENCH_SYSTEMS?.split(",").map((name) => name.trim());
+  if (!list) return systemNames;
+  for (const name of list) if (!systemNames.includes(name as SystemName)) throw new Error(`BENCH_SYSTEMS: unknown system ${name}`);
+  return list as SystemName[];
+}

@@ -1,5 +1,7 @@
 // A bench message carries its sequence number and send time in its content, so every system
 // (whatever envelope it puts around the content) delivers what the receiver needs to time it.
+import type { MessageView } from "../../src/projections/conversationProjection.ts";
+
 const pattern = /b (\d+) (\d+\.\d+)/;
 
 export function benchContent(seq: number, sentAt: number): string {
@@ -13,18 +15,10 @@ export function readBenchContent(text: string): { seq: number; sentAt: number } 
 }
 
 /**
- * What the limit and Socket.IO servers send for a message: the same shape and about the same size
- * as handoff's MessageView, so no system wins by sending less.
+ * What the limit and Socket.IO servers send for a message: handoff's own MessageView shape, at
+ * about the same size, so no system wins by sending less.
  */
-export interface BaselineMessage {
-  id: string;
-  giveawayId: string;
-  senderId: string;
-  senderName: string;
-  content: string;
-  sentAt: string;
-  revision: number;
-}
+export type BaselineMessage = MessageView;
 
 const baselineGiveawayId = "0b7c2a5e-5f0e-4a59-9d7e-0f3c6f1d2a11";
 const baselineSenderId = "5d1f7c43-2b8e-4d0a-a6c4-3e9b7a2f8c55";

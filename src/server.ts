@@ -1,9 +1,9 @@
 // Starts handoff on a port: used by main.ts, by the HTTP and browser tests, and by the benchmarks.
 import type { AddressInfo } from "node:net";
-import type { Server } from "node:http";
+import { createServer, type Server } from "node:http";
 import type { Config } from "./config.ts";
 import { openHandoff, type Handoff, type HandoffOverrides } from "./app/handoff.ts";
-import { createApp } from "./http/app.ts";
+import { createApp, createStreamRouter } from "./http/app.ts";
 
 export interface RunningServer {
   handoff: Handoff;
@@ -16,8 +16,17 @@ export async function startServer(config: Config, overrides: HandoffOverrides = 
   const handoff = openHandoff(config, overrides);
   await handoff.runner.caughtUp;
   const app = createApp(handoff);
-  const server = await new Promise<Server>((resolve, reject) => {
-    const listening = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(listening)));
+  const streams = createStreamRouter(handoff);
+  // The event streams skip express (its per-request wrapping slows every write and outlives the request).
+  const server = createServer((req, res) => {
+    if (!streams.handle(req, res)) app(req, res);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(config.port, config.host, () => {
+      server.off("error", reject);
+      resolve();
+    });
   });
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(":") ? `[${config.host}]` : config.host === "0.0.0.0" ? "127.0.0.1" : config.host;

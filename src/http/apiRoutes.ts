@@ -1,11 +1,10 @@
-// The JSON + SSE API under /api. Reference: docs/api.md.
+// The JSON API under /api (its event streams are streamsApi.ts, served before express). Reference: docs/api.md.
 import express from "express";
 import type { Handoff } from "../app/handoff.ts";
 import { apiErrorHandler, unknownApiRoute } from "./api/apiErrors.ts";
 import { giveawaysApi } from "./api/giveawaysApi.ts";
 import { messagesApi } from "./api/messagesApi.ts";
 import { assignRequestId, refuseCrossSiteWrites } from "./api/requestContext.ts";
-import { streamsApi } from "./api/streamsApi.ts";
 import { usersApi } from "./api/usersApi.ts";
 
 /** Big enough for the longest message (2000 characters, even escaped), small enough to bound memory. */
@@ -23,7 +22,6 @@ export function apiRoutes(handoff: Handoff): express.Router {
   router.use(usersApi(handoff));
   router.use(giveawaysApi(handoff));
   router.use(messagesApi(handoff));
-  router.use(streamsApi(handoff));
   router.use(unknownApiRoute);
   router.use(apiErrorHandler);
   return router;

@@ -1,9 +1,11 @@
-// The express application: health, the JSON + SSE API, and the server-rendered pages.
+// The express application (health, the JSON API, the server-rendered pages) and the event streams served before it.
 import express from "express";
 import type { Handoff } from "../app/handoff.ts";
+import { streamsApi } from "./api/streamsApi.ts";
 import { apiRoutes } from "./apiRoutes.ts";
 import { auditRoutes } from "./audit/auditRoutes.ts";
-import { pageRoutes } from "./pageRoutes.ts";
+import { pageRoutes, pageStreamRoutes } from "./pageRoutes.ts";
+import { streamRouter, type StreamRouter } from "./sse/streamRoutes.ts";
 
 export function createApp(handoff: Handoff): express.Express {
   const app = express();
@@ -19,4 +21,9 @@ export function createApp(handoff: Handoff): express.Express {
   app.use("/api", apiRoutes(handoff));
   app.use(pageRoutes(handoff));
   return app;
+}
+
+/** GET /api/giveaways/:id/stream, /api/me/stream, /messages/:giveawayId/stream and /me/stream. */
+export function createStreamRouter(handoff: Handoff): StreamRouter {
+  return streamRouter([...streamsApi(handoff), ...pageStreamRoutes(handoff)]);
 }

@@ -1,4 +1,5 @@
 // Who is asking: a Bearer token (API, curl) or the HttpOnly session cookie (browser pages).
+import type { IncomingMessage } from "node:http";
 import type { NextFunction, Request, Response } from "express";
 import type { Identity, TokenService } from "../app/tokens.ts";
 
@@ -10,7 +11,10 @@ export interface RequestIdentity extends Identity {
   by: AuthenticatedBy;
 }
 
-function cookieValue(req: Request, name: string): string | undefined {
+/** Only the headers: express's requests and the plain node ones the streams get both have them. */
+type RequestHeaders = Pick<IncomingMessage, "headers">;
+
+function cookieValue(req: RequestHeaders, name: string): string | undefined {
   for (const part of (req.headers.cookie ?? "").split(";")) {
     const separator = part.indexOf("=");
     if (separator < 0) continue;
@@ -20,7 +24,7 @@ function cookieValue(req: Request, name: string): string | undefined {
 }
 
 /** "missing" when no credentials came at all; "invalid" when they came but do not verify (or expired). */
-export function identify(req: Request, tokens: TokenService): RequestIdentity | "missing" | "invalid" {
+export function identify(req: RequestHeaders, tokens: TokenService): RequestIdentity | "missing" | "invalid" {
   const header = req.headers.authorization;
   if (header !== undefined) {
     const match = /^Bearer\s+(\S+)$/i.exec(header);

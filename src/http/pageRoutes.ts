@@ -1,4 +1,5 @@
 // The server-rendered pages (Eta + htmx): sign-in, giveaways, inbox, the chat and its streams.
+import type { ServerResponse } from "node:http";
 import express, { type NextFunction, type Request, type Response } from "express";
 import type { Handoff } from "../app/handoff.ts";
 import { identify } from "./authentication.ts";
@@ -6,15 +7,16 @@ import { chatPage } from "./pages/chatPage.ts";
 import { chatStream } from "./pages/chatStream.ts";
 import { giveawayPages } from "./pages/giveawayPages.ts";
 import { inboxPage } from "./pages/inboxPage.ts";
-import { optionalIdentity, renderRefusal, requirePageIdentity } from "./pages/pageAccess.ts";
+import { optionalIdentity, refuseStreamIdentity, renderRefusal, requirePageIdentity, sendText } from "./pages/pageAccess.ts";
 import { createPageRenderer, type PageRenderer } from "./pages/pageRenderer.ts";
 import { pageRefusal } from "./pages/pageRefusals.ts";
 import { sessionPages } from "./pages/sessionPages.ts";
 import { staticAssets } from "./pages/staticAssets.ts";
 import { userStream } from "./pages/userStream.ts";
+import type { SignedInStreamHandler, StreamRoute } from "./sse/streamRoutes.ts";
 
 /** Defence in depth: even an HTML injection could run no script but ours, and no site may frame us. */
-function pageSecurityHeaders(_req: Request, res: Response, next: NextFunction) {
+function setPageSecurityHeaders(res: ServerResponse): void {
   res.setHeader(
     "Content-Security-Policy",
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
@@ -22,6 +24,10 @@ function pageSecurityHeaders(_req: Request, res: Response, next: NextFunction) {
   res.setHeader("X-Content-Type-Options", "nosniff");
   res.setHeader("Referrer-Policy", "same-origin");
   res.setHeader("X-Frame-Options", "DENY");
+}
+
+function pageSecurityHeaders(_req: Request, res: Response, next: NextFunction) {
+  setPageSecurityHeaders(res);
   next();
 }
 
@@ -36,9 +42,7 @@ export function pageRoutes(handoff: Handoff): express.Router {
 
   router.use(sessionPages(handoff, renderer));
   router.get("/", (req: Request, res: Response) => res.redirect(303, typeof identify(req, handoff.tokens) === "string" ? "/signin" : "/giveaways"));
-  // Streams and the read mark answer with statuses (never a sign-in page) to scripts.
-  router.use(chatStream(handoff, renderer));
-  router.use(userStream(handoff, renderer));
+  // The read mark answers with statuses (never a sign-in page) to scripts; the streams are pageStreamRoutes, before express.
   router.use(chatPage(handoff, renderer, signedIn));
   router.use(signedIn); // every other page
   router.use(giveawayPages(handoff, renderer));
@@ -67,4 +71,25 @@ function pageErrorHandler(handoff: Handoff, renderer: PageRenderer) {
     console.error(`${req.method} ${req.originalUrl} failed:`, error);
     renderRefusal(renderer, res, pageRefusal("internal"), identity);
   };
+}
+
+/** The pages' event streams, served before express: the same headers, and statuses (never a sign-in page) for scripts. */
+export function pageStreamRoutes(handoff: Handoff): StreamRoute[] {
+  const renderer = createPageRenderer(handoff);
+  const signedIn = (path: string, handle: SignedInStreamHandler): StreamRoute => ({
+    path,
+    handle(req, res, params) {
+      setPageSecurityHeaders(res);
+      const identity = identify(req, handoff.tokens);
+      if (identity === "missing" || identity === "invalid") return refuseStreamIdentity(req, res, identity);
+      try {
+        handle(req, res, params, identity);
+      } catch (error) {
+        console.error(`${req.method} ${req.url} failed${res.headersSent ? " mid-response" : ""}:`, error);
+        if (res.headersSent) res.end();
+        else sendText(res, 500, pageRefusal("internal").message);
+      }
+    },
+  });
+  return [signedIn("/messages/:giveawayId/stream", chatStream(handoff, renderer)), signedIn("/me/stream", userStream(handoff, renderer))];
 }

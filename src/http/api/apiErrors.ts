@@ -1,4 +1,5 @@
 // Every API refusal as {"error":{"code","message"}}, with its status decided in one exhaustive switch.
+import type { ServerResponse } from "node:http";
 import type { NextFunction, Request, Response } from "express";
 import { assertNever, type DomainErrorCode } from "../../domain/errors.ts";
 
@@ -80,9 +81,14 @@ export class ApiError extends Error {
   }
 }
 
-export function sendApiError(res: Response, code: ApiErrorCode, message: string): void {
+/** Plain node writes, so the event streams (served without express) answer refusals the same way. */
+export function sendApiError(res: ServerResponse, code: ApiErrorCode, message: string): void {
+  const body = JSON.stringify({ error: { code, message } });
   if (statusOf(code) === 401) res.setHeader("WWW-Authenticate", 'Bearer realm="handoff"');
-  res.status(statusOf(code)).json({ error: { code, message } });
+  res.statusCode = statusOf(code);
+  res.setHeader("Content-Type", "application/json; charset=utf-8");
+  res.setHeader("Content-Length", Buffer.byteLength(body));
+  res.end(body);
 }
 
 /** The errors express.json raises (body-parser/raw-body set `type`), as API errors. */
@@ -108,15 +114,20 @@ function fromBodyParser(error: unknown): ApiError | undefined {
 
 /** The API's last middleware: known refusals as they are, anything else as a 500 without details. */
 export function apiErrorHandler(error: unknown, req: Request, res: Response, _next: NextFunction): void {
+  answerApiFailure(error, res, `${req.method} ${req.originalUrl}`, res.locals.requestId as string | undefined);
+}
+
+/** A request that failed: known refusals as they are, anything else as a 500 without details. */
+export function answerApiFailure(error: unknown, res: ServerResponse, request: string, requestId: string | undefined): void {
   const apiError = error instanceof ApiError ? error : fromBodyParser(error);
   if (res.headersSent) {
     // A stream already started: nothing to answer with but closing it.
-    if (!apiError) console.error(`${req.method} ${req.originalUrl} failed mid-response:`, error);
+    if (!apiError) console.error(`${request} failed mid-response:`, error);
     res.end();
     return;
   }
   if (apiError) return sendApiError(res, apiError.code, apiError.message);
-  console.error(`${req.method} ${req.originalUrl} failed (request ${String(res.locals.requestId ?? "-")}):`, error);
+  console.error(`${request} failed (request ${requestId ?? "-"}):`, error);
   sendApiError(res, "internal", "something went wrong on our side");
 }
 

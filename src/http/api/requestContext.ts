@@ -1,22 +1,26 @@
 // Per request: its id (for event metadata and logs), who is asking, and refusing cross-site writes.
+import type { IncomingMessage } from "node:http";
 import type { NextFunction, Request, RequestHandler, Response } from "express";
 import type { CommandContext } from "../../app/eventMetadata.ts";
 import type { Handoff } from "../../app/handoff.ts";
 import { assertNever } from "../../domain/errors.ts";
-import { identityOf, isCrossSiteCookieWrite, requireIdentity } from "../authentication.ts";
-import { sendApiError } from "./apiErrors.ts";
+import { identify, identityOf, isCrossSiteCookieWrite, requireIdentity, type RequestIdentity } from "../authentication.ts";
+import { ApiError, sendApiError } from "./apiErrors.ts";
 
 const requestIdShape = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** Takes a sane X-Request-Id from the caller (to follow one request across systems) or makes one. */
 export function assignRequestId(newId: () => string): RequestHandler {
   return (req, res, next) => {
-    const given = req.get("x-request-id");
-    const requestId = given !== undefined && requestIdShape.test(given) ? given : newId();
-    res.locals.requestId = requestId;
-    res.setHeader("X-Request-Id", requestId);
+    res.locals.requestId = requestIdFor(req, newId);
+    res.setHeader("X-Request-Id", res.locals.requestId);
     next();
   };
+}
+
+export function requestIdFor(req: Pick<IncomingMessage, "headers">, newId: () => string): string {
+  const given = req.headers["x-request-id"];
+  return typeof given === "string" && requestIdShape.test(given) ? given : newId();
 }
 
 /** A write that carries the session cookie but comes from another site is refused before anything else. */
@@ -25,20 +29,32 @@ export function refuseCrossSiteWrites(req: Request, res: Response, next: NextFun
   next();
 }
 
+function identityRefusal(reason: "missing" | "invalid" | "cross_site"): ApiError {
+  switch (reason) {
+    case "missing":
+      return new ApiError("unauthenticated", "sign in first: send Authorization: Bearer <token> (POST /api/tokens gives one)");
+    case "invalid":
+      return new ApiError("invalid_token", "the token is malformed, forged or expired: get a new one from POST /api/tokens");
+    case "cross_site":
+      return new ApiError("cross_site_request", "a request carrying the session cookie must come from this site");
+    default:
+      return assertNever(reason);
+  }
+}
+
 /** Bearer token or session cookie; refusals are the API's JSON errors. */
 export function requireApiIdentity(handoff: Handoff): RequestHandler {
   return requireIdentity(handoff.tokens, (_req, res, reason) => {
-    switch (reason) {
-      case "missing":
-        return sendApiError(res, "unauthenticated", "sign in first: send Authorization: Bearer <token> (POST /api/tokens gives one)");
-      case "invalid":
-        return sendApiError(res, "invalid_token", "the token is malformed, forged or expired: get a new one from POST /api/tokens");
-      case "cross_site":
-        return sendApiError(res, "cross_site_request", "a request carrying the session cookie must come from this site");
-      default:
-        return assertNever(reason);
-    }
+    const refusal = identityRefusal(reason);
+    sendApiError(res, refusal.code, refusal.message);
   });
+}
+
+/** The same check for a safe (GET) request outside express: the identity, or the refusal thrown. */
+export function apiIdentity(handoff: Handoff, req: Pick<IncomingMessage, "headers">): RequestIdentity {
+  const identity = identify(req, handoff.tokens);
+  if (identity === "missing" || identity === "invalid") throw identityRefusal(identity);
+  return identity;
 }
 
 /** Who asked and which request: the metadata every event the request causes carries. */

@@ -1,17 +1,18 @@
 // Server-Sent Events for curl and pages: one conversation's messages and presence, and a user's notifications.
 // Every connection listens to the process-wide hub; none subscribes to the store.
-import express from "express";
-import type { Request, Response } from "express";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
 import type { Handoff } from "../../app/handoff.ts";
 import { assertNever } from "../../domain/errors.ts";
 import { followConversation } from "../../live/conversationFeed.ts";
 import type { ConversationEvent, UserNotification } from "../../live/liveHub.ts";
-import { identityOf } from "../authentication.ts";
+import type { RequestIdentity } from "../authentication.ts";
 import { openSseStream, type SseFrame, type SseStream } from "../sse/sseStream.ts";
+import { queryValue, type SignedInStreamHandler, type StreamRoute } from "../sse/streamRoutes.ts";
+import { answerApiFailure } from "./apiErrors.ts";
 import { conversationForReader, otherParticipant } from "./conversationAccess.ts";
 import { giveawayIdParam, integerText, parseInput } from "./requestInput.ts";
-import { requireApiIdentity } from "./requestContext.ts";
+import { apiIdentity, requestIdFor } from "./requestContext.ts";
 
 const revisionText = integerText(-1);
 const AfterQuerySchema = z.object({ after: revisionText.optional() });
@@ -20,10 +21,10 @@ const AfterQuerySchema = z.object({ after: revisionText.optional() });
  * Where to resume: Last-Event-ID (what a reconnecting EventSource sends) wins over ?after
  * (what a first connection names); with neither, only new messages.
  */
-function resumePoint(req: Request): number | "now" {
-  const lastEventId = req.get("last-event-id");
-  if (lastEventId !== undefined && lastEventId.trim() !== "") return parseInput(revisionText, lastEventId, "Last-Event-ID");
-  return parseInput(AfterQuerySchema, req.query).after ?? "now";
+function resumePoint(req: IncomingMessage, query: URLSearchParams): number | "now" {
+  const lastEventId = req.headers["last-event-id"];
+  if (typeof lastEventId === "string" && lastEventId.trim() !== "") return parseInput(revisionText, lastEventId, "Last-Event-ID");
+  return parseInput(AfterQuerySchema, { after: queryValue(query, "after") }).after ?? "now";
 }
 
 export function conversationFrame(event: ConversationEvent): SseFrame {
@@ -67,26 +68,40 @@ function sharedConversationFrame(event: ConversationEvent): SseFrame {
   return frame;
 }
 
-function openStream(handoff: Handoff, req: Request, res: Response): SseStream {
+function openStream(handoff: Handoff, req: IncomingMessage, res: ServerResponse, identity: RequestIdentity): SseStream {
   return openSseStream(req, res, {
     heartbeatMs: handoff.config.sseHeartbeatMs,
     maxQueuedBytes: handoff.config.sseMaxQueuedBytes,
-    endsAt: identityOf(res).expiresAt,
+    endsAt: identity.expiresAt,
   });
 }
 
-export function streamsApi(handoff: Handoff): express.Router {
-  const router = express.Router();
-  const signedIn = requireApiIdentity(handoff);
+/** What the /api router gives every request (a request id, no caching, JSON refusals), without express. */
+function apiStream(handoff: Handoff, path: string, handle: SignedInStreamHandler): StreamRoute {
+  return {
+    path,
+    handle(req, res, params) {
+      const requestId = requestIdFor(req, handoff.newId);
+      res.setHeader("X-Request-Id", requestId);
+      res.setHeader("Cache-Control", "no-store");
+      try {
+        handle(req, res, params, apiIdentity(handoff, req));
+      } catch (error) {
+        answerApiFailure(error, res, `${req.method} ${req.url}`, requestId);
+      }
+    },
+  };
+}
 
-  router.get("/giveaways/:id/stream", signedIn, (req, res) => {
-    const giveawayId = giveawayIdParam(req.params.id);
-    const userId = identityOf(res).userId;
+export function streamsApi(handoff: Handoff): StreamRoute[] {
+  const conversation = apiStream(handoff, "/api/giveaways/:id/stream", (req, res, params, identity) => {
+    const giveawayId = giveawayIdParam(params.path.id);
+    const userId = identity.userId;
     // Every refusal is a plain JSON error: checked before the first byte of the stream.
     const giveaway = conversationForReader(handoff, giveawayId, userId);
-    const after = resumePoint(req);
+    const after = resumePoint(req, params.query);
 
-    const stream = openStream(handoff, req, res);
+    const stream = openStream(handoff, req, res, identity);
     const deliver = (event: ConversationEvent) => {
       // The caller's own comings and goings (other tabs) tell them nothing.
       if (event.kind === "presence" && event.userId === userId) return;
@@ -98,9 +113,9 @@ export function streamsApi(handoff: Handoff): express.Router {
     if (other) stream.send(conversationFrame({ kind: "presence", giveawayId, userId: other, online: handoff.hub.isOnline(giveawayId, other) }));
   });
 
-  router.get("/me/stream", signedIn, (req, res) => {
-    const userId = identityOf(res).userId;
-    const stream = openStream(handoff, req, res);
+  const notifications = apiStream(handoff, "/api/me/stream", (req, res, _params, identity) => {
+    const userId = identity.userId;
+    const stream = openStream(handoff, req, res, identity);
     const stop = handoff.hub.listenToUser(userId, (notification) => stream.send(notificationFrame(notification)));
     stream.onClose(stop);
     // Where the counts stand now, so a client that was away starts from the truth.
@@ -110,5 +125,5 @@ export function streamsApi(handoff: Handoff): express.Router {
     }
   });
 
-  return router;
+  return [conversation, notifications];
 }

@@ -1,21 +1,21 @@
 // The chat's HTML stream: each message as the viewer sees it (own right, others left), framed
 // with `id: <revision>` so a reconnect resumes by Last-Event-ID; the other person's presence;
 // and the user's badge, so a chat tab needs one connection.
-import express, { type Request, type Response } from "express";
+import type { IncomingMessage } from "node:http";
 import type { Handoff } from "../../app/handoff.ts";
 import { followConversation } from "../../live/conversationFeed.ts";
-import { identityOf } from "../authentication.ts";
 import { openSseStream } from "../sse/sseStream.ts";
+import { queryValue, type SignedInStreamHandler } from "../sse/streamRoutes.ts";
 import { conversationAccess } from "./conversationAccess.ts";
 import { notificationFrames } from "./notificationFrames.ts";
-import { requireStreamIdentity } from "./pageAccess.ts";
+import { sendText } from "./pageAccess.ts";
 import { isId } from "./pageIds.ts";
 import type { PageRenderer } from "./pageRenderer.ts";
 import { pageRefusal } from "./pageRefusals.ts";
 
 /** Exclusive resume point: Last-Event-ID (a reconnect) over ?after (the page's last revision); else only new messages. */
-export function resumePoint(req: Request): number | "now" {
-  for (const candidate of [req.get("Last-Event-ID"), req.query.after]) {
+export function resumePoint(req: IncomingMessage, query: URLSearchParams): number | "now" {
+  for (const candidate of [req.headers["last-event-id"], queryValue(query, "after")]) {
     if (typeof candidate !== "string" || !/^-?\d{1,15}$/.test(candidate.trim())) continue;
     const revision = Number(candidate.trim());
     if (revision >= -1) return revision;
@@ -23,17 +23,14 @@ export function resumePoint(req: Request): number | "now" {
   return "now";
 }
 
-export function chatStream(handoff: Handoff, renderer: PageRenderer): express.Router {
-  const router = express.Router();
-
-  router.get("/messages/:giveawayId/stream", requireStreamIdentity(handoff), (req: Request, res: Response) => {
-    const identity = identityOf(res);
-    const giveawayId = req.params.giveawayId;
-    if (!isId(giveawayId)) return res.status(404).type("text").send("no such conversation");
+export function chatStream(handoff: Handoff, renderer: PageRenderer): SignedInStreamHandler {
+  return (req, res, params, identity) => {
+    const giveawayId = params.path.giveawayId;
+    if (!isId(giveawayId)) return sendText(res, 404, "no such conversation");
     const access = conversationAccess(handoff, giveawayId, identity.userId);
     if (!access.ok) {
       const refusal = pageRefusal(access.code);
-      return res.status(refusal.status).type("text").send(refusal.message);
+      return sendText(res, refusal.status, refusal.message);
     }
     const viewerId = identity.userId;
     const otherId = access.other.id;
@@ -55,7 +52,7 @@ export function chatStream(handoff: Handoff, renderer: PageRenderer): express.Ro
     const stopFollowing = followConversation(handoff, {
       giveawayId,
       userId: viewerId,
-      after: resumePoint(req),
+      after: resumePoint(req, params.query),
       waitForRoom: () => stream.drained(),
       deliver(event) {
         if (event.kind === "message") {
@@ -71,7 +68,5 @@ export function chatStream(handoff: Handoff, renderer: PageRenderer): express.Ro
       stopFollowing();
       stopNotifications();
     });
-  });
-
-  return router;
+  };
 }

@@ -1,4 +1,5 @@
 // Who may see a page: signed-in users; everyone else goes to sign in and comes back after.
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { NextFunction, Request, Response } from "express";
 import type { Handoff } from "../../app/handoff.ts";
 import { clearSessionCookie, identify, requireIdentity, type RequestIdentity } from "../authentication.ts";
@@ -34,21 +35,28 @@ export function requirePageIdentity(handoff: Handoff, renderer: PageRenderer) {
   });
 }
 
-/** Streams and background posts: a status the script understands, never a redirect to a page. */
-export function requireStreamIdentity(handoff: Handoff) {
-  return requireIdentity(handoff.tokens, (req, res, reason) => {
-    if (reason === "cross_site") {
-      res.status(403).type("text").send("cross-site request refused");
-      return;
-    }
-    // htmx follows HX-Redirect on a stream's first connection; chat.js handles a 401 on reconnects.
-    res.setHeader("HX-Redirect", signInPath(pathOf(req.get("HX-Current-URL"))));
-    res.status(401).type("text").send("sign in first");
-  });
+/** A short plain-text answer for scripts; plain node writes, so the streams served without express share it. */
+export function sendText(res: ServerResponse, status: number, text: string): void {
+  res.statusCode = status;
+  res.setHeader("Content-Type", "text/plain; charset=utf-8");
+  res.setHeader("Content-Length", Buffer.byteLength(text));
+  res.end(text);
 }
 
-function pathOf(url: string | undefined): string | undefined {
-  if (!url) return undefined;
+/** Streams and background posts: a status the script understands, never a redirect to a page. */
+export function refuseStreamIdentity(req: IncomingMessage, res: ServerResponse, reason: "missing" | "invalid" | "cross_site"): void {
+  if (reason === "cross_site") return sendText(res, 403, "cross-site request refused");
+  // htmx follows HX-Redirect on a stream's first connection; chat.js handles a 401 on reconnects.
+  res.setHeader("HX-Redirect", signInPath(pathOf(req.headers["hx-current-url"])));
+  sendText(res, 401, "sign in first");
+}
+
+export function requireStreamIdentity(handoff: Handoff) {
+  return requireIdentity(handoff.tokens, refuseStreamIdentity);
+}
+
+function pathOf(url: string | string[] | undefined): string | undefined {
+  if (typeof url !== "string" || !url) return undefined;
   try {
     const parsed = new URL(url, "http://localhost");
     return parsed.pathname + parsed.search;

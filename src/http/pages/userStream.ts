@@ -1,17 +1,13 @@
 // GET /me/stream: the signed-in user's notifications for every page but the chat (which carries
 // them on its own stream): the unread badge, inbox counts, and a notice for a draw they won.
-import express, { type Request, type Response } from "express";
 import type { Handoff } from "../../app/handoff.ts";
-import { identityOf } from "../authentication.ts";
 import { openSseStream } from "../sse/sseStream.ts";
+import type { SignedInStreamHandler } from "../sse/streamRoutes.ts";
 import { notificationFrames } from "./notificationFrames.ts";
-import { requireStreamIdentity } from "./pageAccess.ts";
 import type { PageRenderer } from "./pageRenderer.ts";
 
-export function userStream(handoff: Handoff, renderer: PageRenderer): express.Router {
-  const router = express.Router();
-  router.get("/me/stream", requireStreamIdentity(handoff), (req: Request, res: Response) => {
-    const identity = identityOf(res);
+export function userStream(handoff: Handoff, renderer: PageRenderer): SignedInStreamHandler {
+  return (req, res, _params, identity) => {
     const stream = openSseStream(req, res, {
       heartbeatMs: handoff.config.sseHeartbeatMs,
       maxQueuedBytes: handoff.config.sseMaxQueuedBytes,
@@ -25,6 +21,5 @@ export function userStream(handoff: Handoff, renderer: PageRenderer): express.Ro
     });
     stream.send(notifications.current());
     stream.onClose(stop);
-  });
-  return router;
+  };
 }

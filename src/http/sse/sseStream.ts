@@ -1,5 +1,5 @@
 // One Server-Sent Events response: frames, heartbeat comments, a retry hint, and a bounded send queue.
-import type { Request, Response } from "express";
+import type { IncomingMessage, ServerResponse } from "node:http";
 
 export interface SseFrame {
   id?: string | number;
@@ -48,8 +48,38 @@ function encodeFrame(frame: SseFrame): Buffer {
   return bytes;
 }
 
-export function openSseStream(req: Request, res: Response, options: SseStreamOptions): SseStream {
-  res.status(200);
+/**
+ * One interval per heartbeat period beats every open stream: a timer per connection would cost
+ * memory and timer-list work for each of thousands of idle streams.
+ */
+const heartbeats = new Map<number, { timer: NodeJS.Timeout; beats: Set<() => void> }>();
+
+function joinHeartbeat(periodMs: number, beat: () => void): () => void {
+  let ticker = heartbeats.get(periodMs);
+  if (!ticker) {
+    const beats = new Set<() => void>();
+    const timer = setInterval(() => {
+      for (const each of beats) each();
+    }, periodMs);
+    timer.unref();
+    ticker = { timer, beats };
+    heartbeats.set(periodMs, ticker);
+  }
+  const joined = ticker;
+  joined.beats.add(beat);
+  return () => {
+    joined.beats.delete(beat);
+    if (joined.beats.size === 0 && heartbeats.get(periodMs) === joined) {
+      clearInterval(joined.timer);
+      heartbeats.delete(periodMs);
+    }
+  };
+}
+
+const heartbeatComment = Buffer.from(": heartbeat\n\n");
+
+export function openSseStream(req: IncomingMessage, res: ServerResponse, options: SseStreamOptions): SseStream {
+  res.statusCode = 200;
   res.setHeader("Content-Type", "text/event-stream; charset=utf-8");
   res.setHeader("Cache-Control", "no-cache, no-transform");
   res.setHeader("Connection", "keep-alive");
@@ -59,12 +89,14 @@ export function openSseStream(req: Request, res: Response, options: SseStreamOpt
 
   const closeListeners: (() => void)[] = [];
   let closed = false;
-  const timers: NodeJS.Timeout[] = [];
+  let expiry: NodeJS.Timeout | undefined;
+  let leaveHeartbeat = () => {};
 
   const close = () => {
     if (closed) return;
     closed = true;
-    for (const timer of timers) clearTimeout(timer);
+    leaveHeartbeat();
+    clearTimeout(expiry);
     for (const listener of closeListeners.splice(0)) listener();
     res.end();
   };
@@ -81,18 +113,15 @@ export function openSseStream(req: Request, res: Response, options: SseStreamOpt
   };
 
   write(`retry: ${options.retryMs ?? 2000}\n\n`);
-  const heartbeat = setInterval(() => write(": heartbeat\n\n"), options.heartbeatMs);
-  timers.push(heartbeat);
+  if (!closed) leaveHeartbeat = joinHeartbeat(options.heartbeatMs, () => write(heartbeatComment));
   if (options.endsAt) {
     const remaining = Math.max(0, options.endsAt.getTime() - Date.now());
     // setTimeout holds at most ~24.8 days; a longer-lived token outlives the timer, which is fine.
     if (remaining < 2 ** 31 - 1) {
-      timers.push(
-        setTimeout(() => {
-          write(formatSseFrame({ event: "expired", data: "the token this stream was opened with has expired" }));
-          close();
-        }, remaining),
-      );
+      expiry = setTimeout(() => {
+        write(formatSseFrame({ event: "expired", data: "the token this stream was opened with has expired" }));
+        close();
+      }, remaining);
     }
   }
   res.on("close", close);

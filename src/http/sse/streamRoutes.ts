@@ -1,0 +1,82 @@
+// The long-lived event streams, served straight from node:http ahead of express: express re-parents
+// every request and response, which makes each later write slower and keeps its request state alive
+// for as long as the stream is open. Anything that is not one of these routes goes on to express.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { RequestIdentity } from "../authentication.ts";
+
+export interface StreamParams {
+  /** The route's `:name` segments, decoded. */
+  path: Record<string, string>;
+  query: URLSearchParams;
+}
+
+export type StreamHandler = (req: IncomingMessage, res: ServerResponse, params: StreamParams) => void;
+
+/** A stream's own work, once the API or the pages have said who is asking. */
+export type SignedInStreamHandler = (req: IncomingMessage, res: ServerResponse, params: StreamParams, identity: RequestIdentity) => void;
+
+export interface StreamRoute {
+  /** A GET path such as "/api/giveaways/:id/stream"; matched like express (any case, optional trailing slash). */
+  path: string;
+  handle: StreamHandler;
+}
+
+export interface StreamRouter {
+  /** True when a stream route took the request; false leaves it to the next handler. */
+  handle(req: IncomingMessage, res: ServerResponse): boolean;
+}
+
+interface CompiledRoute {
+  pattern: RegExp;
+  names: string[];
+  handle: StreamHandler;
+}
+
+function compile(route: StreamRoute): CompiledRoute {
+  const names: string[] = [];
+  const source = route.path
+    .split("/")
+    .map((segment) => {
+      if (!segment.startsWith(":")) return segment.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+      names.push(segment.slice(1));
+      return "([^/]+)";
+    })
+    .join("/");
+  return { pattern: new RegExp(`^${source}/?$`, "i"), names, handle: route.handle };
+}
+
+function decoded(segments: string[], names: string[]): Record<string, string> | undefined {
+  const path: Record<string, string> = {};
+  try {
+    names.forEach((name, index) => (path[name] = decodeURIComponent(segments[index]!)));
+  } catch {
+    return undefined; // a malformed escape: not ours to answer
+  }
+  return path;
+}
+
+export function streamRouter(routes: readonly StreamRoute[]): StreamRouter {
+  const compiled = routes.map(compile);
+  return {
+    handle(req, res) {
+      if (req.method !== "GET" || !req.url) return false;
+      const queryStart = req.url.indexOf("?");
+      const pathname = queryStart < 0 ? req.url : req.url.slice(0, queryStart);
+      for (const route of compiled) {
+        const match = route.pattern.exec(pathname);
+        if (!match) continue;
+        const path = decoded(match.slice(1), route.names);
+        if (!path) return false;
+        route.handle(req, res, { path, query: new URLSearchParams(queryStart < 0 ? "" : req.url.slice(queryStart + 1)) });
+        return true;
+      }
+      return false;
+    },
+  };
+}
+
+/** A query parameter as express's parser gives it: a repeated name is an array. */
+export function queryValue(query: URLSearchParams, name: string): string | string[] | undefined {
+  const values = query.getAll(name);
+  return values.length > 1 ? values : values[0];
+}

@@ -3,6 +3,9 @@ import type Database from "better-sqlite3";
 import { assertNever } from "../domain/errors.ts";
 import type { Projection } from "./projection.ts";
 
+/** Characters of the last message an inbox row shows. */
+export const inboxPreviewLength = 140;
+
 export const inboxProjection: Projection = {
   name: "inbox",
   schema: `
@@ -48,7 +51,7 @@ export const inboxProjection: Projection = {
         }
         case "MessageSent": {
           const { senderId, content, sentAt } = event.data;
-          messageSent.run({ revision: recorded.revision, preview: content.slice(0, 140), sentAt, senderId, giveawayId });
+          messageSent.run({ revision: recorded.revision, preview: content.slice(0, inboxPreviewLength), sentAt, senderId, giveawayId });
           return;
         }
         case "ConversationRead":

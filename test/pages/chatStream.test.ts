@@ -135,6 +135,19 @@ describe("the unread badge, live", () => {
     expect(chat.frames.filter((f) => f.data.includes('id="unread-badge"'))).toHaveLength(1);
   });
 
+  it("updates an inbox row's last message on /me/stream, escaped, and says when it is your own", async () => {
+    const notifications = await stream(ann, "/me/stream");
+    await notifications.waitFor((f) => f.data.includes('id="unread-badge"'));
+    await sendByForm(bob, giveawayId, "see <you> at 10");
+    const theirs = await notifications.waitFor((f) => f.data.includes(`id="inbox-last-${giveawayId}"`) && f.data.includes("at 10"));
+    expect(theirs.data).toContain("see &lt;you&gt; at 10");
+    expect(theirs.data).not.toContain("You: ");
+    await sendByForm(ann, giveawayId, "sounds good");
+    const mine = await notifications.waitFor((f) => f.data.includes(`id="inbox-last-${giveawayId}"`) && f.data.includes("sounds good"));
+    expect(mine.data).toContain("You: sounds good");
+    expect(mine.data).toContain('hx-swap-oob="true"');
+  });
+
   it("announces a draw the user won", async () => {
     const eve = await registerUser(server, "eve");
     const notifications = await stream(eve, "/me/stream");

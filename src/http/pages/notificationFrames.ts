@@ -3,6 +3,7 @@
 import type { Handoff } from "../../app/handoff.ts";
 import { assertNever } from "../../domain/errors.ts";
 import type { UserNotification } from "../../live/liveHub.ts";
+import { inboxPreviewLength } from "../../projections/inboxProjection.ts";
 import type { SseFrame } from "../sse/sseStream.ts";
 import { unreadBadgeCount, type PageRenderer } from "./pageRenderer.ts";
 
@@ -20,8 +21,15 @@ export function notificationFrames(handoff: Handoff, renderer: PageRenderer, use
     current: () => ({ data: badge() }),
     frameFor(notification) {
       switch (notification.kind) {
-        case "message":
-          return undefined; // the "unread" notification that follows carries the counts
+        case "message": {
+          // The inbox row's last line (the chat page, which passes `except`, has no inbox); the
+          // "unread" notification that follows carries the counts.
+          if (except !== undefined) return undefined;
+          const { giveawayId, message } = notification;
+          const preview = message.content.slice(0, inboxPreviewLength);
+          const mine = message.senderId === userId;
+          return { data: renderer.partial("./partials/inboxLast", { giveawayId, preview, mine, at: message.sentAt, oob: true }) };
+        }
         case "unread": {
           if (notification.giveawayId === except) return undefined;
           const row = renderer.partial("./partials/inboxCount", { giveawayId: notification.giveawayId, count: notification.unreadCount, oob: true });

@@ -70,7 +70,7 @@ export function openHandoff(config: Config, overrides: HandoffOverrides = {}): H
       return giveaway && { giverId: giveaway.giverId, winnerId: giveaway.winnerId, title: giveaway.title };
     },
     unreadFor(userId, giveawayId) {
-      const entry = queries.inboxFor(userId).find((e) => e.giveawayId === giveawayId);
+      const entry = queries.inboxEntry(userId, giveawayId);
       return { unreadCount: entry?.unreadCount ?? 0, unreadTotal: queries.unreadTotal(userId) };
     },
   });

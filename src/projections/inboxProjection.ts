@@ -80,17 +80,21 @@ export interface InboxEntry {
   unreadCount: number;
 }
 
+const selectEntry = `
+  SELECT i.giveaway_id AS giveawayId, g.title, i.other_user_id AS otherUserId, coalesce(u.username, '?') AS otherUsername,
+         i.last_message_preview AS lastMessagePreview, i.last_message_at AS lastMessageAt,
+         i.last_message_sender_id AS lastMessageSenderId, i.last_message_revision AS lastMessageRevision,
+         i.last_read_revision AS lastReadRevision, i.unread_count AS unreadCount
+  FROM inbox i JOIN giveaways g ON g.id = i.giveaway_id LEFT JOIN users u ON u.id = i.other_user_id`;
+
 export function inboxQueries(db: Database.Database) {
-  const forUser = db.prepare<[string], InboxEntry>(`
-    SELECT i.giveaway_id AS giveawayId, g.title, i.other_user_id AS otherUserId, coalesce(u.username, '?') AS otherUsername,
-           i.last_message_preview AS lastMessagePreview, i.last_message_at AS lastMessageAt,
-           i.last_message_sender_id AS lastMessageSenderId, i.last_message_revision AS lastMessageRevision,
-           i.last_read_revision AS lastReadRevision, i.unread_count AS unreadCount
-    FROM inbox i JOIN giveaways g ON g.id = i.giveaway_id LEFT JOIN users u ON u.id = i.other_user_id
-    WHERE i.user_id = ? ORDER BY coalesce(i.last_message_at, i.opened_at) DESC`);
+  const forUser = db.prepare<[string], InboxEntry>(`${selectEntry} WHERE i.user_id = ? ORDER BY coalesce(i.last_message_at, i.opened_at) DESC`);
+  const one = db.prepare<[string, string], InboxEntry>(`${selectEntry} WHERE i.user_id = ? AND i.giveaway_id = ?`);
   const unreadTotal = db.prepare<[string], { total: number }>("SELECT coalesce(sum(unread_count), 0) AS total FROM inbox WHERE user_id = ?");
   return {
     inboxFor: (userId: string): InboxEntry[] => forUser.all(userId),
+    /** One conversation's row, by its key: for a single count, without reading the whole inbox. */
+    inboxEntry: (userId: string, giveawayId: string): InboxEntry | undefined => one.get(userId, giveawayId),
     unreadTotal: (userId: string): number => unreadTotal.get(userId)?.total ?? 0,
   };
 }

@@ -68,7 +68,7 @@ export function chatPage(handoff: Handoff, renderer: PageRenderer, requireSigned
   /** Reading the page (with or without script) reads the conversation up to what it shows. */
   async function markRead(identity: RequestIdentity, giveawayId: string, upToRevision: number) {
     if (upToRevision < 0) return;
-    const entry = queries.inboxFor(identity.userId).find((e) => e.giveawayId === giveawayId);
+    const entry = queries.inboxEntry(identity.userId, giveawayId);
     if (entry && entry.lastReadRevision >= upToRevision) return;
     const result = await handoff.commands(
       giveawayId,

@@ -53,6 +53,6 @@ export function createPageRenderer(handoff: Handoff): PageRenderer {
 export function unreadBadgeCount(handoff: Handoff, userId: string, except?: string): number {
   const total = handoff.queries.unreadTotal(userId);
   if (!except) return total;
-  const onScreen = handoff.queries.inboxFor(userId).find((entry) => entry.giveawayId === except)?.unreadCount ?? 0;
+  const onScreen = handoff.queries.inboxEntry(userId, except)?.unreadCount ?? 0;
   return total - onScreen;
 }

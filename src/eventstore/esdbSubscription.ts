@@ -195,12 +195,7 @@ export class ResilientSubscription<E> implements Subscription {
       error: undefined,
       ended: false,
       detach: async () => {
-        sub.removeListener("readable", wake);
-        sub.removeListener("caughtUp", onCaughtUp);
-        sub.removeListener("confirmation", onConfirmation);
-        sub.removeListener("end", onEnd);
-        sub.removeListener("close", onEnd);
-        sub.removeListener("error", onError);
+        for (const [event, listener] of listeners) sub.removeListener(event, listener);
         // The client emits errors on the stream directly; an emitter with no listener would throw.
         sub.on("error", noop);
         try {
@@ -223,19 +218,23 @@ export class ResilientSubscription<E> implements Subscription {
       attachment.ended = true;
       wake();
     };
-    const onError = (error: Error) => {
+    const onError = (error: unknown) => {
       if (!attachment.failed) {
         attachment.failed = true;
         attachment.error = error;
       }
       wake();
     };
-    sub.on("readable", wake);
-    sub.on("caughtUp", onCaughtUp);
-    sub.on("confirmation", onConfirmation);
-    sub.on("end", onEnd);
-    sub.on("close", onEnd);
-    sub.on("error", onError);
+    // Attached and detached together, so none is left behind on a dropped subscription.
+    const listeners: [string, (...args: unknown[]) => void][] = [
+      ["readable", wake],
+      ["caughtUp", onCaughtUp],
+      ["confirmation", onConfirmation],
+      ["end", onEnd],
+      ["close", onEnd],
+      ["error", onError],
+    ];
+    for (const [event, listener] of listeners) sub.on(event, listener);
     return attachment;
   }
 

@@ -1,7 +1,9 @@
 // What a person does in the browser, step by step through the pages: register, give, enter, draw,
 // chat. Every step waits on what the page shows (a selector, a URL), never on a fixed delay.
 import type { Page, Response } from "playwright-core";
+import { afterAll, beforeAll } from "vitest";
 import { openBrowserPerson, type BrowserPerson } from "../support/browser.ts";
+import { startTestServer, type TestServer } from "../support/testServer.ts";
 
 const password = "correct horse battery";
 
@@ -10,6 +12,26 @@ export async function openPerson(options: { javaScriptEnabled?: boolean } = {}):
   const person = await openBrowserPerson(options);
   person.context.setDefaultTimeout(10_000);
   return person;
+}
+
+export interface TwoPeopleStage {
+  server: TestServer;
+  ann: BrowserPerson;
+  bob: BrowserPerson;
+}
+
+/** A real server and two people in their own profiles for the tests of one describe block, closed after it. */
+export function useServerAndTwoPeople(): TwoPeopleStage {
+  const stage = {} as TwoPeopleStage;
+  beforeAll(async () => {
+    stage.server = await startTestServer();
+    [stage.ann, stage.bob] = await Promise.all([openPerson(), openPerson()]);
+  });
+  afterAll(async () => {
+    await Promise.all([stage.ann?.close(), stage.bob?.close()]);
+    await stage.server?.close();
+  });
+  return stage;
 }
 
 /** One message as the chat page shows it. */

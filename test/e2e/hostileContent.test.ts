@@ -1,10 +1,9 @@
 // A message made of markup shows as the text it is, live and after a reload, in the inbox and the
 // audit, and runs nothing: no dialog opens and no element is made from it.
 import type { Dialog, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { browserTestsSkipped, type BrowserPerson } from "../support/browser.ts";
-import { startTestServer, type TestServer } from "../support/testServer.ts";
-import { openChatBetween, openPerson, sendInChat, waitConnected, waitForTexts } from "./chatInBrowser.ts";
+import { beforeAll, describe, expect, it } from "vitest";
+import { browserTestsSkipped } from "../support/browser.ts";
+import { openChatBetween, sendInChat, waitConnected, waitForTexts, useServerAndTwoPeople } from "./chatInBrowser.ts";
 
 const hostile = [
   "<img src=x onerror=alert(1)>",
@@ -13,23 +12,15 @@ const hostile = [
 ];
 
 describe.skipIf(browserTestsSkipped)("browser: hostile message content", () => {
-  let server: TestServer;
-  let annBrowser: BrowserPerson;
-  let bobBrowser: BrowserPerson;
+  const stage = useServerAndTwoPeople();
   const dialogs: string[] = [];
   const watch = (page: Page) => page.on("dialog", (dialog: Dialog) => {
     dialogs.push(dialog.message());
     void dialog.dismiss();
   });
-  beforeAll(async () => {
-    server = await startTestServer();
-    [annBrowser, bobBrowser] = await Promise.all([openPerson(), openPerson()]);
+  beforeAll(() => {
     // Every page either person opens is watched, the ones opened later too.
-    for (const person of [annBrowser, bobBrowser]) person.context.on("page", watch);
-  });
-  afterAll(async () => {
-    await Promise.all([annBrowser?.close(), bobBrowser?.close()]);
-    await server?.close();
+    for (const person of [stage.ann, stage.bob]) person.context.on("page", watch);
   });
 
   /** Nothing the messages made: no element of theirs anywhere in the page, and the texts exact. */
@@ -39,6 +30,7 @@ describe.skipIf(browserTestsSkipped)("browser: hostile message content", () => {
   }
 
   it("shows markup as text, live, after a reload, in the inbox and the audit, and runs nothing", async () => {
+    const { server, ann: annBrowser, bob: bobBrowser } = stage;
     const chat = await openChatBetween(server.url, { giver: annBrowser, winner: bobBrowser }, { giver: "ann", winner: "bob" }, { title: "A mirror" });
     const ann = chat.giver.page;
     const bob = chat.winner.page;

@@ -1,10 +1,9 @@
 // The live streams open even when the SSE extension arrives after htmx (a slow or busy network):
 // htmx must not start before its extension is registered, or the page never connects.
 import type { Route } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { browserTestsSkipped, type BrowserPerson } from "../support/browser.ts";
-import { startTestServer, type TestServer } from "../support/testServer.ts";
-import { gotoWithNotifications, openChatBetween, openPerson, sendInChat, waitConnected, waitForTexts } from "./chatInBrowser.ts";
+import { describe, expect, it } from "vitest";
+import { browserTestsSkipped } from "../support/browser.ts";
+import { gotoWithNotifications, openChatBetween, sendInChat, waitConnected, waitForTexts, useServerAndTwoPeople } from "./chatInBrowser.ts";
 
 /** Holds the extension back until htmx itself has certainly arrived and run. */
 async function lateExtension(route: Route) {
@@ -13,19 +12,10 @@ async function lateExtension(route: Route) {
 }
 
 describe.skipIf(browserTestsSkipped)("browser: scripts that arrive late", () => {
-  let server: TestServer;
-  let annBrowser: BrowserPerson;
-  let bobBrowser: BrowserPerson;
-  beforeAll(async () => {
-    server = await startTestServer();
-    [annBrowser, bobBrowser] = await Promise.all([openPerson(), openPerson()]);
-  });
-  afterAll(async () => {
-    await Promise.all([annBrowser?.close(), bobBrowser?.close()]);
-    await server?.close();
-  });
+  const stage = useServerAndTwoPeople();
 
   it("connects the chat and the notifications when hx-sse.js comes in after htmx", async () => {
+    const { server, ann: annBrowser, bob: bobBrowser } = stage;
     const chat = await openChatBetween(server.url, { giver: annBrowser, winner: bobBrowser }, { giver: "ann", winner: "bob" }, { title: "A kettle" });
     await bobBrowser.context.route("**/assets/hx-sse.js", lateExtension);
 

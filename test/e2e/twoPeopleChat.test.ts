@@ -1,9 +1,8 @@
 // Two people in two separate Chromium profiles, everything through the pages: register, give,
 // enter, draw, chat both ways live, see each other online, and count unread messages elsewhere.
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { browserTestsSkipped, type BrowserPerson } from "../support/browser.ts";
-import { startTestServer, type TestServer } from "../support/testServer.ts";
+import { describe, expect, it } from "vitest";
+import { browserTestsSkipped } from "../support/browser.ts";
 import {
   createGiveaway,
   drawWinner,
@@ -12,7 +11,7 @@ import {
   isSameDocument,
   markDocument,
   openChatFromGiveaway,
-  openPerson,
+  useServerAndTwoPeople,
   register,
   sendInChat,
   waitConnected,
@@ -28,19 +27,10 @@ async function bubbleEdges(page: Page, messageId: string) {
 }
 
 describe.skipIf(browserTestsSkipped)("browser: two people chat about a pickup", () => {
-  let server: TestServer;
-  let annBrowser: BrowserPerson;
-  let bobBrowser: BrowserPerson;
-  beforeAll(async () => {
-    server = await startTestServer();
-    [annBrowser, bobBrowser] = await Promise.all([openPerson(), openPerson()]);
-  });
-  afterAll(async () => {
-    await Promise.all([annBrowser?.close(), bobBrowser?.close()]);
-    await server?.close();
-  });
+  const stage = useServerAndTwoPeople();
 
   it("draws, chats both ways without reloads, shows presence, and counts unread messages on other pages", async () => {
+    const { server, ann: annBrowser, bob: bobBrowser } = stage;
     const url = server.url;
     const [ann, bob] = await Promise.all([register(annBrowser, url, "ann"), register(bobBrowser, url, "bob")]);
 

@@ -4,6 +4,8 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     pool: "forks",
+    // Servers started in tests log nothing unless asked (LOG_LEVEL=debug npm test).
+    env: { LOG_LEVEL: process.env.LOG_LEVEL ?? "silent" },
     testTimeout: 30_000,
     hookTimeout: 60_000,
     reporters: ["default", "./test/support/summaryReporter.ts"],

@@ -1,19 +1,13 @@
 // Read the stream, fold, decide, append at the expected revision; on a conflict, read again and retry.
 import type { DomainError } from "../domain/errors.ts";
 import { parseGiveawayEvent, type GiveawayEvent } from "../domain/events.ts";
-import { evolve, foldGiveaway, initialState, type GiveawayState } from "../domain/giveaway.ts";
+import { foldGiveaway, initialState, type GiveawayState } from "../domain/giveaway.ts";
 import { decide, type GiveawayCommand } from "../domain/giveawayDecide.ts";
 import { chainHash, genesisHash } from "../domain/hashChain.ts";
 import { giveawayStream } from "../domain/streams.ts";
 import { hasErrorCode, type EventStore, type EventToAppend, type RecordedEvent } from "../eventstore/port.ts";
 import { EventMetadataSchema, type CommandContext, type EventMetadata } from "./eventMetadata.ts";
-
-/** A stream folded up to `revision` (-1n: no stream yet), and the hash its next event chains to. */
-interface FoldedStream {
-  state: GiveawayState;
-  revision: bigint;
-  lastHash: string;
-}
+import { FoldedStreamCache, type FoldedStream } from "./foldedStreamCache.ts";
 
 export interface AppendedGiveawayEvent {
   event: GiveawayEvent;
@@ -22,6 +16,7 @@ export interface AppendedGiveawayEvent {
 }
 
 export type GiveawayCommandResult =
+  /** `appended` is empty when nothing was written: the command was already satisfied (e.g. a retried send). */
   | { ok: true; state: GiveawayState; appended: AppendedGiveawayEvent[]; revision: bigint }
   | { ok: false; error: DomainError };
 
@@ -29,23 +24,22 @@ export interface GiveawayCommandHandlerOptions {
   store: EventStore;
   newId: () => string;
   maxAttempts?: number;
-  /** Folded streams kept in memory, so a send reads only what is new since the last one. */
-  cacheSize?: number;
+  /** Estimated bytes of folded streams kept in memory, so a send reads only what is new since the last one. */
+  cacheBytes?: number;
 }
 
-export type GiveawayCommandHandler = (giveawayId: string, command: GiveawayCommand, context: CommandContext) => Promise<GiveawayCommandResult>;
+export interface GiveawayCommandHandler {
+  (giveawayId: string, command: GiveawayCommand, context: CommandContext): Promise<GiveawayCommandResult>;
+  /** The cache's size, for tests and metrics. */
+  cacheStats(): { streams: number; bytes: number; maxBytes: number };
+}
+
+const defaultCacheBytes = 64 * 1024 * 1024;
 
 export function createGiveawayCommandHandler(options: GiveawayCommandHandlerOptions): GiveawayCommandHandler {
   const { store, newId } = options;
   const maxAttempts = options.maxAttempts ?? 8;
-  const cacheSize = options.cacheSize ?? 10_000;
-  const cache = new Map<string, FoldedStream>();
-
-  function remember(streamId: string, folded: FoldedStream) {
-    cache.delete(streamId);
-    cache.set(streamId, folded);
-    if (cache.size > cacheSize) cache.delete(cache.keys().next().value!);
-  }
+  const cache = new FoldedStreamCache(options.cacheBytes ?? defaultCacheBytes);
 
   async function load(streamId: string): Promise<FoldedStream> {
     const folded = cache.get(streamId) ?? { state: initialState, revision: -1n, lastHash: genesisHash };
@@ -62,8 +56,9 @@ export function createGiveawayCommandHandler(options: GiveawayCommandHandlerOpti
       recorded.map((event) => ({ event: parseGiveawayEvent(event.type, event.data), revision: Number(event.revision) })),
       folded.state,
     );
+    // The hash the next event chains to is always the stored one, never one computed here.
     const loaded = { state, revision: last.revision, lastHash: EventMetadataSchema.parse(last.metadata).hash };
-    remember(streamId, loaded);
+    cache.set(streamId, loaded);
     return loaded;
   }
 
@@ -80,10 +75,11 @@ export function createGiveawayCommandHandler(options: GiveawayCommandHandlerOpti
     return turn;
   }
 
-  return (giveawayId, command, context) => {
+  const handle = (giveawayId: string, command: GiveawayCommand, context: CommandContext) => {
     const streamId = giveawayStream(giveawayId);
     return inTurn(streamId, () => decideAndAppend(streamId, command, context));
   };
+  return Object.assign(handle, { cacheStats: () => cache.stats() });
 
   // Conflicts can still come from another process on the same store: read again and retry.
   async function decideAndAppend(streamId: string, command: GiveawayCommand, context: CommandContext): Promise<GiveawayCommandResult> {
@@ -93,7 +89,7 @@ export function createGiveawayCommandHandler(options: GiveawayCommandHandlerOpti
       if (!decision.ok) return decision;
       if (decision.events.length === 0) return { ok: true, state: current.state, appended: [], revision: current.revision };
 
-      let { state, lastHash } = current;
+      let lastHash = current.lastHash;
       const appended: AppendedGiveawayEvent[] = [];
       const toAppend: EventToAppend[] = decision.events.map((decided, index) => {
         const event = parseGiveawayEvent(decided.type, decided.data); // validated when written, too
@@ -103,24 +99,28 @@ export function createGiveawayCommandHandler(options: GiveawayCommandHandlerOpti
         const prevHash = lastHash;
         lastHash = chainHash({ prevHash, streamId, revision: revision.toString(), id, type: event.type, data: event.data, ...context });
         const metadata: EventMetadata = { ...context, prevHash, hash: lastHash };
-        state = evolve(state, event, Number(revision));
         appended.push({ event, id, revision });
         return { id, type: event.type, data: event.data, metadata };
       });
 
+      let outcome;
       try {
         const expectedRevision = current.revision < 0n ? "no_stream" : current.revision;
-        const result = await store.appendToStream(streamId, toAppend, { expectedRevision });
-        if (result.nextExpectedRevision === current.revision + BigInt(toAppend.length)) {
-          remember(streamId, { state, revision: result.nextExpectedRevision, lastHash });
-        } else {
-          cache.delete(streamId);
-        }
-        return { ok: true, state, appended, revision: result.nextExpectedRevision };
+        outcome = (await store.appendToStream(streamId, toAppend, { expectedRevision })).outcome;
       } catch (error) {
         if (!hasErrorCode(error, "wrong_expected_revision") || attempt >= maxAttempts) throw error;
         await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
+        continue;
       }
+      if (outcome === "written") {
+        const state = foldGiveaway(appended.map(({ event, revision }) => ({ event, revision: Number(revision) })), current.state);
+        const revision = current.revision + BigInt(appended.length);
+        cache.set(streamId, { state, revision, lastHash });
+        return { ok: true, state, appended, revision };
+      }
+      // Someone (another handler or process) stored these ids first, maybe with other content and
+      // hashes: read what is stored and decide again, which answers a retry or refuses a clash.
+      if (attempt >= maxAttempts) throw new Error(`${streamId}: append deduplicated ${attempt} times`);
     }
   }
 }

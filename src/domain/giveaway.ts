@@ -1,6 +1,9 @@
 // A giveaway's state, folded from its stream. Only what decide needs is kept.
 import type { GiveawayEvent } from "./events.ts";
 import { assertNever } from "./errors.ts";
+import { contentDigest, MessageIndex } from "./messageIndex.ts";
+
+export type { StoredMessage } from "./messageIndex.ts";
 
 export interface NoGiveaway {
   readonly status: "none";
@@ -15,14 +18,6 @@ export interface OpenGiveaway {
   readonly entrants: readonly string[];
 }
 
-export interface StoredMessage {
-  readonly senderId: string;
-  readonly content: string;
-  /** Stream revision of the MessageSent event. */
-  readonly revision: number;
-  readonly sentAt: string;
-}
-
 export interface DrawnGiveaway {
   readonly status: "drawn";
   readonly giveawayId: string;
@@ -32,7 +27,7 @@ export interface DrawnGiveaway {
   readonly winnerId: string;
   readonly drawnAt: string;
   /** By message id: a retried send is recognised and not stored twice. */
-  readonly messages: ReadonlyMap<string, StoredMessage>;
+  readonly messages: MessageIndex;
   /** Highest revision each participant has read up to. */
   readonly lastRead: Readonly<Record<string, number>>;
 }
@@ -46,11 +41,6 @@ export const initialState: GiveawayState = { status: "none" };
  * never emits one, and a fold must not fail on history that is already written.
  */
 export function evolve(state: GiveawayState, event: GiveawayEvent, revision: number): GiveawayState {
-  return step(state, event, revision, false);
-}
-
-/** `ownsMessages`: the messages map was made by the caller's own fold, so it may grow in place. */
-function step(state: GiveawayState, event: GiveawayEvent, revision: number, ownsMessages: boolean): GiveawayState {
   switch (event.type) {
     case "GiveawayCreated": {
       if (state.status !== "none") return state;
@@ -64,16 +54,14 @@ function step(state: GiveawayState, event: GiveawayEvent, revision: number, owns
     case "DrawConducted": {
       if (state.status !== "open") return state;
       const { winnerId, drawnAt } = event.data;
-      return { ...state, status: "drawn", winnerId, drawnAt, messages: new Map(), lastRead: {} };
+      return { ...state, status: "drawn", winnerId, drawnAt, messages: MessageIndex.empty(), lastRead: {} };
     }
     case "MessageSent": {
       if (state.status !== "drawn" || state.messages.has(event.data.messageId)) return state;
-      const { messageId, senderId, content, sentAt } = event.data;
-      const message = { senderId, content, revision, sentAt };
-      // Copy on write keeps states others hold intact; a fold's own map grows in place, else a
-      // long conversation would fold in quadratic time.
-      const messages = ownsMessages ? state.messages : new Map(state.messages);
-      (messages as Map<string, StoredMessage>).set(messageId, message);
+      const { messageId, senderId, content } = event.data;
+      // The participants' own id strings, so a long conversation does not hold one copy per message.
+      const sender = senderId === state.giverId ? state.giverId : senderId === state.winnerId ? state.winnerId : senderId;
+      const messages = state.messages.with(messageId, { senderId: sender, contentDigest: contentDigest(content), revision });
       return { ...state, messages };
     }
     case "ConversationRead": {
@@ -93,18 +81,10 @@ export interface RevisionedEvent {
   readonly revision: number;
 }
 
-/** Folds events onto `from` (default: no giveaway) without changing `from`. */
+/** Folds events onto `from` (default: no giveaway) without changing `from`; each step is O(1) in the conversation's length. */
 export function foldGiveaway(events: Iterable<RevisionedEvent>, from: GiveawayState = initialState): GiveawayState {
   let state = from;
-  let ownsMessages = from.status !== "drawn";
-  for (const { event, revision } of events) {
-    // The first change copies a map the caller holds; after that every map in here is this fold's own.
-    if (!ownsMessages && state.status === "drawn") {
-      state = { ...state, messages: new Map(state.messages) };
-      ownsMessages = true;
-    }
-    state = step(state, event, revision, ownsMessages);
-  }
+  for (const { event, revision } of events) state = evolve(state, event, revision);
   return state;
 }
 

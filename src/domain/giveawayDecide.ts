@@ -7,6 +7,7 @@ import { assertNever, refuse } from "./errors.ts";
 import type { DomainError } from "./errors.ts";
 import { isParticipant } from "./giveaway.ts";
 import type { DrawnGiveaway, GiveawayState } from "./giveaway.ts";
+import { contentDigest } from "./messageIndex.ts";
 
 export const titleMaxLength = 120;
 export const descriptionMaxLength = 2000;
@@ -121,7 +122,7 @@ function sendMessage(command: SendMessage, state: GiveawayState): Decision<Givea
   const existing = access.conversation.messages.get(command.messageId);
   if (existing) {
     // The same message sent again is a retry; anything else under that id is a clash.
-    if (existing.senderId === command.senderId && existing.content === content) return decided([]);
+    if (existing.senderId === command.senderId && existing.contentDigest === contentDigest(content)) return decided([]);
     return refused("message_id_conflict", "another message already has this id");
   }
   const { messageId, senderId, now } = command;

@@ -3,13 +3,15 @@
 import { BACKWARDS, END, EventStoreDBClient, FORWARDS, START, excludeSystemEvents, streamNameFilter } from "@eventstore/db-client";
 import type { AllStreamResolvedEvent, Filter, Position, ReadPosition, ReadRevision, ResolvedEvent, StreamingRead } from "@eventstore/db-client";
 import { isStreamNotFound, noop, translateAppendError, translateError } from "./esdbErrors.ts";
-import { isSystemEvent, isSystemType, matchesPrefixes, toAppendExpected, toEventData, toRecordedEvent, validPosition } from "./esdbEvents.ts";
+import { isSystemEvent, isSystemType, matchesPrefixes, sameEvents, toAppendExpected, toEventData, toRecordedEvent, validPosition } from "./esdbEvents.ts";
 import { ResilientSubscription, type SubscriptionSource } from "./esdbSubscription.ts";
 import {
   checkBatch,
   StreamNotFoundError,
+  WrongExpectedRevisionError,
   type AppendResult,
   type EventStore,
+  type EventToAppend,
   type ReadAllOptions,
   type ReadStreamOptions,
   type RecordedEvent,
@@ -41,15 +43,24 @@ export function createEsdbEventStore(connectionString: string): EventStore {
   const subscriptions = new Set<Subscription>();
   let closed = false;
 
-  /** Global position of the event at `revision` (idempotent appends may not report one). */
-  async function positionAt(streamId: string, revision: bigint): Promise<bigint> {
-    let position: bigint | undefined;
-    await collect(client.readStream(streamId, { direction: FORWARDS, fromRevision: revision, maxCount: 1 }), (resolved) => {
-      if (resolved.event) position = validPosition(resolved.event.position?.commit) ?? validPosition(resolved.commitPosition);
-      return false;
+  /**
+   * What an acknowledged append did. The server's answer only says "deduplicated" when it carries no
+   * position (servers that report idempotent writes without one); newer servers report the stored
+   * events' position either way. So the stored events are read back: if they differ from the batch
+   * (same ids, other content) the batch was deduplicated; if they equal it, "written" is reported,
+   * which may also be an identical earlier append: indistinguishable, and harmless to the caller.
+   */
+  async function settleAppend(streamId: string, events: EventToAppend[], last: bigint, reported: bigint | undefined): Promise<AppendResult> {
+    const stored: RecordedEvent[] = [];
+    const first = last - BigInt(events.length - 1);
+    await collect(client.readStream(streamId, { direction: FORWARDS, fromRevision: first, maxCount: events.length }), (resolved) => {
+      if (resolved.event && !resolved.link) stored.push(toRecordedEvent(resolved.event, resolved.commitPosition));
+      return stored.length < events.length;
     });
-    if (position === undefined) throw new Error(`no position found for ${streamId}@${revision}`);
-    return position;
+    const position = reported ?? stored.at(-1)?.position;
+    if (position === undefined || stored.length !== events.length) throw new Error(`the appended events at ${first}..${last} were not found`);
+    const outcome = reported !== undefined && sameEvents(events, stored) ? "written" : "deduplicated";
+    return { nextExpectedRevision: last, position, outcome };
   }
 
   /** The stream's current last revision, as a subscription checkpoint ("start" when it has none yet). */
@@ -119,14 +130,15 @@ export function createEsdbEventStore(connectionString: string): EventStore {
       } catch (error) {
         throw translateAppendError(error, streamId, expected);
       }
-      const { nextExpectedRevision } = result;
-      const reported = validPosition(result.position?.commit);
-      if (reported !== undefined) return { nextExpectedRevision, position: reported };
-      // Idempotent appends can come back without a position: look up the matched last event.
+      // With throwOnAppendFailure=false in the connection string a conflict comes back as success: false.
+      if (!result.success) {
+        const actual = result.nextExpectedRevision >= 0n ? result.nextExpectedRevision : "no_stream";
+        throw new WrongExpectedRevisionError(streamId, expected, actual);
+      }
       try {
-        return { nextExpectedRevision, position: await positionAt(streamId, nextExpectedRevision) };
+        return await settleAppend(streamId, events, result.nextExpectedRevision, validPosition(result.position?.commit));
       } catch (error) {
-        throw translateError(error, `position lookup for ${streamId}@${nextExpectedRevision}`, streamId);
+        throw translateError(error, `read-back of ${streamId}@${result.nextExpectedRevision}`, streamId);
       }
     },
 

@@ -62,3 +62,21 @@ export function toRecordedEvent(event: EsdbRecordedEvent, commitPosition: bigint
     created: event.created,
   };
 }
+
+const jsonText = (value: unknown, absent: unknown) => JSON.stringify(value === undefined ? absent : value);
+
+/** Whether the stored events are exactly the batch that was sent (ids, types, data, metadata). */
+export function sameEvents(sent: EventToAppend[], stored: RecordedEvent[]): boolean {
+  return (
+    sent.length === stored.length &&
+    sent.every((event, index) => {
+      const found = stored[index]!;
+      return (
+        found.id === event.id &&
+        found.type === event.type &&
+        jsonText(found.data, null) === jsonText(event.data, null) &&
+        jsonText(found.metadata, {}) === jsonText(event.metadata, {})
+      );
+    })
+  );
+}

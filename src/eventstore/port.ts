@@ -24,11 +24,20 @@ export interface RecordedEvent {
   created: Date;
 }
 
+/**
+ * written: this append stored the batch. deduplicated: events with these ids already stood where the
+ * batch would go (an earlier append, maybe another process's), so nothing was written; what is stored
+ * is what readStream returns, which may differ from this batch in everything but the ids.
+ */
+export type AppendOutcome = "written" | "deduplicated";
+
 export interface AppendResult {
-  /** Revision of the last event in the stream after the append. */
+  /** Revision of the batch's last event in the stream (written or matched). */
   nextExpectedRevision: bigint;
-  /** Global position of the last event written (or matched, when idempotent). */
+  /** Global position of the last event written (or matched, when deduplicated). */
   position: bigint;
+  /** SQLite tells exactly; EventStoreDB as far as its answer allows (docs/eventstoredb.md). */
+  outcome: AppendOutcome;
 }
 
 export interface ReadStreamOptions {

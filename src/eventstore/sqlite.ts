@@ -130,7 +130,7 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): EventSto
       const row = eventIdAt.get(streamId, start + BigInt(index));
       if (!row || row.event_id !== event.id) break;
       matched += 1;
-      last = { nextExpectedRevision: start + BigInt(index), position: row.position };
+      last = { nextExpectedRevision: start + BigInt(index), position: row.position, outcome: "deduplicated" };
     }
     if (matched === events.length) return { match: "all", last };
     return { match: matched === 0 ? "none" : "partial" };
@@ -172,7 +172,7 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): EventSto
       position = BigInt(info.lastInsertRowid);
     }
     upsertStream.run(streamId, revision);
-    return { nextExpectedRevision: revision, position };
+    return { nextExpectedRevision: revision, position, outcome: "written" };
   }
 
   // Group commit: appends that arrive in the same turn of the event loop share one transaction and one fsync.

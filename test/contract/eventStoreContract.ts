@@ -53,6 +53,7 @@ export function describeEventStore(adapterName: string, makeStore: MakeStore): v
         const second = await store.appendToStream(stream, [event(), event()], { expectedRevision: 0n });
         expect(first.nextExpectedRevision).toBe(0n);
         expect(second.nextExpectedRevision).toBe(2n);
+        expect([first.outcome, second.outcome]).toEqual(["written", "written"]);
         expect(second.position > first.position).toBe(true);
         const read = await store.readStream(stream);
         expect(read.map((e) => e.revision)).toEqual([0n, 1n, 2n]);
@@ -171,6 +172,20 @@ export function describeEventStore(adapterName: string, makeStore: MakeStore): v
         await store.appendToStream(stream, batch, { expectedRevision: "any" });
         await store.appendToStream(stream, batch, { expectedRevision: "stream_exists" });
         expect(await store.readStream(stream)).toHaveLength(4);
+      });
+
+      it("stored ids sent again with other content are deduplicated: told so, nothing written, the stored events stand", async () => {
+        const stream = streamName("dedup");
+        await store.appendToStream(stream, [event()]);
+        const stored = [event("Said", { text: "first" }), event("Said", { text: "second" })];
+        const written = await store.appendToStream(stream, stored, { expectedRevision: 0n });
+        const rival = stored.map((e) => ({ ...e, data: { text: "rival" }, metadata: { actorId: "b" } }));
+        const again = await store.appendToStream(stream, rival, { expectedRevision: 0n });
+        expect(again).toEqual({ nextExpectedRevision: 2n, position: written.position, outcome: "deduplicated" });
+        const read = await store.readStream(stream);
+        expect(read.slice(1).map((e) => e.data)).toEqual([{ text: "first" }, { text: "second" }]);
+        const rivalNoStream = await store.appendToStream(streamName("dedupns"), [event()], { expectedRevision: "no_stream" });
+        expect(rivalNoStream.outcome).toBe("written");
       });
 
       it("a batch that only partly matches stored events is a wrong-expected-revision error", async () => {

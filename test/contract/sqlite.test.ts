@@ -1,4 +1,6 @@
+import { randomUUID } from "node:crypto";
 import { join } from "node:path";
+import { describe, expect, it } from "vitest";
 import { openSqliteEventStore } from "../../src/eventstore/sqlite.ts";
 import { makeTempDir } from "../support/tempDir.ts";
 import { describeEventStore } from "./eventStoreContract.ts";
@@ -13,4 +15,25 @@ describeEventStore("embedded SQLite", async () => {
       dir.remove();
     },
   };
+});
+
+describe("embedded SQLite: append outcomes", () => {
+  it("tells an identical re-append (any expectation) from a write exactly", async () => {
+    const dir = makeTempDir("contract");
+    const store = openSqliteEventStore({ file: join(dir.path, "events.db") });
+    try {
+      const head = [{ id: randomUUID(), type: "Happened", data: { n: 0 } }];
+      const batch = [{ id: randomUUID(), type: "Happened", data: { n: 1 } }];
+      const outcomes = [(await store.appendToStream("outcome-1", head, { expectedRevision: "no_stream" })).outcome];
+      for (const expectedRevision of [0n, 0n, "any", "stream_exists"] as const) {
+        outcomes.push((await store.appendToStream("outcome-1", batch, { expectedRevision })).outcome);
+      }
+      outcomes.push((await store.appendToStream("outcome-1", head, { expectedRevision: "no_stream" })).outcome);
+      expect(outcomes).toEqual(["written", "written", "deduplicated", "deduplicated", "deduplicated", "deduplicated"]);
+      expect(await store.readStream("outcome-1")).toHaveLength(2);
+    } finally {
+      await store.close();
+      dir.remove();
+    }
+  });
 });

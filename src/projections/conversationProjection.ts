@@ -7,7 +7,9 @@ export const conversationProjection: Projection = {
   schema: `
     CREATE TABLE IF NOT EXISTS messages (
       giveaway_id TEXT NOT NULL, revision INTEGER NOT NULL, id TEXT NOT NULL, sender_id TEXT NOT NULL,
-      content TEXT NOT NULL, sent_at TEXT NOT NULL, PRIMARY KEY (giveaway_id, revision));`,
+      content TEXT NOT NULL, sent_at TEXT NOT NULL, PRIMARY KEY (giveaway_id, revision));
+    -- A send answers with its message looked up by id: without this, each lookup scans the conversation.
+    CREATE INDEX IF NOT EXISTS messages_by_id ON messages (giveaway_id, id);`,
   prepare(db) {
     const insert = db.prepare("INSERT OR IGNORE INTO messages (giveaway_id, revision, id, sender_id, content, sent_at) VALUES (?, ?, ?, ?, ?, ?)");
     return (projected) => {

@@ -1,0 +1,122 @@
+// Issue #12: a send must cost the same at message 10 and at message 10,000 of a conversation. Work is
+// counted, never timed: events read from the store, map entries written by the fold, and the plan of
+// the read model's by-id lookup that answers a send.
+import { join } from "node:path";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { createGiveawayCommandHandler, type GiveawayCommandHandler } from "../../src/app/giveawayCommandHandler.ts";
+import { chainHash, genesisHash } from "../../src/domain/hashChain.ts";
+import { giveawayStream } from "../../src/domain/streams.ts";
+import type { EventStore, EventToAppend } from "../../src/eventstore/port.ts";
+import { openSqliteEventStore } from "../../src/eventstore/sqlite.ts";
+import { conversationQueries } from "../../src/projections/conversationProjection.ts";
+import { openReadModelDatabase } from "../../src/projections/readModelDatabase.ts";
+import { makeTempDir } from "../support/tempDir.ts";
+
+const ann = "00000000-0000-4000-8000-00000000000a";
+const bob = "00000000-0000-4000-8000-00000000000b";
+const now = new Date("2026-11-24T10:00:00Z");
+const context = { actorId: bob, correlationId: "c", causationId: "c" };
+const uuid = (prefix: string, n: number) => `00000000-0000-4000-${prefix}-${n.toString(16).padStart(12, "0")}`;
+let counter = 0;
+const newId = () => uuid("8000", ++counter);
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  vi.restoreAllMocks();
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+/** A drawn giveaway whose conversation already holds `messages` messages, written with a valid chain. */
+async function conversationOf(store: EventStore, giveawayId: string, messages: number): Promise<void> {
+  const streamId = giveawayStream(giveawayId);
+  const events: { type: string; data: unknown }[] = [
+    { type: "GiveawayCreated", data: { giveawayId, giverId: ann, title: "Lamp", description: "", createdAt: now.toISOString() } },
+    { type: "EntrySubmitted", data: { userId: bob, enteredAt: now.toISOString() } },
+    { type: "DrawConducted", data: { winnerId: bob, drawnAt: now.toISOString() } },
+  ];
+  for (let i = 0; i < messages; i++) {
+    const messageId = uuid("9000", i);
+    events.push({ type: "MessageSent", data: { messageId, senderId: i % 2 ? ann : bob, content: `message ${i} `.repeat(20).trim(), sentAt: now.toISOString() } });
+  }
+  let prevHash = genesisHash;
+  const chained: EventToAppend[] = events.map((event, revision) => {
+    const id = event.type === "MessageSent" ? (event.data as { messageId: string }).messageId : newId();
+    const hash = chainHash({ prevHash, streamId, revision: String(revision), id, type: event.type, data: event.data, ...context });
+    const metadata = { ...context, prevHash, hash };
+    prevHash = hash;
+    return { id, type: event.type, data: event.data, metadata };
+  });
+  for (let from = 0; from < chained.length; from += 1000) await store.appendToStream(streamId, chained.slice(from, from + 1000));
+}
+
+interface SendCost {
+  eventsRead: number;
+  mapEntriesWritten: number;
+}
+
+/** The work of one send on a warm handler (the conversation is already folded in its cache). */
+async function costOfOneSend(messages: number): Promise<SendCost> {
+  const dir = makeTempDir("sendcost");
+  const inner = openSqliteEventStore({ file: join(dir.path, "events.db"), durability: "normal" });
+  cleanups.push(async () => (await inner.close(), dir.remove()));
+  let eventsRead = 0;
+  const store: EventStore = {
+    ...inner,
+    readStream: async (...args) => {
+      const read = await inner.readStream(...args);
+      eventsRead += read.length;
+      return read;
+    },
+  };
+  const giveawayId = uuid("a000", messages);
+  await conversationOf(store, giveawayId, messages);
+  const handle: GiveawayCommandHandler = createGiveawayCommandHandler({ store, newId });
+  const send = async () => {
+    const result = await handle(giveawayId, { type: "SendMessage", messageId: newId(), senderId: bob, content: "on my way", now }, context);
+    expect(result.ok && result.appended).toHaveLength(1);
+  };
+  await send(); // warms the cache: the one full read
+  eventsRead = 0;
+  const sets = vi.spyOn(Map.prototype, "set");
+  await send();
+  const cost = { eventsRead, mapEntriesWritten: sets.mock.calls.length };
+  sets.mockRestore();
+  return cost;
+}
+
+describe("the cost of a send", () => {
+  it("is the same at message 10 and at message 10,000: events read and map entries written", async () => {
+    const small = await costOfOneSend(10);
+    const large = await costOfOneSend(10_000);
+    expect(small.eventsRead).toBe(0);
+    expect(large).toEqual(small);
+    expect(large.mapEntriesWritten).toBeLessThan(10);
+  }, 60_000);
+
+  it("looks the sent message up by an index on (giveaway, id), not by scanning the conversation", () => {
+    const dir = makeTempDir("sendcost");
+    const db = openReadModelDatabase(join(dir.path, "readmodels.db"));
+    cleanups.push(() => (db.close(), dir.remove()));
+    const prepared: string[] = [];
+    const prepare = db.prepare.bind(db);
+    vi.spyOn(db, "prepare").mockImplementation(((sql: string) => (prepared.push(sql), prepare(sql))) as typeof db.prepare);
+    const queries = conversationQueries(db);
+    const byIdSql = prepared.find((sql) => /m\.id = \?/.test(sql));
+    expect(byIdSql).toBeDefined();
+    const insert = db.prepare("INSERT INTO messages (giveaway_id, revision, id, sender_id, content, sent_at) VALUES (?, ?, ?, ?, ?, ?)");
+    const planAt = (messages: number) => {
+      const giveawayId = uuid("b000", messages);
+      db.transaction(() => {
+        for (let i = 0; i < messages; i++) insert.run(giveawayId, i + 3, uuid("9000", i), bob, "hi", now.toISOString());
+      })();
+      db.exec("ANALYZE");
+      expect(queries.messageById(giveawayId, uuid("9000", messages - 1))?.revision).toBe(messages + 2);
+      const plan = db.prepare(`EXPLAIN QUERY PLAN ${byIdSql!}`).all(giveawayId, uuid("9000", 0)) as { detail: string }[];
+      return plan.map((row) => row.detail).find((detail) => / m /.test(` ${detail} `) || detail.includes("messages"));
+    };
+    const small = planAt(10);
+    const large = planAt(10_000);
+    expect(large).toMatch(/USING (COVERING )?INDEX messages_by_id \(giveaway_id=\? AND id=\?\)/);
+    expect(large).toBe(small);
+  });
+});

@@ -4,6 +4,7 @@ import { createServer, type Server } from "node:http";
 import type { Config } from "./config.ts";
 import { openHandoff, type Handoff, type HandoffOverrides } from "./app/handoff.ts";
 import { createApp, createStreamRouter } from "./http/app.ts";
+import { answerFailure } from "./http/edge/failures.ts";
 
 export interface RunningServer {
   handoff: Handoff;
@@ -19,7 +20,11 @@ export async function startServer(config: Config, overrides: HandoffOverrides = 
   const streams = createStreamRouter(handoff);
   // The event streams skip express (its per-request wrapping slows every write and outlives the request).
   const server = createServer((req, res) => {
-    if (!streams.handle(req, res)) app(req, res);
+    try {
+      if (!streams.handle(req, res)) app(req, res);
+    } catch (error) {
+      answerFailure(error, req, res);
+    }
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

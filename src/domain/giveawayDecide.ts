@@ -5,7 +5,7 @@ import type { Decision } from "./decision.ts";
 import type { GiveawayEvent } from "./events.ts";
 import { assertNever, refuse } from "./errors.ts";
 import type { DomainError } from "./errors.ts";
-import { isParticipant } from "./giveaway.ts";
+import { conversationAccess } from "./conversationAccess.ts";
 import type { DrawnGiveaway, GiveawayState } from "./giveaway.ts";
 import { contentDigest } from "./messageIndex.ts";
 
@@ -143,21 +143,17 @@ function markConversationRead(command: MarkConversationRead, state: GiveawayStat
 
 type ConversationAccess = { ok: true; conversation: DrawnGiveaway } | { ok: false; error: DomainError };
 
-/**
- * The conversation opens at the draw, between giver and winner. Before it, the giver and entrants
- * are told it is not open yet; anyone else is told it is not theirs.
- */
+/** The one participant rule (conversationAccess.ts), asked of the stream's fold. */
 function conversationFor(state: GiveawayState, userId: string): ConversationAccess {
-  const notYours = { ok: false, error: refuse("not_participant", "only the giver and the winner can talk") } as const;
-  switch (state.status) {
-    case "none":
-      return { ok: false, error: refuse("giveaway_not_found", "no such giveaway") };
-    case "open":
-      if (userId !== state.giverId && !state.entrants.includes(userId)) return notYours;
-      return { ok: false, error: refuse("conversation_closed", "the conversation opens after the draw") };
-    case "drawn":
-      return isParticipant(state, userId) ? { ok: true, conversation: state } : notYours;
-    default:
-      return assertNever(state);
-  }
+  const access = conversationAccess(
+    {
+      status: state.status,
+      giverId: state.status === "none" ? undefined : state.giverId,
+      winnerId: state.status === "drawn" ? state.winnerId : undefined,
+      hasEntered: state.status !== "none" && state.entrants.includes(userId),
+    },
+    userId,
+  );
+  if (!access.ok) return { ok: false, error: refuse(access.code, access.message) };
+  return state.status === "drawn" ? { ok: true, conversation: state } : { ok: false, error: refuse("giveaway_not_found", "no such giveaway") };
 }

@@ -4,7 +4,9 @@ import type { Handoff } from "../app/handoff.ts";
 import { streamsApi } from "./api/streamsApi.ts";
 import { apiRoutes } from "./apiRoutes.ts";
 import { auditRoutes } from "./audit/auditRoutes.ts";
-import { pageRoutes, pageStreamRoutes } from "./pageRoutes.ts";
+import { unknownApiRoute } from "./api/apiErrors.ts";
+import { pageErrorHandler, pageRoutes, pageStreamRoutes } from "./pageRoutes.ts";
+import { createPageRenderer } from "./pages/pageRenderer.ts";
 import { streamRouter, type StreamRouter } from "./sse/streamRoutes.ts";
 
 export function createApp(handoff: Handoff): express.Express {
@@ -20,6 +22,9 @@ export function createApp(handoff: Handoff): express.Express {
   app.use(auditRoutes(handoff));
   app.use("/api", apiRoutes(handoff));
   app.use(pageRoutes(handoff));
+  // Last: whatever a router above passed on (the audit's routes, a path express could not decode).
+  app.use("/api", unknownApiRoute);
+  app.use(pageErrorHandler(handoff, createPageRenderer(handoff)));
   return app;
 }
 

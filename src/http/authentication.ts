@@ -1,5 +1,6 @@
 // Who is asking: a Bearer token (API, curl) or the HttpOnly session cookie (browser pages).
 import type { IncomingMessage } from "node:http";
+import { parse as parseCookie } from "cookie";
 import type { NextFunction, Request, Response } from "express";
 import type { Identity, TokenService } from "../app/tokens.ts";
 
@@ -14,13 +15,11 @@ export interface RequestIdentity extends Identity {
 /** Only the headers: express's requests and the plain node ones the streams get both have them. */
 type RequestHeaders = Pick<IncomingMessage, "headers">;
 
+/** The `cookie` package parses (a malformed escape stays as it came: it then fails to verify). */
 function cookieValue(req: RequestHeaders, name: string): string | undefined {
-  for (const part of (req.headers.cookie ?? "").split(";")) {
-    const separator = part.indexOf("=");
-    if (separator < 0) continue;
-    if (part.slice(0, separator).trim() === name) return decodeURIComponent(part.slice(separator + 1).trim());
-  }
-  return undefined;
+  const header = req.headers.cookie;
+  if (typeof header !== "string" || header === "") return undefined;
+  return parseCookie(header)[name];
 }
 
 /** "missing" when no credentials came at all; "invalid" when they came but do not verify (or expired). */

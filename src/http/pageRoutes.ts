@@ -3,11 +3,12 @@ import type { ServerResponse } from "node:http";
 import express, { type NextFunction, type Request, type Response } from "express";
 import type { Handoff } from "../app/handoff.ts";
 import { identify } from "./authentication.ts";
+import { answerFailure } from "./edge/failures.ts";
 import { chatPage } from "./pages/chatPage.ts";
 import { chatStream } from "./pages/chatStream.ts";
 import { giveawayPages } from "./pages/giveawayPages.ts";
 import { inboxPage } from "./pages/inboxPage.ts";
-import { optionalIdentity, refuseStreamIdentity, renderRefusal, requirePageIdentity, sendText } from "./pages/pageAccess.ts";
+import { optionalIdentity, refuseStreamIdentity, renderRefusal, requirePageIdentity } from "./pages/pageAccess.ts";
 import { createPageRenderer, type PageRenderer } from "./pages/pageRenderer.ts";
 import { pageRefusal } from "./pages/pageRefusals.ts";
 import { sessionPages } from "./pages/sessionPages.ts";
@@ -53,23 +54,21 @@ export function pageRoutes(handoff: Handoff): express.Router {
   return router;
 }
 
-function pageErrorHandler(handoff: Handoff, renderer: PageRenderer) {
+/** Any failure on a page: a readable page with the status (never a stack), or plain text if even that fails. */
+export function pageErrorHandler(handoff: Handoff, renderer: PageRenderer) {
   return (error: unknown, req: Request, res: Response, _next: NextFunction) => {
-    if (res.headersSent) {
-      console.error(`${req.method} ${req.originalUrl} failed mid-response:`, error);
-      res.end();
-      return;
-    }
-    const type = typeof error === "object" && error !== null ? (error as { type?: unknown }).type : undefined;
-    const status = typeof error === "object" && error !== null ? (error as { status?: unknown }).status : undefined;
-    const identity = optionalIdentity(handoff, req);
-    if (type === "entity.too.large") return renderRefusal(renderer, res, pageRefusal("body_too_large"), identity);
-    if (typeof status === "number" && status >= 400 && status < 500) {
-      // The body reader's own refusals (bad encoding, too many fields) and static files not found.
-      return renderRefusal(renderer, res, status === 404 ? pageRefusal("not_found") : pageRefusal("bad_form"), identity);
-    }
-    console.error(`${req.method} ${req.originalUrl} failed:`, error);
-    renderRefusal(renderer, res, pageRefusal("internal"), identity);
+    answerFailure(error, req, res, undefined, (failure) => {
+      const identity = optionalIdentity(handoff, req);
+      const refusal =
+        failure.code === "body_too_large"
+          ? pageRefusal("body_too_large")
+          : failure.code === "not_found"
+            ? pageRefusal("not_found")
+            : failure.clientFault
+              ? pageRefusal("bad_form")
+              : pageRefusal("internal");
+      renderRefusal(renderer, res, refusal, identity);
+    });
   };
 }
 
@@ -82,13 +81,7 @@ export function pageStreamRoutes(handoff: Handoff): StreamRoute[] {
       setPageSecurityHeaders(res);
       const identity = identify(req, handoff.tokens);
       if (identity === "missing" || identity === "invalid") return refuseStreamIdentity(req, res, identity);
-      try {
-        handle(req, res, params, identity);
-      } catch (error) {
-        console.error(`${req.method} ${req.url} failed${res.headersSent ? " mid-response" : ""}:`, error);
-        if (res.headersSent) res.end();
-        else sendText(res, 500, pageRefusal("internal").message);
-      }
+      return handle(req, res, params, identity);
     },
   });
   return [signedIn("/messages/:giveawayId/stream", chatStream(handoff, renderer)), signedIn("/me/stream", userStream(handoff, renderer))];

@@ -1,7 +1,8 @@
 // Every API refusal as {"error":{"code","message"}}, with its status decided in one exhaustive switch.
-import type { ServerResponse } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { NextFunction, Request, Response } from "express";
 import { assertNever, type DomainErrorCode } from "../../domain/errors.ts";
+import { answerFailure } from "../edge/failures.ts";
 
 /** Refusals the HTTP edge makes itself, besides the domain's. */
 export type EdgeErrorCode =
@@ -17,6 +18,9 @@ export type EdgeErrorCode =
   | "unsupported_encoding"
   | "invalid_field"
   | "read_model_lagging"
+  | "invalid_resume_point"
+  | "resume_point_ahead"
+  | "rate_limited"
   | "internal";
 
 export type ApiErrorCode = DomainErrorCode | EdgeErrorCode;
@@ -44,6 +48,7 @@ export function statusOf(code: ApiErrorCode): number {
     case "no_entrants":
     case "giveaway_exists":
     case "message_id_conflict":
+    case "resume_point_ahead":
       return 409;
     case "body_too_large":
       return 413;
@@ -56,7 +61,10 @@ export function statusOf(code: ApiErrorCode): number {
     case "invalid_title":
     case "invalid_description":
     case "invalid_revision":
+    case "invalid_resume_point":
       return 422;
+    case "rate_limited":
+      return 429;
     case "internal":
       return 500;
     case "read_model_lagging":
@@ -87,51 +95,22 @@ export function sendApiError(res: ServerResponse, code: ApiErrorCode, message: s
   if (statusOf(code) === 401) res.setHeader("WWW-Authenticate", 'Bearer realm="handoff"');
   res.statusCode = statusOf(code);
   res.setHeader("Content-Type", "application/json; charset=utf-8");
+  res.setHeader("X-Content-Type-Options", "nosniff");
   res.setHeader("Content-Length", Buffer.byteLength(body));
   res.end(body);
 }
 
-/** The errors express.json raises (body-parser/raw-body set `type`), as API errors. */
-function fromBodyParser(error: unknown): ApiError | undefined {
-  if (typeof error !== "object" || error === null) return undefined;
-  const { type, status } = error as { type?: unknown; status?: unknown };
-  switch (type) {
-    case "entity.parse.failed":
-      return new ApiError("bad_json", "the request body is not valid JSON (an object or array)");
-    case "entity.too.large":
-      return new ApiError("body_too_large", "the request body is too large");
-    case "charset.unsupported":
-    case "encoding.unsupported":
-      return new ApiError("unsupported_encoding", "send the body as uncompressed UTF-8 JSON");
-    default:
-      // Other 4xx from the body reader (an aborted or mis-sized request): the client's fault.
-      if (typeof type === "string" && typeof status === "number" && status >= 400 && status < 500) {
-        return new ApiError("bad_request", "the request body could not be read");
-      }
-      return undefined;
-  }
-}
-
 /** The API's last middleware: known refusals as they are, anything else as a 500 without details. */
 export function apiErrorHandler(error: unknown, req: Request, res: Response, _next: NextFunction): void {
-  answerApiFailure(error, res, `${req.method} ${req.originalUrl}`, res.locals.requestId as string | undefined);
+  answerFailure(error, req, res, res.locals.requestId as string | undefined);
 }
 
 /** A request that failed: known refusals as they are, anything else as a 500 without details. */
-export function answerApiFailure(error: unknown, res: ServerResponse, request: string, requestId: string | undefined): void {
-  const apiError = error instanceof ApiError ? error : fromBodyParser(error);
-  if (res.headersSent) {
-    // A stream already started: nothing to answer with but closing it.
-    if (!apiError) console.error(`${request} failed mid-response:`, error);
-    res.end();
-    return;
-  }
-  if (apiError) return sendApiError(res, apiError.code, apiError.message);
-  console.error(`${request} failed (request ${requestId ?? "-"}):`, error);
-  sendApiError(res, "internal", "something went wrong on our side");
+export function answerApiFailure(error: unknown, req: IncomingMessage, res: ServerResponse, requestId: string | undefined): void {
+  answerFailure(error, req, res, requestId);
 }
 
 /** Anything under /api that no route answered. */
 export function unknownApiRoute(req: Request, res: Response): void {
-  sendApiError(res, "not_found", `no such API route: ${req.method} ${req.baseUrl}${req.path}`);
+  sendApiError(res, "not_found", `no such API route: ${req.method} ${req.baseUrl}${req.path}`.slice(0, 300));
 }

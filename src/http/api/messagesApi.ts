@@ -2,6 +2,7 @@
 import express from "express";
 import { z } from "zod";
 import type { Handoff } from "../../app/handoff.ts";
+import { readMarkTarget } from "../../domain/readMark.ts";
 import { identityOf } from "../authentication.ts";
 import { ApiError } from "./apiErrors.ts";
 import { conversationForReader } from "./conversationAccess.ts";
@@ -56,8 +57,8 @@ export function messagesApi(handoff: Handoff): express.Router {
     const { revision } = parseBody(MarkReadSchema, req.body);
     const userId = identityOf(res).userId;
     conversationForReader(handoff, giveawayId, userId);
-    // Nobody can have read past what the read models hold; a mark beyond it would hide later messages.
-    const upToRevision = Math.min(revision, handoff.readYourWrites.appliedRevision(giveawayId));
+    const upToRevision = readMarkTarget(revision, handoff.queries.latestMessages(giveawayId, 1)[0]?.revision ?? -1);
+    if (upToRevision === undefined) return res.status(204).end(); // no message yet: nothing to mark
     await runGiveawayCommand(handoff, res, giveawayId, { type: "MarkConversationRead", userId, upToRevision, now: handoff.now() });
     res.status(204).end();
   });

@@ -1,5 +1,6 @@
 // Request bodies, queries and headers checked with zod at the edge; a bad field is a 422 naming it.
 import { z } from "zod";
+import { IdSchema, isId } from "../../domain/ids.ts";
 import { ApiError } from "./apiErrors.ts";
 
 function describeIssues(issues: readonly z.core.$ZodIssue[], where: string): string {
@@ -35,13 +36,11 @@ export function integerText(min: number, max = Number.MAX_SAFE_INTEGER) {
     .pipe(z.int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
 }
 
-/** A client-chosen id: any case in, lower case kept (the store's ids are lower-case). */
-export const clientUuid = z.string().trim().toLowerCase().pipe(z.uuid("must be a UUID"));
+/** A client-chosen id (a message id): the one id format, a lower-case UUID; anything else is a 422. */
+export const clientUuid = IdSchema;
 
-const uuidShape = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** A giveaway id from the path: anything that is not a UUID names no giveaway (404, not 422). */
+/** A giveaway id from the path: anything that is not the one id format names no giveaway (404, not 422). */
 export function giveawayIdParam(value: unknown): string {
-  if (typeof value !== "string" || !uuidShape.test(value)) throw new ApiError("giveaway_not_found", "no such giveaway");
-  return value.toLowerCase();
+  if (!isId(value)) throw new ApiError("giveaway_not_found", "no such giveaway");
+  return value;
 }

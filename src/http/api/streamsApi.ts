@@ -1,31 +1,18 @@
 // Server-Sent Events for curl and pages: one conversation's messages and presence, and a user's notifications.
 // Every connection listens to the process-wide hub; none subscribes to the store.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { z } from "zod";
 import type { Handoff } from "../../app/handoff.ts";
 import { assertNever } from "../../domain/errors.ts";
 import { followConversation } from "../../live/conversationFeed.ts";
 import type { ConversationEvent, UserNotification } from "../../live/liveHub.ts";
 import type { RequestIdentity } from "../authentication.ts";
 import { openSseStream, type SseFrame, type SseStream } from "../sse/sseStream.ts";
-import { queryValue, type SignedInStreamHandler, type StreamRoute } from "../sse/streamRoutes.ts";
-import { answerApiFailure } from "./apiErrors.ts";
-import { conversationForReader, otherParticipant } from "./conversationAccess.ts";
-import { giveawayIdParam, integerText, parseInput } from "./requestInput.ts";
+import { type SignedInStreamHandler, type StreamRoute } from "../sse/streamRoutes.ts";
+import { resumePointOf } from "../resumePoint.ts";
+import { answerApiFailure, ApiError } from "./apiErrors.ts";
+import { conversationForReader } from "./conversationAccess.ts";
+import { giveawayIdParam } from "./requestInput.ts";
 import { apiIdentity, requestIdFor } from "./requestContext.ts";
-
-const revisionText = integerText(-1);
-const AfterQuerySchema = z.object({ after: revisionText.optional() });
-
-/**
- * Where to resume: Last-Event-ID (what a reconnecting EventSource sends) wins over ?after
- * (what a first connection names); with neither, only new messages.
- */
-function resumePoint(req: IncomingMessage, query: URLSearchParams): number | "now" {
-  const lastEventId = req.headers["last-event-id"];
-  if (typeof lastEventId === "string" && lastEventId.trim() !== "") return parseInput(revisionText, lastEventId, "Last-Event-ID");
-  return parseInput(AfterQuerySchema, { after: queryValue(query, "after") }).after ?? "now";
-}
 
 export function conversationFrame(event: ConversationEvent): SseFrame {
   switch (event.kind) {
@@ -84,22 +71,23 @@ function apiStream(handoff: Handoff, path: string, handle: SignedInStreamHandler
       const requestId = requestIdFor(req, handoff.newId);
       res.setHeader("X-Request-Id", requestId);
       res.setHeader("Cache-Control", "no-store");
-      try {
-        handle(req, res, params, apiIdentity(handoff, req));
-      } catch (error) {
-        answerApiFailure(error, res, `${req.method} ${req.url}`, requestId);
-      }
+      new Promise<void>((resolve) => resolve(handle(req, res, params, apiIdentity(handoff, req)))).catch((error: unknown) =>
+        answerApiFailure(error, req, res, requestId),
+      );
     },
   };
 }
 
 export function streamsApi(handoff: Handoff): StreamRoute[] {
-  const conversation = apiStream(handoff, "/api/giveaways/:id/stream", (req, res, params, identity) => {
+  const conversation = apiStream(handoff, "/api/giveaways/:id/stream", async (req, res, params, identity) => {
     const giveawayId = giveawayIdParam(params.path.id);
     const userId = identity.userId;
     // Every refusal is a plain JSON error: checked before the first byte of the stream.
-    const giveaway = conversationForReader(handoff, giveawayId, userId);
-    const after = resumePoint(req, params.query);
+    const { otherId } = conversationForReader(handoff, giveawayId, userId);
+    const point = await resumePointOf(handoff, giveawayId, req, params.query);
+    if (!point.ok) throw new ApiError(point.code, point.message);
+    if (res.destroyed) return; // gone while we waited
+    const after = point.after;
 
     const stream = openStream(handoff, req, res, identity);
     const deliver = (event: ConversationEvent) => {
@@ -109,8 +97,7 @@ export function streamsApi(handoff: Handoff): StreamRoute[] {
     };
     const stop = followConversation(handoff, { giveawayId, userId, after, deliver, waitForRoom: () => stream.drained() });
     stream.onClose(stop);
-    const other = otherParticipant(giveaway, userId);
-    if (other) stream.send(conversationFrame({ kind: "presence", giveawayId, userId: other, online: handoff.hub.isOnline(giveawayId, other) }));
+    stream.send(conversationFrame({ kind: "presence", giveawayId, userId: otherId, online: handoff.hub.isOnline(giveawayId, otherId) }));
   });
 
   const notifications = apiStream(handoff, "/api/me/stream", (req, res, _params, identity) => {

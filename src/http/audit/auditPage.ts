@@ -7,6 +7,7 @@ import { parseUntil, type Until } from "../../audit/until.ts";
 import { giveawayStream } from "../../domain/streams.ts";
 import { hasErrorCode } from "../../eventstore/port.ts";
 import { identityOf } from "../authentication.ts";
+import { isId } from "../../domain/ids.ts";
 import { auditAccess } from "./auditAccess.ts";
 import { viewOfLine } from "./auditLineView.ts";
 import { renderAuditView } from "./auditViews.ts";
@@ -45,10 +46,10 @@ export function auditPage(handoff: Handoff) {
   return async (req: Request<{ id: string }>, res: Response) => {
     const identity = identityOf(res);
     const giveawayId = req.params.id;
-    const access = auditAccess(handoff, giveawayId, identity.userId);
+    const access = isId(giveawayId) ? auditAccess(handoff, giveawayId, identity.userId) : ({ ok: false, code: "giveaway_not_found" } as const);
     if (!access.ok) {
       const notFound = access.code === "giveaway_not_found";
-      return renderAuditView(res, notFound ? 404 : 403, "refusal", {
+      return renderAuditView(res, notFound ? 404 : access.code === "conversation_closed" ? 409 : 403, "refusal", {
         title: notFound ? "Not found" : "Not your giveaway",
         message: notFound
           ? "There is no giveaway here. It may have been a mistyped link."

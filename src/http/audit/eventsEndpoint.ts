@@ -7,6 +7,8 @@ import { giveawayEventsUntil } from "../../audit/conversationReplay.ts";
 import { parseUntil, type Until } from "../../audit/until.ts";
 import { hasErrorCode } from "../../eventstore/port.ts";
 import { identityOf } from "../authentication.ts";
+import { isId } from "../../domain/ids.ts";
+import { statusOf } from "../api/apiErrors.ts";
 import { auditAccess } from "./auditAccess.ts";
 
 const EventsQuery = z.object({
@@ -54,8 +56,9 @@ export function eventsEndpoint(handoff: Handoff) {
   return async (req: Request<{ id: string }>, res: Response) => {
     const identity = identityOf(res);
     const giveawayId = req.params.id;
+    if (!isId(giveawayId)) return sendApiError(res, 404, "giveaway_not_found", "no such giveaway");
     const access = auditAccess(handoff, giveawayId, identity.userId);
-    if (!access.ok) return sendApiError(res, access.code === "giveaway_not_found" ? 404 : 403, access.code, access.message);
+    if (!access.ok) return sendApiError(res, statusOf(access.code), access.code, access.message);
 
     const query = EventsQuery.safeParse(req.query);
     if (!query.success) {

@@ -3,11 +3,12 @@ import express, { type Request, type Response } from "express";
 import { z } from "zod";
 import type { Handoff } from "../../app/handoff.ts";
 import { contentMaxLength } from "../../domain/giveawayDecide.ts";
+import { readMarkTarget } from "../../domain/readMark.ts";
 import { identityOf, type RequestIdentity } from "../authentication.ts";
 import { pageCommandContext } from "./commandContext.ts";
 import { conversationAccess } from "./conversationAccess.ts";
 import { renderRefusal, requireStreamIdentity } from "./pageAccess.ts";
-import { IdSchema, isId } from "./pageIds.ts";
+import { IdSchema, isId } from "../../domain/ids.ts";
 import type { PageRenderer } from "./pageRenderer.ts";
 import { domainRefusal, pageRefusal, type PageRefusal } from "./pageRefusals.ts";
 
@@ -131,9 +132,8 @@ export function chatPage(handoff: Handoff, renderer: PageRenderer, requireSigned
       const refusal = pageRefusal(access.code);
       return res.status(refusal.status).type("text").send(refusal.message);
     }
-    // Never past what exists: a mark ahead of the conversation would hide messages not yet sent.
-    const newest = queries.latestMessages(giveawayId, 1)[0]?.revision ?? -1;
-    await markRead(identity, giveawayId, Math.min(parsed.data.revision, newest));
+    const upToRevision = readMarkTarget(parsed.data.revision, queries.latestMessages(giveawayId, 1)[0]?.revision ?? -1);
+    if (upToRevision !== undefined) await markRead(identity, giveawayId, upToRevision);
     res.status(204).end();
   });
 

@@ -1,30 +1,21 @@
 // The chat's HTML stream: each message as the viewer sees it (own right, others left), framed
 // with `id: <revision>` so a reconnect resumes by Last-Event-ID; the other person's presence;
 // and the user's badge, so a chat tab needs one connection.
-import type { IncomingMessage } from "node:http";
 import type { Handoff } from "../../app/handoff.ts";
 import { followConversation } from "../../live/conversationFeed.ts";
 import { openSseStream } from "../sse/sseStream.ts";
-import { queryValue, type SignedInStreamHandler } from "../sse/streamRoutes.ts";
+import { statusOf } from "../api/apiErrors.ts";
+import { resumePointOf } from "../resumePoint.ts";
+import type { SignedInStreamHandler } from "../sse/streamRoutes.ts";
 import { conversationAccess } from "./conversationAccess.ts";
 import { notificationFrames } from "./notificationFrames.ts";
 import { sendText } from "./pageAccess.ts";
-import { isId } from "./pageIds.ts";
+import { isId } from "../../domain/ids.ts";
 import type { PageRenderer } from "./pageRenderer.ts";
 import { pageRefusal } from "./pageRefusals.ts";
 
-/** Exclusive resume point: Last-Event-ID (a reconnect) over ?after (the page's last revision); else only new messages. */
-export function resumePoint(req: IncomingMessage, query: URLSearchParams): number | "now" {
-  for (const candidate of [req.headers["last-event-id"], queryValue(query, "after")]) {
-    if (typeof candidate !== "string" || !/^-?\d{1,15}$/.test(candidate.trim())) continue;
-    const revision = Number(candidate.trim());
-    if (revision >= -1) return revision;
-  }
-  return "now";
-}
-
 export function chatStream(handoff: Handoff, renderer: PageRenderer): SignedInStreamHandler {
-  return (req, res, params, identity) => {
+  return async (req, res, params, identity) => {
     const giveawayId = params.path.giveawayId;
     if (!isId(giveawayId)) return sendText(res, 404, "no such conversation");
     const access = conversationAccess(handoff, giveawayId, identity.userId);
@@ -32,6 +23,10 @@ export function chatStream(handoff: Handoff, renderer: PageRenderer): SignedInSt
       const refusal = pageRefusal(access.code);
       return sendText(res, refusal.status, refusal.message);
     }
+    const point = await resumePointOf(handoff, giveawayId, req, params.query);
+    // Refused before the first byte: chat.js reloads the page (which starts from the newest message).
+    if (!point.ok) return sendText(res, statusOf(point.code), point.message);
+    if (res.destroyed) return; // gone while we waited
     const viewerId = identity.userId;
     const otherId = access.other.id;
     const presence = (online: boolean) => ({
@@ -52,7 +47,7 @@ export function chatStream(handoff: Handoff, renderer: PageRenderer): SignedInSt
     const stopFollowing = followConversation(handoff, {
       giveawayId,
       userId: viewerId,
-      after: resumePoint(req, params.query),
+      after: point.after,
       waitForRoom: () => stream.drained(),
       deliver(event) {
         if (event.kind === "message") {

@@ -6,7 +6,7 @@ import { descriptionMaxLength, titleMaxLength } from "../../domain/giveawayDecid
 import { identityOf, type RequestIdentity } from "../authentication.ts";
 import { pageCommandContext } from "./commandContext.ts";
 import { renderRefusal } from "./pageAccess.ts";
-import { IdSchema, isId } from "./pageIds.ts";
+import { IdSchema, isId } from "../../domain/ids.ts";
 import type { PageRenderer } from "./pageRenderer.ts";
 import { domainRefusal, pageRefusal, type PageRefusal } from "./pageRefusals.ts";
 

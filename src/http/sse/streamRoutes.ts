@@ -3,6 +3,7 @@
 // for as long as the stream is open. Anything that is not one of these routes goes on to express.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { RequestIdentity } from "../authentication.ts";
+import { answerFailure } from "../edge/failures.ts";
 
 export interface StreamParams {
   /** The route's `:name` segments, decoded. */
@@ -10,10 +11,10 @@ export interface StreamParams {
   query: URLSearchParams;
 }
 
-export type StreamHandler = (req: IncomingMessage, res: ServerResponse, params: StreamParams) => void;
+export type StreamHandler = (req: IncomingMessage, res: ServerResponse, params: StreamParams) => void | Promise<void>;
 
 /** A stream's own work, once the API or the pages have said who is asking. */
-export type SignedInStreamHandler = (req: IncomingMessage, res: ServerResponse, params: StreamParams, identity: RequestIdentity) => void;
+export type SignedInStreamHandler = (req: IncomingMessage, res: ServerResponse, params: StreamParams, identity: RequestIdentity) => void | Promise<void>;
 
 export interface StreamRoute {
   /** A GET path such as "/api/giveaways/:id/stream"; matched like express (any case, optional trailing slash). */
@@ -67,7 +68,13 @@ export function streamRouter(routes: readonly StreamRoute[]): StreamRouter {
         if (!match) continue;
         const path = decoded(match.slice(1), route.names);
         if (!path) return false;
-        route.handle(req, res, { path, query: new URLSearchParams(queryStart < 0 ? "" : req.url.slice(queryStart + 1)) });
+        // Whatever a stream's handler throws, now or later, is answered here: these routes run outside express.
+        const fail = (error: unknown) => answerFailure(error, req, res);
+        try {
+          Promise.resolve(route.handle(req, res, { path, query: new URLSearchParams(queryStart < 0 ? "" : req.url.slice(queryStart + 1)) })).catch(fail);
+        } catch (error) {
+          fail(error);
+        }
         return true;
       }
       return false;

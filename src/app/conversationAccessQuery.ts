@@ -1,0 +1,32 @@
+// The participant rule (domain/conversationAccess.ts) asked of the read models, for what a page,
+// a stream, the API or the audit shows. Commands ask the same rule of the stream's own fold.
+import { conversationAccess, type ConversationAccess } from "../domain/conversationAccess.ts";
+import type { GiveawayView } from "../projections/giveawaysProjection.ts";
+
+export interface ConversationAccessQueries {
+  giveawayById(giveawayId: string): GiveawayView | undefined;
+  hasEntered(giveawayId: string, userId: string): boolean;
+}
+
+export type GrantedConversation = Extract<ConversationAccess, { ok: true }> & {
+  giveaway: GiveawayView;
+  other: { id: string; username: string };
+};
+
+export type ReaderAccess = GrantedConversation | Extract<ConversationAccess, { ok: false }>;
+
+export function readerAccess(queries: ConversationAccessQueries, giveawayId: string, userId: string): ReaderAccess {
+  const giveaway = queries.giveawayById(giveawayId);
+  const access = conversationAccess(
+    {
+      status: giveaway?.status ?? "none",
+      giverId: giveaway?.giverId,
+      winnerId: giveaway?.winnerId,
+      hasEntered: giveaway !== undefined && giveaway.status === "open" && queries.hasEntered(giveawayId, userId),
+    },
+    userId,
+  );
+  if (!access.ok || !giveaway) return access.ok ? { ok: false, code: "giveaway_not_found", message: "no such giveaway" } : access;
+  const otherName = access.role === "giver" ? giveaway.winnerName : giveaway.giverName;
+  return { ...access, giveaway, other: { id: access.otherId, username: otherName ?? "?" } };
+}

@@ -91,8 +91,11 @@ describe("conversation stream", () => {
     await expectRefusal(await stream({ Authorization: "Bearer nonsense" }), 401, "invalid_token");
     await expectRefusal(await stream(talk.outsider.auth), 403, "not_participant");
     await expectRefusal(await stream(talk.giver.auth, "", randomUUID()), 404, "giveaway_not_found");
-    await expectRefusal(await stream(talk.giver.auth, "?after=soon"), 422, "invalid_field");
-    await expectRefusal(await stream({ ...talk.giver.auth, "Last-Event-ID": "-7" }), 422, "invalid_field");
+    await expectRefusal(await stream(talk.giver.auth, "?after=soon"), 422, "invalid_resume_point");
+    await expectRefusal(await stream({ ...talk.giver.auth, "Last-Event-ID": "-7" }), 422, "invalid_resume_point");
+    // Beyond the stream's head: a clear 409, never a silent stream.
+    await expectRefusal(await stream(talk.giver.auth, "?after=999999"), 409, "resume_point_ahead");
+    await expectRefusal(await stream({ ...talk.giver.auth, "Last-Event-ID": "999999" }), 409, "resume_point_ahead");
 
     const [giver, entrant] = await Promise.all([signUp(server, "giver"), signUp(server, "entrant")]);
     const openGiveaway = await createGiveaway(server, giver);

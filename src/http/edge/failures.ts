@@ -43,7 +43,7 @@ export function classifyFailure(error: unknown): Failure {
 
 /** A path without its query (which may carry anything), for the log line. */
 export function pathOf(req: IncomingMessage): string {
-  const url = req.url ?? "";
+  const url = urlOf(req);
   const query = url.indexOf("?");
   return (query < 0 ? url : url.slice(0, query)).slice(0, 200);
 }
@@ -54,8 +54,14 @@ export function logFailure(req: IncomingMessage, failure: Failure, error: unknow
   else log.error({ ...fields, ...errorFields(error, true) }, "request failed");
 }
 
+/** The URL as it came: express rewrites req.url inside a mounted router, and keeps the original. */
+function urlOf(req: IncomingMessage): string {
+  const original = (req as { originalUrl?: unknown }).originalUrl;
+  return typeof original === "string" ? original : (req.url ?? "");
+}
+
 export function isApiPath(req: IncomingMessage): boolean {
-  return /^\/api(\/|$|\?)/i.test(req.url ?? "");
+  return /^\/api(\/|$|\?)/i.test(urlOf(req));
 }
 
 /** A short plain-text answer (streams and scripts, or when a page cannot be drawn). */

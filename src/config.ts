@@ -9,6 +9,10 @@ const ConfigSchema = z
     EVENT_STORE: z.enum(["sqlite", "esdb"]).default("sqlite"),
     EVENTSTORE_URL: z.string().startsWith("esdb", "must be an esdb:// or esdb+discover:// connection string").optional(),
     STORE_DURABILITY: z.enum(["full", "normal"]).default("full"),
+    /** EventStoreDB never reached within this at start-up: stop with a clear message. */
+    EVENTSTORE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(1000).default(60_000),
+    /** No caught-up signal and no new event for this long: stop with a clear message (servers before 24.2). */
+    EVENTSTORE_CATCHUP_IDLE_TIMEOUT_MS: z.coerce.number().int().min(1000).default(30_000),
     JWT_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
     TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).default(7 * 24 * 3600),
     SSE_HEARTBEAT_MS: z.coerce.number().int().min(100).default(15_000),
@@ -23,7 +27,9 @@ export interface Config {
   port: number;
   host: string;
   dataDir: string;
-  eventStore: { kind: "sqlite"; durability: "full" | "normal" } | { kind: "esdb"; url: string };
+  eventStore:
+    | { kind: "sqlite"; durability: "full" | "normal" }
+    | { kind: "esdb"; url: string; connectTimeoutMs: number; catchUpIdleTimeoutMs: number };
   /** Undefined: a random secret is made once in the data dir. */
   jwtSecret: string | undefined;
   tokenTtlSeconds: number;
@@ -45,7 +51,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     host: e.HOST,
     dataDir: e.DATA_DIR,
-    eventStore: e.EVENT_STORE === "esdb" ? { kind: "esdb", url: e.EVENTSTORE_URL! } : { kind: "sqlite", durability: e.STORE_DURABILITY },
+    eventStore:
+      e.EVENT_STORE === "esdb"
+        ? { kind: "esdb", url: e.EVENTSTORE_URL!, connectTimeoutMs: e.EVENTSTORE_CONNECT_TIMEOUT_MS, catchUpIdleTimeoutMs: e.EVENTSTORE_CATCHUP_IDLE_TIMEOUT_MS }
+        : { kind: "sqlite", durability: e.STORE_DURABILITY },
     jwtSecret: e.JWT_SECRET,
     tokenTtlSeconds: e.TOKEN_TTL_SECONDS,
     sseHeartbeatMs: e.SSE_HEARTBEAT_MS,

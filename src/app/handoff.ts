@@ -5,6 +5,7 @@ import { join } from "node:path";
 import type Database from "better-sqlite3";
 import type { Config } from "../config.ts";
 import { openEventStore } from "../eventstore/openEventStore.ts";
+import { instrumentEventStore } from "../eventstore/instrumentedStore.ts";
 import type { EventStore } from "../eventstore/port.ts";
 import { LiveHub } from "../live/liveHub.ts";
 import { conversationQueries } from "../projections/conversationProjection.ts";
@@ -54,7 +55,7 @@ export function openHandoff(config: Config, overrides: HandoffOverrides = {}): H
   const now = overrides.now ?? (() => new Date());
   const newId = overrides.newId ?? (() => randomUUID());
   const pick = overrides.pick ?? ((n: number) => randomInt(n));
-  const store = overrides.store ?? openEventStore(config);
+  const store = instrumentEventStore(overrides.store ?? openEventStore(config));
   mkdirSync(config.dataDir, { recursive: true });
   const readDb = openReadModelDatabase(join(config.dataDir, "readmodels.db"));
   const queries: ReadModelQueries = {

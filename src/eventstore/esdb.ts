@@ -4,7 +4,9 @@ import { BACKWARDS, END, EventStoreDBClient, FORWARDS, START, excludeSystemEvent
 import type { AllStreamResolvedEvent, Filter, Position, ReadPosition, ReadRevision, ResolvedEvent, StreamingRead } from "@eventstore/db-client";
 import { isStreamNotFound, noop, translateAppendError, translateError } from "./esdbErrors.ts";
 import { isSystemEvent, isSystemType, matchesPrefixes, sameEvents, toAppendExpected, toEventData, toRecordedEvent, validPosition } from "./esdbEvents.ts";
-import { ResilientSubscription, type SubscriptionSource } from "./esdbSubscription.ts";
+import { filteredReadAllRequest, readAllFiltered } from "./esdbFilteredRead.ts";
+import { ResilientSubscription, type ResilienceOptions, type SubscriptionSource } from "./esdbSubscription.ts";
+import { componentLogger, type Logger } from "../observability/logger.ts";
 import {
   checkBatch,
   StreamNotFoundError,
@@ -38,8 +40,32 @@ async function collect<E>(read: StreamingRead<E>, take: (item: E) => boolean): P
   }
 }
 
-export function createEsdbEventStore(connectionString: string): EventStore {
-  const client = EventStoreDBClient.connectionString(connectionString);
+export interface EsdbStoreOptions {
+  /** A client stand-in, for tests. Default: one made from the connection string. */
+  client?: EventStoreDBClient;
+  log?: Logger;
+  /** Never reached the server within this: subscriptions (and so start-up) stop with a clear error. Default 60 s. */
+  connectTimeoutMs?: number;
+  /** No caught-up signal and nothing new for this long: stop with a clear error (old servers). Default 30 s. */
+  catchUpIdleTimeoutMs?: number;
+}
+
+/** The hosts of a connection string, without user, password or options: safe to log. */
+export function serversOf(connectionString: string): string {
+  const match = /^esdb(?:\+discover)?:\/\/(?:[^@/]*@)?([^/?]*)/.exec(connectionString);
+  return match?.[1] ?? "(unparsable connection string)";
+}
+
+export function createEsdbEventStore(connectionString: string, options: EsdbStoreOptions = {}): EventStore {
+  const log = options.log ?? componentLogger("eventstore");
+  const client = options.client ?? EventStoreDBClient.connectionString(connectionString);
+  log.info({ servers: serversOf(connectionString) }, "using EventStoreDB");
+  const resilience = (what: string): ResilienceOptions => ({
+    log,
+    what,
+    connectTimeoutMs: options.connectTimeoutMs ?? 60_000,
+    catchUpIdleTimeoutMs: options.catchUpIdleTimeoutMs ?? 30_000,
+  });
   const subscriptions = new Set<Subscription>();
   let closed = false;
 
@@ -112,8 +138,8 @@ export function createEsdbEventStore(connectionString: string): EventStore {
     };
   }
 
-  function track<E>(source: SubscriptionSource<E>): Subscription {
-    const subscription: Subscription = new ResilientSubscription(source, () => subscriptions.delete(subscription));
+  function track<E>(what: string, source: SubscriptionSource<E>): Subscription {
+    const subscription: Subscription = new ResilientSubscription(source, () => subscriptions.delete(subscription), resilience(what));
     subscriptions.add(subscription);
     if (closed) void subscription.stop();
     return subscription;
@@ -175,9 +201,13 @@ export function createEsdbEventStore(connectionString: string): EventStore {
       const from = options.fromPosition ?? "start";
       const fromPosition: ReadPosition = from === "start" ? START : { commit: from, prepare: from };
       const events: RecordedEvent[] = [];
-      // $all holds system events too, so the count is applied here, after filtering.
+      // With prefixes the server filters (system events never match them); without, system events are skipped here.
+      const read =
+        prefixes === undefined
+          ? client.readAll({ direction: FORWARDS, fromPosition })
+          : readAllFiltered(client, filteredReadAllRequest(from, prefixes, Number.isFinite(limit) ? limit : Number.MAX_SAFE_INTEGER));
       try {
-        await collect(client.readAll({ direction: FORWARDS, fromPosition }), (resolved: AllStreamResolvedEvent) => {
+        await collect(read, (resolved: AllStreamResolvedEvent) => {
           const event = resolved.event;
           if (!event || resolved.link || isSystemEvent(event) || !matchesPrefixes(event.streamId, prefixes)) return true;
           events.push(toRecordedEvent(event, resolved.commitPosition));
@@ -195,7 +225,7 @@ export function createEsdbEventStore(connectionString: string): EventStore {
         (start) => (start === "start" ? START : start.after),
         () => streamEnd(streamId),
       );
-      return track<ResolvedEvent>({
+      return track<ResolvedEvent>(`subscription to ${streamId}`, {
         async open() {
           return client.subscribeToStream(streamId, { fromRevision: await checkpoint.get() });
         },
@@ -218,7 +248,7 @@ export function createEsdbEventStore(connectionString: string): EventStore {
       );
       const filter: Filter =
         streamPrefixes !== undefined && streamPrefixes.length > 0 ? streamNameFilter({ prefixes: streamPrefixes }) : excludeSystemEvents();
-      return track<AllStreamResolvedEvent>({
+      return track<AllStreamResolvedEvent>(`subscription to $all${streamPrefixes?.length ? ` (${streamPrefixes.join(", ")})` : ""}`, {
         async open() {
           return client.subscribeToAll({ fromPosition: await checkpoint.get(), filter });
         },

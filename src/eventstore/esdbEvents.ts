@@ -41,6 +41,12 @@ export const isSystemEvent = (event: EsdbRecordedEvent) => isSystemType(event.ty
 export const matchesPrefixes = (streamId: string, prefixes: string[] | undefined) =>
   prefixes === undefined || prefixes.some((prefix) => streamId.startsWith(prefix));
 
+/**
+ * The oldest EventStoreDB the adapter works with: 20.6 has positions on every read, 23.10 sends the
+ * caught-up signal, and 24.2 sends it also for a stream that does not exist yet.
+ */
+export const minimumServerVersion = "24.2";
+
 /** The server encodes "no position" as -1 (or unsigned, 2^64 - 1); both mean the field is absent. */
 const noPositionMarker = 2n ** 64n - 1n;
 export const validPosition = (position: bigint | undefined): bigint | undefined =>
@@ -49,7 +55,7 @@ export const validPosition = (position: bigint | undefined): bigint | undefined 
 export function toRecordedEvent(event: EsdbRecordedEvent, commitPosition: bigint | undefined): RecordedEvent {
   const position = validPosition(event.position?.commit) ?? validPosition(commitPosition);
   if (position === undefined) {
-    throw new Error(`EventStoreDB returned event ${event.id} of ${event.streamId} without a log position (server 22.6 or later required)`);
+    throw new Error(`EventStoreDB returned event ${event.id} of ${event.streamId} without a log position (EventStoreDB ${minimumServerVersion} or later required)`);
   }
   return {
     id: event.id,

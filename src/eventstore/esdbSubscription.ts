@@ -1,11 +1,23 @@
 // The EventStoreDB catch-up subscription: paused-mode reads, caughtUp placement, reconnects with backoff.
 import type { CatchupSubscription, ReadableSubscription } from "@eventstore/db-client";
-import { isConnectionError, noop, translateError } from "./esdbErrors.ts";
-import type { RecordedEvent, Subscription, SubscriptionItem } from "./port.ts";
+import type { Logger } from "../observability/logger.ts";
+import { errorFields } from "../observability/logger.ts";
+import { describe, isConnectionError, noop, translateError } from "./esdbErrors.ts";
+import { minimumServerVersion } from "./esdbEvents.ts";
+import { EventStoreError, type RecordedEvent, type Subscription, type SubscriptionItem } from "./port.ts";
 
-/** Reconnect delays after a dropped subscription: 250 ms doubling up to 5 s. */
-const firstRetryDelayMs = 250;
-const maxRetryDelayMs = 5000;
+export interface ResilienceOptions {
+  log: Pick<Logger, "info" | "warn">;
+  /** Named in log lines and errors, e.g. "subscription to $all". */
+  what: string;
+  /** Never reached the server within this: give up with a clear error (a reached server is retried forever). */
+  connectTimeoutMs: number;
+  /** No caught-up signal and nothing received for this long: the server never sends one (see docs/eventstoredb.md). */
+  catchUpIdleTimeoutMs: number;
+  /** Reconnect delays: this doubling up to `maxRetryDelayMs`. Default 250 ms up to 5 s. */
+  firstRetryDelayMs?: number;
+  maxRetryDelayMs?: number;
+}
 
 export type EsdbSubscription<E> = ReadableSubscription<E> & CatchupSubscription;
 
@@ -41,6 +53,11 @@ const caughtUp: IteratorResult<SubscriptionItem> = { done: false, value: { kind:
 export class ResilientSubscription<E> implements Subscription {
   readonly #source: SubscriptionSource<E>;
   readonly #onFinish: () => void;
+  readonly #options: ResilienceOptions;
+  readonly #startedAt = Date.now();
+  #connected = false;
+  #lastActivity = Date.now();
+  #idleTimer: NodeJS.Timeout | undefined;
   #attachment: Attachment<E> | undefined;
   #stopped = false;
   #finished = false;
@@ -51,9 +68,11 @@ export class ResilientSubscription<E> implements Subscription {
   #cancelSleep: (() => void) | undefined;
   #tail: Promise<unknown> = Promise.resolve();
 
-  constructor(source: SubscriptionSource<E>, onFinish: () => void) {
+  constructor(source: SubscriptionSource<E>, onFinish: () => void, options: ResilienceOptions) {
     this.#source = source;
     this.#onFinish = onFinish;
+    this.#options = options;
+    options.log.info({ subscription: options.what }, "waiting for EventStoreDB: catching up");
   }
 
   [Symbol.asyncIterator](): AsyncIterator<SubscriptionItem> {
@@ -69,6 +88,7 @@ export class ResilientSubscription<E> implements Subscription {
   async stop(): Promise<void> {
     if (this.#stopped) return;
     this.#stopped = true;
+    clearTimeout(this.#idleTimer);
     this.#finish();
     this.#wake?.();
     this.#cancelSleep?.();
@@ -91,6 +111,7 @@ export class ResilientSubscription<E> implements Subscription {
   }
 
   async #fail(error: unknown): Promise<never> {
+    clearTimeout(this.#idleTimer);
     const attachment = this.#attachment;
     this.#attachment = undefined;
     this.#finish();
@@ -111,10 +132,7 @@ export class ResilientSubscription<E> implements Subscription {
 
       if (attachment.caughtUpAfter === 0) {
         attachment.caughtUpAfter = null;
-        if (!this.#caughtUpSent) {
-          this.#caughtUpSent = true;
-          return caughtUp;
-        }
+        if (!this.#caughtUpSent) return this.#sendCaughtUp();
         continue;
       }
 
@@ -122,6 +140,8 @@ export class ResilientSubscription<E> implements Subscription {
       const chunk = attachment.sub.read() as E | null;
       if (chunk !== null) {
         this.#failures = 0;
+        this.#connected = true;
+        this.#lastActivity = Date.now();
         let afterCaughtUp = false;
         if (attachment.caughtUpAfter !== null) {
           if (attachment.caughtUpAfter > 0) attachment.caughtUpAfter -= 1;
@@ -136,9 +156,8 @@ export class ResilientSubscription<E> implements Subscription {
         if (afterCaughtUp) {
           attachment.caughtUpAfter = null;
           if (!this.#caughtUpSent) {
-            this.#caughtUpSent = true;
             this.#stash = event;
-            return caughtUp;
+            return this.#sendCaughtUp();
           }
         }
         if (event) return { done: false, value: { kind: "event", event } };
@@ -150,10 +169,13 @@ export class ResilientSubscription<E> implements Subscription {
         if (attachment.failed && !isConnectionError(attachment.error)) return this.#fail(attachment.error);
         this.#attachment = undefined;
         void attachment.detach();
-        this.#failures += 1;
+        const givingUp = this.#retryOrGiveUp(attachment.error ?? new Error("the server ended the subscription"));
+        if (givingUp) return this.#fail(givingUp);
         continue;
       }
 
+      const idle = this.#waitForData();
+      if (idle) return this.#fail(idle);
       await new Promise<void>((resolve) => {
         this.#wake = resolve;
       });
@@ -161,10 +183,59 @@ export class ResilientSubscription<E> implements Subscription {
     }
   }
 
+  #sendCaughtUp(): IteratorResult<SubscriptionItem> {
+    this.#caughtUpSent = true;
+    clearTimeout(this.#idleTimer);
+    this.#options.log.info({ subscription: this.#options.what }, "EventStoreDB subscription caught up");
+    return caughtUp;
+  }
+
+  /** Before the caught-up signal, waiting has a bound: a server that never sends it must not hang start-up. */
+  #waitForData(): Error | undefined {
+    clearTimeout(this.#idleTimer);
+    if (this.#caughtUpSent) return undefined;
+    const { catchUpIdleTimeoutMs, what } = this.#options;
+    const remaining = this.#lastActivity + catchUpIdleTimeoutMs - Date.now();
+    if (remaining <= 0) {
+      return new EventStoreError(
+        "unavailable",
+        `EventStoreDB ${what}: no caught-up signal after ${Math.round(catchUpIdleTimeoutMs / 1000)} s without new events. ` +
+          `Servers before 23.10 never send it (and before 24.2 not for a stream that does not exist yet): use EventStoreDB ${minimumServerVersion} or later ` +
+          "(EVENTSTORE_CATCHUP_IDLE_TIMEOUT_MS sets this wait)",
+      );
+    }
+    this.#idleTimer = setTimeout(() => this.#wake?.(), remaining);
+    return undefined;
+  }
+
+  /** Logs a failed try; after the connect timeout, when the server was never reached, the error to give up with. */
+  #retryOrGiveUp(error: unknown): Error | undefined {
+    this.#failures += 1;
+    const { log, what, connectTimeoutMs } = this.#options;
+    const waited = Date.now() - this.#startedAt;
+    if (!this.#connected && waited >= connectTimeoutMs) {
+      return new EventStoreError(
+        "unavailable",
+        `EventStoreDB unreachable for ${what}: gave up after ${this.#failures} tries in ${Math.round(waited / 1000)} s ` +
+          `(EVENTSTORE_CONNECT_TIMEOUT_MS=${connectTimeoutMs}); last error: ${describe(error)}`,
+      );
+    }
+    log.warn(
+      { subscription: what, attempt: this.#failures, retryInMs: this.#retryDelay(), ...errorFields(error) },
+      this.#connected ? "EventStoreDB subscription dropped, resubscribing" : "EventStoreDB unreachable, retrying",
+    );
+    return undefined;
+  }
+
+  #retryDelay(): number {
+    const first = this.#options.firstRetryDelayMs ?? 250;
+    return Math.min(first * 2 ** Math.max(0, this.#failures - 1), this.#options.maxRetryDelayMs ?? 5000);
+  }
+
   async #connect(): Promise<Attachment<E> | undefined> {
     while (!this.#stopped) {
       if (this.#failures > 0) {
-        await this.#sleep(Math.min(firstRetryDelayMs * 2 ** (this.#failures - 1), maxRetryDelayMs));
+        await this.#sleep(this.#retryDelay());
         if (this.#stopped) return undefined;
       }
       let sub: EsdbSubscription<E>;
@@ -172,9 +243,11 @@ export class ResilientSubscription<E> implements Subscription {
         sub = await this.#source.open();
       } catch (error) {
         if (!isConnectionError(error)) return this.#fail(error);
-        this.#failures += 1;
+        const givingUp = this.#retryOrGiveUp(error);
+        if (givingUp) return this.#fail(givingUp);
         continue;
       }
+      this.#lastActivity = Date.now();
       const attachment = this.#attach(sub);
       if (this.#stopped) {
         await attachment.detach();
@@ -213,6 +286,8 @@ export class ResilientSubscription<E> implements Subscription {
     };
     const onConfirmation = () => {
       this.#failures = 0;
+      this.#connected = true;
+      this.#lastActivity = Date.now();
     };
     const onEnd = () => {
       attachment.ended = true;

@@ -7,7 +7,10 @@ import type { EventStore } from "./port.ts";
 import { openSqliteEventStore } from "./sqlite.ts";
 
 export function openEventStore(config: Pick<Config, "eventStore" | "dataDir">): EventStore {
-  if (config.eventStore.kind === "esdb") return createEsdbEventStore(config.eventStore.url);
+  if (config.eventStore.kind === "esdb") {
+    const { url, connectTimeoutMs, catchUpIdleTimeoutMs } = config.eventStore;
+    return createEsdbEventStore(url, { connectTimeoutMs, catchUpIdleTimeoutMs });
+  }
   mkdirSync(config.dataDir, { recursive: true });
   return openSqliteEventStore({ file: join(config.dataDir, "events.db"), durability: config.eventStore.durability });
 }

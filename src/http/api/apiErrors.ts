@@ -21,6 +21,7 @@ export type EdgeErrorCode =
   | "invalid_resume_point"
   | "resume_point_ahead"
   | "rate_limited"
+  | "store_unavailable"
   | "internal";
 
 export type ApiErrorCode = DomainErrorCode | EdgeErrorCode;
@@ -68,6 +69,7 @@ export function statusOf(code: ApiErrorCode): number {
     case "internal":
       return 500;
     case "read_model_lagging":
+    case "store_unavailable":
       return 503;
     default:
       return assertNever(code);
@@ -93,6 +95,7 @@ export class ApiError extends Error {
 export function sendApiError(res: ServerResponse, code: ApiErrorCode, message: string): void {
   const body = JSON.stringify({ error: { code, message } });
   if (statusOf(code) === 401) res.setHeader("WWW-Authenticate", 'Bearer realm="handoff"');
+  if (statusOf(code) === 503) res.setHeader("Retry-After", code === "store_unavailable" ? "5" : "1");
   res.statusCode = statusOf(code);
   res.setHeader("Content-Type", "application/json; charset=utf-8");
   res.setHeader("X-Content-Type-Options", "nosniff");

@@ -2,6 +2,7 @@
 // readable text or page elsewhere; never a stack trace or a path. A client's fault logs one line;
 // only our own faults log a stack.
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { hasErrorCode } from "../../eventstore/port.ts";
 import { componentLogger, errorFields } from "../../observability/logger.ts";
 import { ApiError, sendApiError, type ApiErrorCode } from "../api/apiErrors.ts";
 
@@ -17,6 +18,11 @@ export interface Failure {
 /** What went wrong, in the API's terms: our own refusals, the body reader's and express's (http-errors), else internal. */
 export function classifyFailure(error: unknown): Failure {
   if (error instanceof ApiError) return { code: error.code, message: error.message, clientFault: error.status < 500 };
+  // The event store down or unreachable: worth retrying, so 503 with Retry-After, not 500.
+  if (hasErrorCode(error, "unavailable")) {
+    const message = "the event store is unavailable: try again in a few seconds (a retried send with the same id is stored once)";
+    return { code: "store_unavailable", message, clientFault: false };
+  }
   if (typeof error === "object" && error !== null) {
     const { type, status, statusCode } = error as { type?: unknown; status?: unknown; statusCode?: unknown };
     switch (type) {

@@ -1,57 +1,70 @@
-// npm run bench:profile-send (or node --import tsx bench/profile/sendProfile.ts [sends] [senders])
-// Profiles the write path: a server under --cpu-prof takes `sends` POSTs of one message on one
-// conversation from `senders` closed-loop senders, then the profile is summarised (summary in
-// docs/profiles/write-path.md; raw profiles stay under the ignored bench results folder).
+// node --import tsx bench/profile/sendProfile.ts [sends=3000] [senders=8] [durability=normal] [history=0]
+// Profiles the write path: a handoff server takes `sends` POSTs of one message on one conversation
+// (which already holds `history` messages) from `senders` closed-loop senders, profiled only while
+// they run. Prints CPU time per send and where it goes (self and inclusive), grouped by layer.
+// The summary behind docs/profiles/write-path.md; raw profiles stay in the ignored bench/results/profiles.
 import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { randomUUID } from "node:crypto";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { randomUUID } from "node:crypto";
 import { createConversation, createUsers } from "../drivers/handoffSetup.ts";
 import { keepAliveAgent, postJson } from "../lib/httpPost.ts";
 import { summarizeProfile } from "../lib/profileSummary.ts";
 
-const sends = Number(process.argv[2] ?? 4000);
+const sends = Number(process.argv[2] ?? 3000);
 const senders = Number(process.argv[3] ?? 8);
+const durability = process.argv[4] ?? "normal";
+const history = Number(process.argv[5] ?? 0);
 const dataDir = mkdtempSync(join(tmpdir(), "handoff-profile-"));
-const profileDir = join("bench", "results", "profiles", `send-${Date.now()}`);
+const profileDir = join("bench", "results", "profiles");
 mkdirSync(profileDir, { recursive: true });
 
-const server = spawn(process.execPath, ["--cpu-prof", `--cpu-prof-dir=${profileDir}`, "--import", "tsx", "bench/profile/profiledServer.ts", dataDir], {
-  stdio: ["ignore", "pipe", "inherit"],
+const server = spawn(process.execPath, ["--import", "tsx", "bench/profile/profiledServer.ts", dataDir, profileDir, durability], {
+  stdio: ["pipe", "pipe", "inherit"],
 });
-const url = await new Promise<string>((resolve) => createInterface({ input: server.stdout! }).once("line", resolve));
+const lines = createInterface({ input: server.stdout! });
+const nextLine = () => new Promise<string>((resolve) => lines.once("line", resolve));
+const url = await nextLine();
 const [giver, winner] = await createUsers(url, 2);
 const { giveawayId } = await createConversation(url, giver!, winner!);
 const agent = keepAliveAgent(senders);
-let sent = 0;
-const started = process.cpuUsage();
+
+async function sendAll(count: number) {
+  let sent = 0;
+  await Promise.all(
+    Array.from({ length: senders }, async () => {
+      while (sent < count) {
+        sent += 1;
+        const result = await postJson(agent, `${url}/api/giveaways/${giveawayId}/messages`, { Authorization: `Bearer ${giver!.token}` }, {
+          id: randomUUID(),
+          content: "Saturday at ten, by the blue door?",
+        });
+        if (result.status !== 201) throw new Error(`send answered ${result.status}: ${result.body}`);
+      }
+    }),
+  );
+}
+
+await sendAll(history + 200); // the history, and a warm-up (JIT, caches)
+server.stdin!.write("start\n");
+await nextLine();
 const startedAt = performance.now();
-await Promise.all(
-  Array.from({ length: senders }, async () => {
-    while (sent < sends) {
-      sent += 1;
-      const result = await postJson(agent, `${url}/api/giveaways/${giveawayId}/messages`, { Authorization: `Bearer ${giver!.token}` }, {
-        id: randomUUID(),
-        content: "Saturday at ten, by the blue door?",
-      });
-      if (result.status !== 201) throw new Error(`send answered ${result.status}: ${result.body}`);
-    }
-  }),
-);
+await sendAll(sends);
 const seconds = (performance.now() - startedAt) / 1000;
-void started;
-server.kill("SIGINT");
+server.stdin!.write("stop\n");
+const { file, cpuMs, userMs, systemMs } = JSON.parse(await nextLine()) as { file: string; cpuMs: number; userMs: number; systemMs: number };
 await new Promise((resolve) => server.once("exit", resolve));
 rmSync(dataDir, { recursive: true, force: true });
 agent.destroy();
 
-const file = join(profileDir, readdirSync(profileDir).find((name) => name.endsWith(".cpuprofile"))!);
 const summary = summarizeProfile(file, 40);
-console.log(`${sends} sends by ${senders} senders in ${seconds.toFixed(1)} s: ${(sends / seconds).toFixed(0)} msgs/s; profile ${file}`);
-console.log(`server profile total ${summary.totalMs.toFixed(0)} ms`);
+const percent = (share: number) => `${(share * 100).toFixed(1).padStart(5)}%`;
+console.log(`${sends} sends (conversation already at ${history + 200}), ${senders} senders, STORE_DURABILITY=${durability}`);
+console.log(`${(sends / seconds).toFixed(0)} msgs/s; server CPU ${cpuMs.toFixed(0)} ms = ${(cpuMs / sends).toFixed(3)} ms per send (user ${(userMs / sends).toFixed(3)}, system ${(systemMs / sends).toFixed(3)})`);
+console.log(`profile ${file}: ${summary.totalMs.toFixed(0)} ms sampled`);
 console.log("-- self --");
-for (const line of summary.self) console.log(`${(line.share * 100).toFixed(1).padStart(5)}%  ${line.ms.toFixed(0).padStart(7)} ms  ${line.name}`);
+for (const line of summary.self) console.log(`${percent(line.share)}  ${(line.ms / sends).toFixed(4).padStart(8)} ms/send  ${line.name}`);
 console.log("-- inclusive --");
-for (const line of summary.inclusive) console.log(`${(line.share * 100).toFixed(1).padStart(5)}%  ${line.ms.toFixed(0).padStart(7)} ms  ${line.name}`);
+for (const line of summary.inclusive) console.log(`${percent(line.share)}  ${(line.ms / sends).toFixed(4).padStart(8)} ms/send  ${line.name}`);

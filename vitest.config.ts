@@ -8,6 +8,8 @@ export default defineConfig({
     env: { LOG_LEVEL: process.env.LOG_LEVEL ?? "silent" },
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // expect.poll waits for what a real server does in its own time; the machine is shared and slow.
+    expect: { poll: { timeout: 10_000, interval: 20 } },
     reporters: ["default", "./test/support/summaryReporter.ts"],
   },
 });

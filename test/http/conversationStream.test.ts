@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sessionCookieName } from "../../src/http/authentication.ts";
 import { startTestServer, type TestServer } from "../support/testServer.ts";
 import { createGiveaway, drawnGiveaway, send, signUp, type Conversation } from "./apiFixtures.ts";
-import { connectSse, messagesIn, type SseConnection } from "./sseClient.ts";
+import { connectSse, messagesIn, type SseConnection } from "../support/sseClient.ts";
 
 let server: TestServer;
 let talk: Conversation;
@@ -34,7 +34,7 @@ describe("conversation stream", () => {
 
     const sent = [];
     for (const content of ["first", "second\nline", "third"]) sent.push(await send(server, talk.winner, talk.giveawayId, content));
-    await giverStream.until((events) => messagesIn(events).length === 3, 5000, "three messages");
+    await expect.poll(() => messagesIn(giverStream.events)).toHaveLength(3);
     const frames = giverStream.events.filter((event) => event.event === "message");
     expect(frames.map((frame) => frame.id)).toEqual(sent.map((message) => String(message.revision)));
     expect(frames.map((frame) => JSON.parse(frame.data))).toEqual(sent);
@@ -46,8 +46,7 @@ describe("conversation stream", () => {
 
   it("sends heartbeat comments", async () => {
     const connection = await stream(talk.winner.auth);
-    await connection.until(() => connection.comments.some((comment) => comment.includes("heartbeat")), 5000, "a heartbeat");
-    expect(connection.comments.filter((comment) => comment.includes("heartbeat")).length).toBeGreaterThan(0);
+    await expect.poll(() => connection.comments.filter((comment) => comment.includes("heartbeat")).length).toBeGreaterThan(0);
     connection.close();
   });
 
@@ -56,18 +55,18 @@ describe("conversation stream", () => {
     const { giveawayId, giver, winner } = await drawnGiveaway(server);
     const giverStream = await stream(giver.auth, "", giveawayId);
     const presence = () => giverStream.events.filter((event) => event.event === "presence").map((event) => JSON.parse(event.data));
-    await giverStream.until(() => presence().length === 1, 5000, "the initial presence");
+    await expect.poll(() => presence()).toHaveLength(1);
     expect(presence()[0]).toEqual({ userId: winner.id, online: false });
     expect(giverStream.events[0]!.id).toBeUndefined();
 
     const winnerStream = await stream(winner.auth, "", giveawayId);
-    await winnerStream.until((events) => events.some((event) => event.event === "presence"), 5000, "the giver's presence");
+    await expect.poll(() => winnerStream.events.some((event) => event.event === "presence")).toBe(true);
     expect(JSON.parse(winnerStream.events.find((event) => event.event === "presence")!.data)).toEqual({ userId: giver.id, online: true });
-    await giverStream.until(() => presence().length === 2, 5000, "the winner online");
+    await expect.poll(() => presence()).toHaveLength(2);
     expect(presence()[1]).toEqual({ userId: winner.id, online: true });
 
     winnerStream.close();
-    await giverStream.until(() => presence().length === 3, 5000, "the winner offline");
+    await expect.poll(() => presence()).toHaveLength(3);
     expect(presence()[2]).toEqual({ userId: winner.id, online: false });
     // Nobody is told about their own presence.
     expect(presence().every((p) => p.userId !== giver.id)).toBe(true);
@@ -77,7 +76,7 @@ describe("conversation stream", () => {
   it("accepts the session cookie (the browser's EventSource)", async () => {
     const connection = await stream({ Cookie: `${sessionCookieName}=${talk.winner.token}` }, "?after=-1");
     expect(connection.status).toBe(200);
-    await connection.until((events) => messagesIn(events).length > 0, 5000, "history");
+    await expect.poll(() => messagesIn(connection.events).length).toBeGreaterThan(0);
     connection.close();
   });
 

@@ -6,7 +6,7 @@ import type { EventStore } from "../../src/eventstore/port.ts";
 import { makeTempDir } from "../support/tempDir.ts";
 import { startTestServer, testConfig, type TestServer } from "../support/testServer.ts";
 import { drawnGiveaway, send, type Conversation } from "./apiFixtures.ts";
-import { connectSse, messagesIn, type SseConnection } from "./sseClient.ts";
+import { connectSse, messagesIn, type SseConnection } from "../support/sseClient.ts";
 
 const dir = makeTempDir("fanout");
 let server: TestServer;
@@ -40,15 +40,6 @@ afterAll(async () => {
   dir.remove();
 });
 
-/** Polls until `condition` holds, for at most five seconds. */
-async function until(condition: () => boolean): Promise<void> {
-  const start = Date.now();
-  while (!condition()) {
-    if (Date.now() - start > 5000) throw new Error("condition not reached");
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 describe("live fan-out", () => {
   it("feeds many streams from the one subscription the projection runner holds", async () => {
     expect(subscriptions).toBe(1);
@@ -56,7 +47,7 @@ describe("live fan-out", () => {
     for (let i = 0; i < 6; i++) open.push(await connectSse(url, (i % 2 ? talk.giver : talk.winner).auth));
     const sent = await send(server, talk.giver, talk.giveawayId, "to everyone");
     for (const connection of open) {
-      await connection.until((events) => messagesIn(events).length === 1, 5000, "the message");
+      await expect.poll(() => messagesIn(connection.events)).toHaveLength(1);
       expect(messagesIn(connection.events)[0]!.id).toBe(sent.id);
     }
     expect(subscriptions).toBe(1);
@@ -64,7 +55,7 @@ describe("live fan-out", () => {
   });
 
   it("drops a client that stops reading once its unsent frames pass the limit", async () => {
-    await until(() => server.handoff.hub.connectionCount() === 0); // the first test's streams are gone
+    await expect.poll(() => server.handoff.hub.connectionCount()).toBe(0); // the first test's streams are gone
     // A raw connection that sends the request and then never reads a byte.
     const socket = net.connect(Number(new URL(server.url).port), "127.0.0.1");
     await new Promise<void>((resolve) => socket.once("connect", () => resolve()));
@@ -72,7 +63,7 @@ describe("live fan-out", () => {
     socket.write(`GET /api/giveaways/${talk.giveawayId}/stream HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer ${talk.winner.token}\r\n\r\n`);
     const closed = new Promise<void>((resolve) => socket.once("close", () => resolve()));
     try {
-      await until(() => server.handoff.hub.connectionCount() === 1);
+      await expect.poll(() => server.handoff.hub.connectionCount()).toBe(1);
 
       // Big frames until the server gives up on it; the kernel's socket buffers absorb the first
       // megabytes. Control characters make the longest frames: JSON writes each as six bytes.

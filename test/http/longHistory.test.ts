@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../support/testServer.ts";
 import { drawnGiveaway } from "./apiFixtures.ts";
-import { connectSse, messagesIn } from "./sseClient.ts";
+import { connectSse, messagesIn } from "../support/sseClient.ts";
 
 let server: TestServer;
 beforeAll(async () => {
@@ -30,7 +30,7 @@ describe("a long history over a stream", () => {
     await handoff.readYourWrites.waitForGiveaway(talk.giveawayId, revision, 5000);
 
     const connection = await connectSse(`${server.url}/api/giveaways/${talk.giveawayId}/stream?after=-1`, talk.winner.auth);
-    await connection.until((events) => messagesIn(events).length >= 600, 20_000, "600 messages");
+    await expect.poll(() => messagesIn(connection.events).length, { timeout: 20_000 }).toBeGreaterThanOrEqual(600);
     connection.close();
     const received = messagesIn(connection.events);
     expect(received.map((m) => Number(m.content.split(" ")[0]))).toEqual(Array.from({ length: 600 }, (_, i) => i));

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTokenService } from "../../src/app/tokens.ts";
 import { startTestServer, type TestServer } from "../support/testServer.ts";
 import { drawnGiveaway, type Conversation } from "./apiFixtures.ts";
-import { connectSse, type SseConnection } from "./sseClient.ts";
+import { connectSse, type SseConnection } from "../support/sseClient.ts";
 
 let server: TestServer;
 let talk: Conversation;

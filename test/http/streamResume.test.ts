@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../support/testServer.ts";
 import { drawnGiveaway, send, type Conversation } from "./apiFixtures.ts";
-import { connectSse, messagesIn, type SseConnection } from "./sseClient.ts";
+import { connectSse, messagesIn, type SseConnection } from "../support/sseClient.ts";
 
 let server: TestServer;
 const open: SseConnection[] = [];
@@ -29,7 +29,7 @@ async function sendMany(talk: Conversation, prefix: string, count: number) {
 
 /** Waits until at least `count` messages came and returns all so far (extras show up in the caller's toEqual). */
 async function readMessages(connection: SseConnection, count: number) {
-  await connection.until((events) => messagesIn(events).length >= count, 5000, `${count} messages`);
+  await expect.poll(() => messagesIn(connection.events).length).toBeGreaterThanOrEqual(count);
   return messagesIn(connection.events);
 }
 
@@ -79,7 +79,7 @@ describe("resuming a conversation stream", () => {
     const talk = await drawnGiveaway(server);
     const sending = sendMany(talk, "race", 30);
     // Connect while the sends are under way: history and live overlap at an unknown point.
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await expect.poll(() => server.handoff.queries.messagesAfter(talk.giveawayId, -1).length, { interval: 5 }).toBeGreaterThan(2);
     const connection = await stream(talk, talk.giver.auth, "?after=-1");
     const sent = await sending;
     // One more after the race: whatever was doubled or lost shows up before it.

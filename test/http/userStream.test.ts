@@ -3,7 +3,7 @@ import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../support/testServer.ts";
 import { createGiveaway, drawnGiveaway, send, signUp, type SignedInUser } from "./apiFixtures.ts";
-import { connectSse, type SseConnection, type SseEvent } from "./sseClient.ts";
+import { connectSse, type SseConnection, type SseFrame } from "../support/sseClient.ts";
 
 let server: TestServer;
 const open: SseConnection[] = [];
@@ -21,7 +21,7 @@ async function userStream(user: SignedInUser | Record<string, string>): Promise<
   return connection;
 }
 
-const ofKind = (events: SseEvent[], kind: string) => events.filter((event) => event.event === kind).map((event) => JSON.parse(event.data));
+const ofKind = (events: SseFrame[], kind: string) => events.filter((event) => event.event === kind).map((event) => JSON.parse(event.data));
 
 describe("the user's notification stream", () => {
   it("tells the winner of the draw, of messages, and of unread counts as they change", async () => {
@@ -32,16 +32,16 @@ describe("the user's notification stream", () => {
     expect(notifications.status).toBe(200);
 
     await request(server.url).post(`/api/giveaways/${giveawayId}/draw`).set(giver.auth).expect(200);
-    await notifications.until((events) => ofKind(events, "draw_won").length === 1, 5000, "draw_won");
+    await expect.poll(() => ofKind(notifications.events, "draw_won")).toHaveLength(1);
     expect(ofKind(notifications.events, "draw_won")[0]).toMatchObject({ giveawayId, title: "Bicycle", drawnAt: expect.any(String) });
 
     const message = await send(server, giver, giveawayId, "Congratulations!");
-    await notifications.until((events) => ofKind(events, "unread").length === 1, 5000, "unread after the message");
+    await expect.poll(() => ofKind(notifications.events, "unread")).toHaveLength(1);
     expect(ofKind(notifications.events, "message")).toEqual([message]);
     expect(ofKind(notifications.events, "unread")[0]).toEqual({ giveawayId, unreadCount: 1, unreadTotal: 1 });
 
     await request(server.url).post(`/api/giveaways/${giveawayId}/read`).set(entrant.auth).send({ revision: message.revision }).expect(204);
-    await notifications.until((events) => ofKind(events, "unread").length === 2, 5000, "unread after reading");
+    await expect.poll(() => ofKind(notifications.events, "unread")).toHaveLength(2);
     expect(ofKind(notifications.events, "unread")[1]).toEqual({ giveawayId, unreadCount: 0, unreadTotal: 0 });
   });
 
@@ -50,7 +50,7 @@ describe("the user's notification stream", () => {
     await send(server, giver, giveawayId, "one");
     await send(server, giver, giveawayId, "two");
     const notifications = await userStream(winner);
-    await notifications.until((events) => ofKind(events, "unread").length === 1, 5000, "the unread snapshot");
+    await expect.poll(() => ofKind(notifications.events, "unread")).toHaveLength(1);
     expect(ofKind(notifications.events, "unread")[0]).toEqual({ giveawayId, unreadCount: 2, unreadTotal: 2 });
   });
 
@@ -62,7 +62,7 @@ describe("the user's notification stream", () => {
     const otherGiveaway = await createGiveaway(server, giver, "Lamp");
     await request(server.url).post(`/api/giveaways/${otherGiveaway}/entries`).set(outsider.auth).expect(201);
     await request(server.url).post(`/api/giveaways/${otherGiveaway}/draw`).set(giver.auth).expect(200);
-    await notifications.until((events) => events.length > 0, 5000, "the outsider's own draw");
+    await expect.poll(() => notifications.events.length).toBeGreaterThan(0);
     expect(notifications.events.map((event) => [event.event, JSON.parse(event.data).giveawayId])).toEqual([["draw_won", otherGiveaway]]);
   });
 

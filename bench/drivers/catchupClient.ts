@@ -2,7 +2,7 @@
 import { io } from "socket.io-client";
 import { serveParent } from "../lib/childProcess.ts";
 import { wallNow } from "../lib/clock.ts";
-import { openSse } from "../lib/sseClient.ts";
+import { openSse } from "../../test/support/sseClient.ts";
 
 export type CatchupTarget =
   | { kind: "sse"; url: string; headers: Record<string, string>; lastEventId: number }

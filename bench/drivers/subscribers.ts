@@ -4,7 +4,7 @@ import { io, type Socket } from "socket.io-client";
 import { serveParent } from "../lib/childProcess.ts";
 import { wallNow } from "../lib/clock.ts";
 import { readBenchContent } from "../lib/benchMessage.ts";
-import { openSse, type SseConnection } from "../lib/sseClient.ts";
+import { openSse, type SseHandle as SseConnection } from "../../test/support/sseClient.ts";
 import type { SubscriberTarget } from "./targets.ts";
 
 const openConcurrency = 200;

@@ -1,6 +1,10 @@
-// Writes the README's pictures: a short pickup conversation from both sides, the two side by
-// side, and the audit page at a chosen revision. Every run rewrites them from a fresh server.
+// Takes the README's pictures: a short pickup conversation from both sides, the two side by
+// side, and the audit page at a chosen revision, from a fresh server. `npm test` writes them to
+// the ignored .tmp/screenshots (it never modifies tracked files); `npm run screenshots` sets
+// SCREENSHOTS_DIR=docs/screenshots to refresh the README's copies.
+import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -8,7 +12,9 @@ import { browserTestsSkipped, type BrowserPerson } from "../support/browser.ts";
 import { startTestServer, type TestServer } from "../support/testServer.ts";
 import { openChatBetween, openPerson, sendInChat, waitForTexts } from "./chatInBrowser.ts";
 
-const screenshotsDir = fileURLToPath(new URL("../../docs/screenshots/", import.meta.url));
+const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
+const refreshingDocs = process.env.SCREENSHOTS_DIR !== undefined;
+const screenshotsDir = `${resolve(repoRoot, process.env.SCREENSHOTS_DIR ?? ".tmp/screenshots")}/`;
 const pngSignature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 const conversation: { from: "giver" | "winner"; text: string }[] = [
@@ -99,5 +105,12 @@ describe.skipIf(browserTestsSkipped)("browser: screenshots for the README", () =
     expect(pngSize(winnerFile)).toEqual({ width: 900, height: 800 });
     expect(pngSize(bothFile).width).toBe(900 * 2 + 72);
     expect(pngSize(auditFile).width).toBe(1100);
+
+    // A test run leaves the work tree as it was: what it wrote is ignored by git.
+    if (!refreshingDocs) {
+      const written = [giverFile, winnerFile, bothFile, auditFile];
+      const ignored = execFileSync("git", ["check-ignore", ...written], { cwd: repoRoot, encoding: "utf8" }).trim().split("\n");
+      expect(ignored.map((file) => resolve(repoRoot, file))).toEqual(written);
+    }
   });
 });

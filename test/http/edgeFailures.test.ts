@@ -5,7 +5,7 @@ import { gzipSync } from "node:zlib";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { drawnGiveaway, expectError, type Conversation } from "./apiFixtures.ts";
-import { connectSse } from "./sseClient.ts";
+import { connectSse } from "../support/sseClient.ts";
 import { startTestServer, type TestServer } from "../support/testServer.ts";
 import { registerUser } from "../pages/pageSession.ts";
 

@@ -34,7 +34,8 @@ function runFixtures(...filters: string[]): Promise<FixtureRun> {
 }
 
 // Each case is a vitest run of its own (its exit code is the verdict); they run side by side.
-describe.concurrent("the summary line", () => {
+// A whole vitest start-up per case: on a loaded machine that takes a while, hence the long timeout.
+describe.concurrent("the summary line", { timeout: 180_000 }, () => {
   const cases: [fixture: string, expected: string, vitestFails: boolean][] = [
     ["passing", "2 passed, 0 failed, 0 skipped", false],
     ["beforeAllFails", "0 passed, 1 failed, 2 skipped", true],

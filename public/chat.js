@@ -1,56 +1,51 @@
-// The chat page on top of htmx + hx-sse: connection state, sending, scrolling, read marks, and
-// dropping a message the page already shows (a resumed stream never repeats one, but a manual
-// reconnect or a retried page load must not either). Without this script the page still works:
-// the form posts and redirects back.
-(() => {
-  "use strict";
-  const chat = document.getElementById("chat");
-  if (!chat) return;
+// The chat page on top of htmx + hx-sse: connection state, sending (chatSend.js), the layout of
+// the conversation (chatLayout.js), scrolling, read marks, desktop notifications, and dropping a
+// message the page already shows (a resumed stream never repeats one, but a manual reconnect or
+// a retried page load must not either). Without this script the page still works: the form posts
+// and redirects back.
+import { layOutMessages } from "./chatLayout.js";
+import { startSending } from "./chatSend.js";
+import { announceUnseen } from "./page.js";
 
+const chat = document.getElementById("chat");
+if (chat) startChat(chat);
+
+function startChat(chat) {
   const giveawayId = chat.dataset.giveawayId;
   const scroller = document.getElementById("message-scroller");
   const messages = document.getElementById("messages");
   const streamElt = document.getElementById("chat-stream");
   const status = document.getElementById("connection-status");
   const hint = document.getElementById("new-messages-hint");
+  const form = document.getElementById("message-form");
+  const box = document.getElementById("message-content");
   const coarsePointer = window.matchMedia("(pointer: coarse)").matches;
+  const reconnectCapMs = 750; // with ±30% jitter: back within a second of the server
 
   let connection = "connecting";
-  let sending = false;
   let stickToBottom = true;
-  let revisionBeforeFrame = -1;
   // The page load marked everything it showed as read.
   let readUpTo = Number(messages.dataset.lastRevision);
-  let reconnectDelay = 1000;
+  let reconnectDelay = 250;
   let reconnectTimer = null;
+  let unseen = 0; // the other person's messages that arrived while the tab was hidden
 
   // ---- what the page shows -------------------------------------------------------------
-  const lastRevision = () => Number(messages.lastElementChild?.dataset.revision ?? -1);
+  const stored = () => messages.querySelectorAll(":scope > .message[data-revision]");
+  const lastRevision = () => {
+    const all = stored();
+    return Number(all[all.length - 1]?.dataset.revision ?? -1);
+  };
   const lastTheirsRevision = () => {
-    const theirs = messages.querySelectorAll(".message.theirs");
+    const theirs = messages.querySelectorAll(":scope > .message.theirs[data-revision]");
     return Number(theirs[theirs.length - 1]?.dataset.revision ?? -1);
   };
-  const messageForm = () => document.getElementById("message-form");
-  const isMessageForm = (event) => event.detail?.ctx?.sourceElement?.id === "message-form";
 
-  // ---- times in the reader's own zone ---------------------------------------------------
-  const timeOnly = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
-  const dayAndTime = new Intl.DateTimeFormat(undefined, { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
-  function localiseTimes(root) {
-    for (const time of root.querySelectorAll("time[datetime]:not([data-local])")) {
-      const date = new Date(time.dateTime);
-      if (Number.isNaN(date.getTime())) continue;
-      const today = date.toDateString() === new Date().toDateString();
-      time.textContent = (today ? timeOnly : dayAndTime).format(date);
-      time.title = date.toLocaleString();
-      time.dataset.local = "true";
-    }
-  }
-
-  // ---- scrolling: follow the newest unless the reader scrolled up ------------------------
-  const nearBottom = () => scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 48;
+  // ---- scrolling: the scroller is bottom-anchored (column-reverse), so 0 is the newest ----
+  const distanceFromBottom = () => Math.abs(scroller.scrollTop);
+  const nearBottom = () => distanceFromBottom() < 48;
   const scrollToNewest = () => {
-    scroller.scrollTop = scroller.scrollHeight;
+    scroller.scrollTop = 0;
     hint.hidden = true;
   };
   scroller.addEventListener("scroll", () => {
@@ -85,48 +80,84 @@
         readUpTo = previous; // tried again on the next message or scroll
       });
   }
-  document.addEventListener("visibilitychange", markRead);
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "visible") {
+      unseen = 0;
+      announceUnseen(0);
+    }
+    markRead();
+  });
 
-  // ---- connection state and the send button ----------------------------------------------
-  function syncSendState() {
-    const form = messageForm();
-    if (!form) return;
-    const button = form.querySelector("button[type=submit]");
-    if (button) button.disabled = connection !== "connected" || sending;
-    form.dataset.state = sending ? "sending" : connection === "connected" ? "ready" : "offline";
-    form.setAttribute("aria-busy", String(sending));
+  // ---- connection state -----------------------------------------------------------------
+  function showSendError(text) {
+    const error = document.getElementById("message-error");
+    error.textContent = text;
+    error.hidden = !text;
   }
+  const sending = startSending({
+    form,
+    messages,
+    isConnected: () => connection === "connected",
+    showError: showSendError,
+    onQueued: () => {
+      layOutMessages(messages);
+      scrollToNewest();
+    },
+  });
+
   function setConnection(state) {
+    if (state === connection && status.dataset.state === state) return;
     connection = state;
     status.dataset.state = state;
     status.querySelector(".label").textContent = state === "connected" ? "Connected" : "Connecting…";
-    syncSendState();
-  }
-  function showSendError(text) {
-    const error = document.getElementById("message-error");
-    if (!error) return;
-    error.textContent = text;
-    error.hidden = !text;
+    sending.syncButton(state === "connected");
+    if (state !== "connected") {
+      // What we knew of the other person is stale until the stream says again.
+      const presence = document.getElementById("presence");
+      if (presence && presence.dataset.online !== "unknown") {
+        presence.dataset.online = "unknown";
+        presence.lastChild.textContent = `${chat.dataset.otherName}: waiting for the connection`;
+      }
+    } else {
+      showSendError("");
+    }
   }
   const goToSignIn = () => {
     window.location.assign(`/signin?next=${encodeURIComponent(window.location.pathname)}`);
   };
 
+  /** The live connection, if hx-sse has one: cut it so it reconnects, or hurry a waiting reconnect. */
+  const sseConnection = () => streamElt._htmx?.sse;
+  window.addEventListener("offline", () => {
+    setConnection("connecting");
+    sseConnection()?.reader?.cancel();
+  });
+  window.addEventListener("online", () => {
+    sseConnection()?.delayCanceller?.();
+    if (!sseConnection()) reconnectNow();
+  });
+
   // hx-sse reconnects by itself (sending Last-Event-ID); this covers the cases where it gave up or
   // never connected: open the stream again after the last message the page shows.
+  function reconnectNow() {
+    if (!streamElt.isConnected || sseConnection()) return;
+    htmx.ajax("GET", `/messages/${encodeURIComponent(giveawayId)}/stream?after=${lastRevision()}`, { source: streamElt }).catch(() => scheduleReconnect());
+  }
   function scheduleReconnect() {
     if (reconnectTimer !== null) return;
+    const jittered = reconnectDelay * (0.7 + Math.random() * 0.6);
     reconnectTimer = window.setTimeout(() => {
       reconnectTimer = null;
-      if (!streamElt.isConnected || streamElt._htmx?.sse) return;
-      htmx.ajax("GET", `/messages/${encodeURIComponent(giveawayId)}/stream?after=${lastRevision()}`, { source: streamElt }).catch(() => scheduleReconnect());
-    }, reconnectDelay);
-    reconnectDelay = Math.min(reconnectDelay * 2, 30000);
+      reconnectNow();
+    }, jittered);
+    reconnectDelay = Math.min(reconnectDelay * 2, reconnectCapMs);
   }
 
   streamElt.addEventListener("htmx:sse:before:connection", () => setConnection("connecting"));
-  streamElt.addEventListener("htmx:sse:after:connection", () => {
-    reconnectDelay = 1000;
+  streamElt.addEventListener("htmx:sse:after:connection", (event) => {
+    const code = event.detail?.connection?.status;
+    if (code && code !== 200) return;
+    reconnectDelay = 250;
     setConnection("connected");
   });
   streamElt.addEventListener("htmx:sse:error", (event) => {
@@ -138,35 +169,41 @@
     scheduleReconnect();
   });
   // The first connection failed (network down, or a refusal that was not a stream).
-  streamElt.addEventListener("htmx:error", () => {
-    setConnection("connecting");
-    scheduleReconnect();
-  });
-  streamElt.addEventListener("htmx:response:error", () => {
-    setConnection("connecting");
-    scheduleReconnect();
-  });
+  for (const name of ["htmx:error", "htmx:response:error"]) {
+    streamElt.addEventListener(name, () => {
+      setConnection("connecting");
+      scheduleReconnect();
+    });
+  }
   streamElt.addEventListener("expired", goToSignIn);
 
   // ---- stream frames: drop what the page already shows, then keep the view at the newest ---
   const parser = document.createElement("template");
+  let revisionBeforeFrame = -1;
   streamElt.addEventListener("htmx:sse:before:message", (event) => {
+    if (event.detail.message.event) return; // a named event, not HTML to swap in
     parser.innerHTML = event.detail.message.data; // inert: a template runs nothing
     for (const element of parser.content.querySelectorAll(".message[id]")) {
       if (document.getElementById(element.id)) {
         event.preventDefault();
         return;
       }
+      if (element.dataset.messageId) sending.delivered(element.dataset.messageId);
     }
     stickToBottom = nearBottom();
     revisionBeforeFrame = lastRevision();
   });
   streamElt.addEventListener("htmx:sse:after:message", () => {
-    const newest = messages.lastElementChild;
-    if (!newest || lastRevision() <= revisionBeforeFrame) return; // presence or badge
+    if (lastRevision() <= revisionBeforeFrame) return; // presence or badge
+    revisionBeforeFrame = lastRevision();
     messages.dataset.lastRevision = String(lastRevision());
-    localiseTimes(messages);
-    if (stickToBottom || newest.dataset.mine === "true") {
+    // Messages still being sent stay the newest on screen until the stream brings them back.
+    for (const pending of messages.querySelectorAll(":scope > .message.pending")) messages.append(pending);
+    layOutMessages(messages);
+    const newest = stored()[stored().length - 1];
+    const mine = newest?.dataset.mine === "true";
+    if (!mine) notifyHidden(newest);
+    if (stickToBottom || mine) {
       scrollToNewest();
       markRead();
     } else {
@@ -174,50 +211,41 @@
     }
   });
 
-  // ---- sending ---------------------------------------------------------------------------
-  document.addEventListener("htmx:config:request", (event) => {
-    if (!isMessageForm(event)) return;
-    const text = document.getElementById("message-content")?.value ?? "";
-    if (connection !== "connected") {
-      event.preventDefault();
-      showSendError("You are offline. Your message is kept; send it once the chat has reconnected.");
-    } else if (!text.trim()) {
-      event.preventDefault();
-    }
-  });
-  document.addEventListener("htmx:before:request", (event) => {
-    if (!isMessageForm(event)) return;
-    sending = true;
-    showSendError("");
-    const box = document.getElementById("message-content");
-    if (box) box.readOnly = true;
-    syncSendState();
-  });
-  document.addEventListener("htmx:error", (event) => {
-    if (!isMessageForm(event)) return;
-    // The form was not replaced: the text stays; the same hidden id makes a retry store it once.
-    showSendError("Could not send. Check your connection, then press Send again.");
-  });
-  document.addEventListener("htmx:finally:request", (event) => {
-    if (!isMessageForm(event)) return;
-    sending = false;
-    const box = document.getElementById("message-content");
-    if (box) box.readOnly = false;
-    syncSendState();
-  });
-  document.addEventListener("htmx:after:swap", syncSendState);
+  // ---- notifications while the tab is hidden ---------------------------------------------
+  const notifyButton = document.getElementById("enable-notifications");
+  if ("Notification" in window && Notification.permission === "default" && notifyButton) {
+    notifyButton.hidden = false;
+    notifyButton.addEventListener("click", async () => {
+      await Notification.requestPermission();
+      notifyButton.hidden = true;
+    });
+  }
+  function notifyHidden(message) {
+    if (!message || document.visibilityState === "visible") return;
+    unseen += 1;
+    announceUnseen(unseen);
+    if (!("Notification" in window) || Notification.permission !== "granted") return;
+    const who = chat.dataset.otherName;
+    const text = message.querySelector(".bubble")?.textContent ?? "";
+    const note = new Notification(`${who} · ${chat.dataset.title}`, { body: text.slice(0, 140), tag: `handoff-${giveawayId}`, icon: "/assets/favicon.svg" });
+    note.addEventListener("click", () => {
+      window.focus();
+      note.close();
+    });
+  }
 
   // Enter sends, Shift+Enter starts a new line (on a keyboard; phones keep Enter for new lines).
-  document.addEventListener("keydown", (event) => {
-    if (event.target?.id !== "message-content" || event.key !== "Enter" || coarsePointer) return;
+  box.addEventListener("keydown", (event) => {
+    if (event.key !== "Enter" || coarsePointer) return;
     if (event.shiftKey || event.altKey || event.ctrlKey || event.metaKey || event.isComposing) return;
     event.preventDefault();
-    messageForm()?.requestSubmit();
+    form.requestSubmit();
   });
 
   // ---- start -----------------------------------------------------------------------------
   status.hidden = false;
+  connection = "";
   setConnection("connecting");
-  localiseTimes(document);
+  layOutMessages(messages);
   scrollToNewest();
-})();
+}

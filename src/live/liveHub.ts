@@ -9,7 +9,9 @@ export type ConversationEvent =
 export type UserNotification =
   | { kind: "message"; giveawayId: string; message: MessageView }
   | { kind: "draw_won"; giveawayId: string; title: string; drawnAt: string; revision: number }
-  | { kind: "unread"; giveawayId: string; unreadCount: number; unreadTotal: number };
+  | { kind: "unread"; giveawayId: string; unreadCount: number; unreadTotal: number }
+  /** To the giver: someone entered (their page's entrant count and draw button follow). */
+  | { kind: "entered"; giveawayId: string; revision: number };
 
 type Listener<T> = (event: T) => void;
 
@@ -52,6 +54,10 @@ export class LiveHub {
         if (!this.users.has(event.data.winnerId)) continue;
         const title = this.deps.participantsOf(giveawayId)?.title ?? "";
         this.emit(this.users.get(event.data.winnerId), { kind: "draw_won", giveawayId, title, drawnAt: event.data.drawnAt, revision });
+      } else if (event.type === "EntrySubmitted") {
+        if (this.users.size === 0) continue;
+        const giverId = this.deps.participantsOf(giveawayId)?.giverId;
+        if (giverId && this.users.has(giverId)) this.emit(this.users.get(giverId), { kind: "entered", giveawayId, revision });
       } else if (event.type === "ConversationRead") {
         const userId = event.data.userId;
         if (!this.users.has(userId)) continue;

@@ -2,13 +2,13 @@
 // chat. Every step waits on what the page shows (a selector, a URL), never on a fixed delay.
 import type { Page, Response } from "playwright-core";
 import { afterAll, beforeAll } from "vitest";
-import { openBrowserPerson, type BrowserPerson } from "../support/browser.ts";
+import { openBrowserPerson, type BrowserPerson, type BrowserPersonOptions } from "../support/browser.ts";
 import { startTestServer, type TestServer } from "../support/testServer.ts";
 
 const password = "correct horse battery";
 
 /** A separate person (own Chromium profile) whose waits give up well within a test's 30 s, naming what was awaited. */
-export async function openPerson(options: { javaScriptEnabled?: boolean } = {}): Promise<BrowserPerson> {
+export async function openPerson(options: BrowserPersonOptions = {}): Promise<BrowserPerson> {
   const person = await openBrowserPerson(options);
   person.context.setDefaultTimeout(10_000);
   return person;
@@ -21,11 +21,13 @@ export interface TwoPeopleStage {
 }
 
 /** A real server and two people in their own profiles for the tests of one describe block, closed after it. */
-export function useServerAndTwoPeople(): TwoPeopleStage {
+export function useServerAndTwoPeople(
+  options: { server?: Parameters<typeof startTestServer>[0]; ann?: BrowserPersonOptions; bob?: BrowserPersonOptions } = {},
+): TwoPeopleStage {
   const stage = {} as TwoPeopleStage;
   beforeAll(async () => {
-    stage.server = await startTestServer();
-    [stage.ann, stage.bob] = await Promise.all([openPerson(), openPerson()]);
+    stage.server = await startTestServer(options.server);
+    [stage.ann, stage.bob] = await Promise.all([openPerson(options.ann), openPerson(options.bob)]);
   });
   afterAll(async () => {
     await Promise.all([stage.ann?.close(), stage.bob?.close()]);
@@ -198,4 +200,37 @@ export async function openChatBetween(
     giver: { name: names.giver, person: people.giver, page: giverPage },
     winner: { name: names.winner, person: people.winner, page: winnerPage },
   };
+}
+
+/** Collects console errors and uncaught page errors from every page a person opens (the ones opened later too). */
+export function watchConsoleErrors(person: BrowserPerson, into: string[]): void {
+  const watch = (page: Page) => {
+    page.on("console", (message) => {
+      if (message.type() === "error") into.push(`${page.url()}: ${message.text()}`);
+    });
+    page.on("pageerror", (error) => into.push(`${page.url()}: ${error.message}`));
+  };
+  person.context.pages().forEach(watch);
+  person.context.on("page", watch);
+}
+
+/** The part of an element the reader can see inside the chat's scrolling box, in px (0: scrolled out of sight). */
+export async function visibleHeightInScroller(page: Page, selector: string): Promise<number> {
+  return page.evaluate((sel) => {
+    const scroller = document.getElementById("message-scroller");
+    const element = document.querySelector(sel);
+    if (!scroller || !element) return -1;
+    const box = scroller.getBoundingClientRect();
+    const rect = element.getBoundingClientRect();
+    return Math.max(0, Math.min(box.bottom, rect.bottom, window.innerHeight) - Math.max(box.top, rect.top, 0));
+  }, selector);
+}
+
+/** Requests a page makes to send a chat message (the form's POST), to tell what reached the server. */
+export function countSendRequests(page: Page, giveawayId: string): { count: number } {
+  const counter = { count: 0 };
+  page.on("request", (request) => {
+    if (request.method() === "POST" && new URL(request.url()).pathname === `/messages/${giveawayId}`) counter.count++;
+  });
+  return counter;
 }

@@ -20,13 +20,24 @@ export interface BrowserPerson {
   close(): Promise<void>;
 }
 
-export async function openBrowserPerson(options: { javaScriptEnabled?: boolean } = {}): Promise<BrowserPerson> {
+export interface BrowserPersonOptions {
+  javaScriptEnabled?: boolean;
+  /** The person's own time zone (IANA name), as their computer would have it. */
+  timezoneId?: string;
+  locale?: string;
+  /** Extra Chromium flags, e.g. a fake microphone. */
+  args?: string[];
+}
+
+export async function openBrowserPerson(options: BrowserPersonOptions = {}): Promise<BrowserPerson> {
   const profile = makeTempDir("chromium");
   const context = await chromium.launchPersistentContext(profile.path, {
     executablePath: chromiumPath,
     headless: true,
-    args: flags,
+    args: [...flags, ...(options.args ?? [])],
     javaScriptEnabled: options.javaScriptEnabled ?? true,
+    ...(options.timezoneId ? { timezoneId: options.timezoneId } : {}),
+    ...(options.locale ? { locale: options.locale } : {}),
     viewport: { width: 900, height: 800 },
   });
   return {

@@ -38,6 +38,8 @@ export function notificationFrame(notification: UserNotification): SseFrame {
       const { giveawayId, unreadCount, unreadTotal } = notification;
       return { event: "unread", data: JSON.stringify({ giveawayId, unreadCount, unreadTotal }) };
     }
+    case "entered":
+      return { event: "entered", data: JSON.stringify({ giveawayId: notification.giveawayId, revision: notification.revision }) };
     default:
       return assertNever(notification);
   }

@@ -35,6 +35,9 @@ export function notificationFrames(handoff: Handoff, renderer: PageRenderer, use
           const row = renderer.partial("./partials/inboxCount", { giveawayId: notification.giveawayId, count: notification.unreadCount, oob: true });
           return { data: badge() + row };
         }
+        case "entered":
+          // A named event: the giveaway page (page.js) fetches itself again.
+          return { event: "giveaway-changed", data: notification.giveawayId };
         case "draw_won":
           return { data: renderer.partial("./partials/drawWonNotice", { giveawayId: notification.giveawayId, title: notification.title }) };
         default:

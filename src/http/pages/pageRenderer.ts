@@ -4,12 +4,13 @@ import type { Response } from "express";
 import { Eta } from "eta";
 import type { Handoff } from "../../app/handoff.ts";
 import type { RequestIdentity } from "../authentication.ts";
+import { linkify } from "./linkify.ts";
 import { readableTime } from "./readableTime.ts";
 
 export const viewsDir = fileURLToPath(new URL("../../../views", import.meta.url));
 
 /** What templates may call: only formatting, never data access. */
-const helpers = { readableTime };
+const helpers = { readableTime, linkify };
 
 export interface PageRenderer {
   /** A template with the given data (plus `h`, the helpers), without the layout's data. */

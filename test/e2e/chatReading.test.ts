@@ -110,5 +110,5 @@ describe.skipIf(browserTestsSkipped)("browser: reading a conversation", () => {
     await inbox.close();
     await audit.close();
     expect(consoleErrors).toEqual([]);
-  });
+  }, 90_000);
 });

@@ -98,7 +98,7 @@ describe.skipIf(browserTestsSkipped)("browser: live pages and notifications", ()
     await chat.evaluate("window.__setHidden(false)");
     await chat.waitForFunction((title) => document.title === title, chatTitle);
     expect(consoleErrors).toEqual([]);
-  });
+  }, 90_000);
 
   it("asks for notification permission only on a click", async () => {
     const url = stage.server.url;

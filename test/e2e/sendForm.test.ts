@@ -1,6 +1,6 @@
 // The send form as a person uses it: one message per press however fast they click, nothing
 // blank sent, nothing sent while the chat is offline, and a failed send that says so and retries.
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { browserTestsSkipped } from "../support/browser.ts";
 import {
   countSendRequests,
@@ -20,10 +20,13 @@ describe.skipIf(browserTestsSkipped)("browser: the send form", () => {
   let chat: { giveawayId: string; giver: ChatSide; winner: ChatSide };
   const expected: string[] = [];
 
-  it("sends once on a double click", async () => {
+  beforeAll(async () => {
     watchConsoleErrors(stage.ann, consoleErrors);
     watchConsoleErrors(stage.bob, consoleErrors);
     chat = await openChatBetween(stage.server.url, { giver: stage.ann, winner: stage.bob }, { giver: "ann", winner: "bob" }, { title: "A lamp" });
+  });
+
+  it("sends once on a double click", async () => {
     const ann = chat.giver.page;
     const posts = countSendRequests(ann, chat.giveawayId);
     // A slow answer, as on a phone network: the second click lands while the first is on its way.

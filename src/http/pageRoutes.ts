@@ -42,7 +42,10 @@ export function pageRoutes(handoff: Handoff): express.Router {
   router.use(express.urlencoded({ extended: false, limit: "64kb", parameterLimit: 20 }));
 
   router.use(sessionPages(handoff, renderer));
-  router.get("/", (req: Request, res: Response) => res.redirect(303, typeof identify(req, handoff.tokens) === "string" ? "/signin" : "/giveaways"));
+  // Someone new first reads what handoff is; someone signed in goes straight to the giveaways.
+  router.get("/", (req: Request, res: Response) =>
+    typeof identify(req, handoff.tokens) === "string" ? renderer.page(res, 200, "./landing", { title: "Give things away, agree on the pickup" }) : res.redirect(303, "/giveaways"),
+  );
   // The read mark answers with statuses (never a sign-in page) to scripts; the streams are pageStreamRoutes, before express.
   router.use(chatPage(handoff, renderer, signedIn));
   router.use(signedIn); // every other page

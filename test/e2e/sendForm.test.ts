@@ -69,6 +69,8 @@ describe.skipIf(browserTestsSkipped)("browser: the send form", () => {
     const posts = countSendRequests(bob, chat.giveawayId);
     await stage.bob.context.setOffline(true);
     await bob.locator('#connection-status[data-state="connecting"]').waitFor();
+    // Ann's "online" is not shown as news while Bob's own connection is down.
+    await bob.locator('#presence[data-online="unknown"]').waitFor();
     await bob.fill("#message-content", "I can come at 5.");
     await bob.press("#message-content", "Enter");
     await bob.locator("#message-error:not([hidden])", { hasText: /offline/i }).waitFor();
@@ -78,6 +80,9 @@ describe.skipIf(browserTestsSkipped)("browser: the send form", () => {
 
     await stage.bob.context.setOffline(false);
     await waitConnected(bob);
+    await bob.locator('#presence[data-online="true"]', { hasText: "ann is online" }).waitFor();
+    // Reconnects back off with jitter, capped so the page is back within a second of the server.
+    expect(await bob.evaluate("htmx.config.sse.reconnectMaxDelay * (1 + htmx.config.sse.reconnectJitter)")).toBeLessThanOrEqual(1000);
     await bob.press("#message-content", "Enter");
     expected.push("I can come at 5.");
     await waitForTexts(chat.giver.page, "ann", expected);

@@ -45,6 +45,15 @@ describe("the user's notification stream", () => {
     expect(ofKind(notifications.events, "unread")[1]).toEqual({ giveawayId, unreadCount: 0, unreadTotal: 0 });
   });
 
+  it("tells the giver when someone enters their giveaway", async () => {
+    const [giver, entrant] = await Promise.all([signUp(server, "giver2"), signUp(server, "entrant2")]);
+    const giveawayId = await createGiveaway(server, giver, "Rug");
+    const notifications = await userStream(giver);
+    await request(server.url).post(`/api/giveaways/${giveawayId}/entries`).set(entrant.auth).expect(201);
+    await expect.poll(() => ofKind(notifications.events, "entered")).toHaveLength(1);
+    expect(ofKind(notifications.events, "entered")[0]).toEqual({ giveawayId, revision: expect.any(Number) });
+  });
+
   it("starts with the current unread count of each conversation", async () => {
     const { giveawayId, giver, winner } = await drawnGiveaway(server);
     await send(server, giver, giveawayId, "one");

@@ -3,7 +3,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { startTestServer, type TestServer } from "../support/testServer.ts";
 import { connectSse, type SseConnection, type SseFrame } from "../support/sseClient.ts";
-import { drawnGiveaway, registerUser, sendByForm, type PageUser } from "./pageSession.ts";
+import { drawnGiveaway, inputValue, registerUser, sendByForm, type PageUser } from "./pageSession.ts";
 
 let server: TestServer;
 let ann: PageUser;
@@ -168,5 +168,18 @@ describe("the unread badge, live", () => {
     const notice = await firstArrived(notifications, (f) => f.data.includes('class="notice"'));
     expect(notice.data).toContain(`href="/messages/${wonId}"`);
     expect(notice.data).toContain("A &lt;b&gt;kite&lt;/b&gt;");
+  });
+
+  it("tells the giver's pages when someone enters, so the giveaway page follows", async () => {
+    const giver = await registerUser(server, "gil");
+    const entrant = await registerUser(server, "ena");
+    const notifications = await stream(giver, "/me/stream");
+    await firstArrived(notifications, (f) => f.data.includes('id="unread-badge"'));
+    const list = await giver.get("/giveaways");
+    const created = await giver.post("/giveaways", { giveawayId: inputValue(list.text, "giveawayId"), title: "A rug", description: "" });
+    const giveawayId = created.headers.location!.replace("/giveaways/", "");
+    expect((await entrant.post(`/giveaways/${giveawayId}/entries`)).status).toBe(303);
+    const changed = await firstArrived(notifications, (f) => f.event === "giveaway-changed");
+    expect(changed.data).toBe(giveawayId);
   });
 });

@@ -9,6 +9,7 @@ import { ResilientSubscription, type ResilienceOptions, type SubscriptionSource 
 import { componentLogger, type Logger } from "../observability/logger.ts";
 import {
   checkBatch,
+  checkStreamMetadata,
   StreamNotFoundError,
   WrongExpectedRevisionError,
   type AppendResult,
@@ -16,6 +17,7 @@ import {
   type EventToAppend,
   type ReadAllOptions,
   type ReadStreamOptions,
+  type StreamMetadata,
   type RecordedEvent,
   type Subscription,
   type SubscriptionStart,
@@ -261,6 +263,30 @@ export function createEsdbEventStore(connectionString: string, options: EsdbStor
           return toRecordedEvent(event, resolved.commitPosition);
         },
       });
+    },
+
+    async setStreamMetadata(streamId, metadata): Promise<void> {
+      const checked = checkStreamMetadata(streamId, metadata);
+      try {
+        // The client writes $maxAge / $maxCount to the stream's $$ metastream, replacing what was there;
+        // it refuses an undefined value, so only the keys that are set are passed.
+        await client.setStreamMetadata(streamId, { ...checked });
+      } catch (error) {
+        throw translateError(error, `set metadata of ${streamId}`, streamId);
+      }
+    },
+
+    async getStreamMetadata(streamId) {
+      try {
+        const { metadata } = await client.getStreamMetadata(streamId);
+        const result: StreamMetadata = {};
+        if (typeof metadata?.maxAge === "number") result.maxAge = metadata.maxAge;
+        if (typeof metadata?.maxCount === "number") result.maxCount = metadata.maxCount;
+        return result;
+      } catch (error) {
+        if (isStreamNotFound(error)) return {};
+        throw translateError(error, `get metadata of ${streamId}`, streamId);
+      }
     },
 
     async close(): Promise<void> {

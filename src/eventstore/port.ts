@@ -73,6 +73,17 @@ export interface SubscribeToAllOptions {
   streamPrefixes?: string[];
 }
 
+/**
+ * EventStoreDB's stream metadata for short-lived streams ($maxAge, $maxCount): reads of the stream
+ * skip events older than maxAge seconds or before the newest maxCount; a scavenge may delete them.
+ * Reads of the global log ($all) may still show them until then, as in EventStoreDB.
+ */
+export interface StreamMetadata {
+  /** Seconds. */
+  maxAge?: number;
+  maxCount?: number;
+}
+
 export interface EventStore {
   /** Writes all events or none. An empty batch is refused (empty_batch). */
   appendToStream(
@@ -86,6 +97,10 @@ export interface EventStore {
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
   subscribeToStream(streamId: string, options: { from: SubscriptionStart }): Subscription;
   subscribeToAll(options: SubscribeToAllOptions): Subscription;
+  /** Replaces the stream's metadata (the stream need not exist yet). */
+  setStreamMetadata(streamId: string, metadata: StreamMetadata): Promise<void>;
+  /** `{}` when none was set. */
+  getStreamMetadata(streamId: string): Promise<StreamMetadata>;
   close(): Promise<void>;
 }
 
@@ -127,6 +142,20 @@ export class StreamNotFoundError extends EventStoreError {
 
 export function hasErrorCode(error: unknown, code: EventStoreErrorCode): error is EventStoreError {
   return typeof error === "object" && error !== null && (error as { code?: unknown }).code === code;
+}
+
+/** Shared by every adapter: positive whole numbers only, as EventStoreDB accepts them. */
+export function checkStreamMetadata(streamId: string, metadata: StreamMetadata): StreamMetadata {
+  const checked: StreamMetadata = {};
+  for (const key of ["maxAge", "maxCount"] as const) {
+    const value = metadata[key];
+    if (value === undefined) continue;
+    if (!Number.isSafeInteger(value) || value < 1) {
+      throw new EventStoreError("invalid_event", `stream ${streamId}: ${key} must be a positive whole number`, streamId);
+    }
+    checked[key] = value;
+  }
+  return checked;
 }
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

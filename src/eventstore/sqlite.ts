@@ -12,6 +12,7 @@ import {
   type ReadStreamOptions,
   type RecordedEvent,
 } from "./port.ts";
+import { prepareStreamMetadata } from "./sqliteStreamMetadata.ts";
 import { createPollingSubscription } from "./sqliteSubscription.ts";
 
 export type SqliteDurability = "full" | "normal";
@@ -22,6 +23,8 @@ export interface SqliteEventStoreOptions {
   durability?: SqliteDurability;
   /** How often waiting subscriptions look for appends made by other processes. */
   pollIntervalMs?: number;
+  /** How often events hidden by stream metadata ($maxAge, $maxCount) are deleted. */
+  scavengeIntervalMs?: number;
   now?: () => Date;
 }
 
@@ -104,9 +107,12 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): EventSto
   const readForwards = db.prepare<[string, bigint, number], EventRow>(
     "SELECT * FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?",
   ).safeIntegers();
-  const readBackwards = db.prepare<[string, bigint, number], EventRow>(
-    "SELECT * FROM events WHERE stream_id = ? AND revision <= ? ORDER BY revision DESC LIMIT ?",
+  const readBackwards = db.prepare<[string, bigint, bigint, number], EventRow>(
+    "SELECT * FROM events WHERE stream_id = ? AND revision <= ? AND revision >= ? ORDER BY revision DESC LIMIT ?",
   ).safeIntegers();
+  const metadata = prepareStreamMetadata(db, now);
+  /** Reads start no earlier than this: what $maxAge / $maxCount hide is never shown. */
+  const firstVisible = (streamId: string, current: bigint | undefined) => (current === undefined ? 0n : metadata.firstVisibleRevision(streamId, current));
   const maxPosition = db.prepare<[], { position: bigint | null }>("SELECT max(position) AS position FROM events").safeIntegers();
   const readAllStatements = new Map<string, Database.Statement<[bigint, number], EventRow>>();
 
@@ -218,7 +224,8 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): EventSto
     if (current === undefined) throw new StreamNotFoundError(streamId);
     const from = options.fromRevision ?? (backwards ? "end" : "start");
     const start = from === "start" ? 0n : from === "end" ? current : from;
-    return backwards ? readBackwards.all(streamId, start, maxCount) : readForwards.all(streamId, start, maxCount);
+    const first = firstVisible(streamId, current);
+    return backwards ? readBackwards.all(streamId, start, first, maxCount) : readForwards.all(streamId, start > first ? start : first, maxCount);
   }
 
   // Appends by other processes (a CLI, a second server) show up through this poll.
@@ -233,6 +240,10 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): EventSto
     }
   }, options.pollIntervalMs ?? 100);
   poller.unref();
+  const scavenger = setInterval(() => {
+    if (!closed) metadata.scavenge();
+  }, options.scavengeIntervalMs ?? 60_000);
+  scavenger.unref();
 
   const hooks = {
     commitCount: () => commits,
@@ -270,7 +281,10 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): EventSto
       const endRevision = () => streamRevision.get(streamId)?.revision ?? -1n;
       const subscription = createPollingSubscription({
         after: from === "start" ? -1n : from === "end" ? endRevision() : from.after,
-        readAfter: (after) => readForwards.all(streamId, after + 1n, pageSize).map(toRecordedEvent),
+        readAfter: (after) => {
+          const first = firstVisible(streamId, streamRevision.get(streamId)?.revision);
+          return readForwards.all(streamId, after + 1n > first ? after + 1n : first, pageSize).map(toRecordedEvent);
+        },
         cursorOf: (event) => event.revision,
         pageSize,
         hooks,
@@ -294,12 +308,21 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): EventSto
       return subscription;
     },
 
+    async setStreamMetadata(streamId, streamMetadata) {
+      metadata.set(streamId, streamMetadata);
+    },
+
+    async getStreamMetadata(streamId) {
+      return metadata.get(streamId);
+    },
+
     async close() {
       if (closed) return;
       closed = true;
       await Promise.all([...subscriptions].map((subscription) => subscription.stop()));
       if (queue.length > 0) flush();
       clearInterval(poller);
+      clearInterval(scavenger);
       db.close();
     },
   };

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { openSqliteEventStore } from "../../src/eventstore/sqlite.ts";
 import { makeTempDir } from "../support/tempDir.ts";
 import { describeEventStore } from "./eventStoreContract.ts";
+import { describeStreamMetadata } from "./streamMetadataContract.ts";
 
 describeEventStore("embedded SQLite", async () => {
   const dir = makeTempDir("contract");
@@ -36,4 +37,16 @@ describe("embedded SQLite: append outcomes", () => {
       dir.remove();
     }
   });
+});
+
+describeStreamMetadata("embedded SQLite", async () => {
+  const dir = makeTempDir("metadata");
+  const store = openSqliteEventStore({ file: join(dir.path, "events.db") });
+  return {
+    store,
+    async dispose() {
+      await store.close();
+      dir.remove();
+    },
+  };
 });

@@ -29,6 +29,8 @@ beforeAll(async () => {
       subscriptions += 1;
       return store.subscribeToAll(...args);
     },
+    setStreamMetadata: (...args) => store.setStreamMetadata(...args),
+    getStreamMetadata: (...args) => store.getStreamMetadata(...args),
     close: () => store.close(),
   };
   server = await startTestServer({ dataDir: dir.path, overrides: { store: counting }, env: { SSE_MAX_QUEUED_BYTES: "1024" } });

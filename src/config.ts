@@ -17,6 +17,8 @@ const ConfigSchema = z
     TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).default(7 * 24 * 3600),
     SSE_HEARTBEAT_MS: z.coerce.number().int().min(100).default(15_000),
     SSE_MAX_QUEUED_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+    WORKERS: z.union([z.literal("auto"), z.coerce.number().int().min(1).max(64)]).default(1),
+    PRESENCE_REFRESH_MS: z.coerce.number().int().min(100).default(15_000),
   })
   .refine((config) => config.EVENT_STORE !== "esdb" || config.EVENTSTORE_URL, {
     message: "EVENTSTORE_URL is required when EVENT_STORE=esdb",
@@ -36,6 +38,10 @@ export interface Config {
   sseHeartbeatMs: number;
   /** A stream client whose unsent frames pass this is dropped; it resumes by its last event id. */
   sseMaxQueuedBytes: number;
+  /** Server processes on one port (node:cluster); "auto": one per core. */
+  workers: number | "auto";
+  /** How often a process renews its users' presence for the others; an announcement lasts three of these. */
+  presenceRefreshMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -59,5 +65,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tokenTtlSeconds: e.TOKEN_TTL_SECONDS,
     sseHeartbeatMs: e.SSE_HEARTBEAT_MS,
     sseMaxQueuedBytes: e.SSE_MAX_QUEUED_BYTES,
+    workers: e.WORKERS,
+    presenceRefreshMs: e.PRESENCE_REFRESH_MS,
   };
 }

@@ -1,5 +1,6 @@
 // Composition root: configuration -> store -> projections -> hub -> HTTP.
 import { ConfigError, loadConfig } from "./config.ts";
+import { isClusterPrimary, runClusterPrimary } from "./scale/clusterPrimary.ts";
 import { startServer } from "./server.ts";
 
 async function main() {
@@ -13,6 +14,7 @@ async function main() {
     }
     throw error;
   }
+  if (isClusterPrimary(config)) return runClusterPrimary(config);
   const running = await startServer(config);
   const storeName = config.eventStore.kind === "sqlite" ? `embedded store in ${config.dataDir}` : "EventStoreDB";
   console.log(`handoff listening on ${running.url} (${storeName})`);

@@ -8,6 +8,8 @@ import { openEventStore } from "../eventstore/openEventStore.ts";
 import { instrumentEventStore } from "../eventstore/instrumentedStore.ts";
 import type { EventStore } from "../eventstore/port.ts";
 import { LiveHub } from "../live/liveHub.ts";
+import { startPresenceSignals, type PresenceSignals } from "../live/presenceSignals.ts";
+import { componentLogger, errorFields } from "../observability/logger.ts";
 import { conversationQueries } from "../projections/conversationProjection.ts";
 import { giveawaysQueries } from "../projections/giveawaysProjection.ts";
 import { inboxQueries } from "../projections/inboxProjection.ts";
@@ -15,6 +17,7 @@ import { startProjectionRunner, type ProjectionRunner } from "../projections/pro
 import { openReadModelDatabase } from "../projections/readModelDatabase.ts";
 import { createReadYourWrites, type ReadYourWrites } from "../projections/readYourWrites.ts";
 import { usersQueries } from "../projections/usersProjection.ts";
+import { claimReadModelSlot } from "../scale/readModelSlot.ts";
 import { createGiveawayCommandHandler, type GiveawayCommandHandler } from "./giveawayCommandHandler.ts";
 import { resolveJwtSecret } from "./jwtSecret.ts";
 import { createTokenService, type TokenService } from "./tokens.ts";
@@ -32,6 +35,9 @@ export interface Handoff {
   queries: ReadModelQueries;
   runner: ProjectionRunner;
   hub: LiveHub;
+  /** This process among the others serving the same store (presence announcements name it). */
+  instanceId: string;
+  presenceSignals: PresenceSignals;
   /** Lets a request that just wrote wait until the read models show its write. */
   readYourWrites: ReadYourWrites;
   commands: GiveawayCommandHandler;
@@ -57,7 +63,11 @@ export function openHandoff(config: Config, overrides: HandoffOverrides = {}): H
   const pick = overrides.pick ?? ((n: number) => randomInt(n));
   const store = instrumentEventStore(overrides.store ?? openEventStore(config));
   mkdirSync(config.dataDir, { recursive: true });
-  const readDb = openReadModelDatabase(join(config.dataDir, "readmodels.db"));
+  // Each process projects into read models of its own (docs/scaling.md says why).
+  const slot = claimReadModelSlot(config.dataDir);
+  const readDb = openReadModelDatabase(slot.file);
+  const instanceId = `${process.pid}-${randomUUID().slice(0, 8)}`;
+  let presenceSignals: PresenceSignals | undefined;
   const queries: ReadModelQueries = {
     ...conversationQueries(readDb),
     ...giveawaysQueries(readDb),
@@ -74,6 +84,18 @@ export function openHandoff(config: Config, overrides: HandoffOverrides = {}): H
       const entry = queries.inboxEntry(userId, giveawayId);
       return { unreadCount: entry?.unreadCount ?? 0, unreadTotal: queries.unreadTotal(userId) };
     },
+    onLocalPresence(giveawayId, userId, online) {
+      if (online) presenceSignals?.load(giveawayId);
+      presenceSignals?.localChanged(giveawayId, userId, online);
+    },
+  });
+  presenceSignals = startPresenceSignals({
+    store,
+    board: hub.presence,
+    instanceId,
+    refreshMs: config.presenceRefreshMs,
+    now: () => now().getTime(),
+    onError: (error) => componentLogger("presence").warn({ ...errorFields(error), instanceId }, "presence signal failed"),
   });
   const readYourWrites = createReadYourWrites(readDb);
   const runner = startProjectionRunner({
@@ -91,6 +113,8 @@ export function openHandoff(config: Config, overrides: HandoffOverrides = {}): H
     queries,
     runner,
     hub,
+    instanceId,
+    presenceSignals,
     readYourWrites,
     commands: createGiveawayCommandHandler({ store, newId }),
     accounts: createUserAccounts({ store, newId, now }),
@@ -99,10 +123,12 @@ export function openHandoff(config: Config, overrides: HandoffOverrides = {}): H
     newId,
     pick,
     async close() {
+      await presenceSignals.stop();
       await runner.stop();
       readYourWrites.close();
       await store.close();
       readDb.close();
+      slot.release();
     },
   };
 }

@@ -1,6 +1,6 @@
 // JWT_SECRET, or a random secret made once and kept in the data dir so restarts keep sessions.
 import { randomBytes } from "node:crypto";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, linkSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 export function resolveJwtSecret(configured: string | undefined, dataDir: string): string {
@@ -8,7 +8,18 @@ export function resolveJwtSecret(configured: string | undefined, dataDir: string
   const file = join(dataDir, "jwt-secret");
   if (existsSync(file)) return readFileSync(file, "utf8").trim();
   const secret = randomBytes(32).toString("base64url");
-  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  // Several processes may start on a new data dir at once: the secret is written whole to a file of
+  // this process's own, then linked into place, which fails if another process got there first.
+  const draft = `${file}.${process.pid}.${randomBytes(4).toString("hex")}`;
+  writeFileSync(draft, `${secret}\n`, { mode: 0o600 });
+  try {
+    linkSync(draft, file);
+  } catch (error) {
+    if ((error as { code?: string }).code !== "EEXIST") throw error;
+    return readFileSync(file, "utf8").trim();
+  } finally {
+    rmSync(draft, { force: true });
+  }
   console.warn(`JWT_SECRET is not set: made a random one in ${file}. Set JWT_SECRET in production.`);
   return secret;
 }

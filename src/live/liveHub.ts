@@ -1,6 +1,7 @@
 // One process-wide fan-out: the projection runner publishes what it applied, stream connections listen.
 import type { ProjectedEvent } from "../projections/projection.ts";
 import type { MessageView } from "../projections/conversationProjection.ts";
+import { PresenceBoard } from "./presenceBoard.ts";
 
 export type ConversationEvent =
   | { kind: "message"; giveawayId: string; message: MessageView }
@@ -19,15 +20,25 @@ export interface LiveHubDeps {
   messageAtRevision(giveawayId: string, revision: number): MessageView | undefined;
   participantsOf(giveawayId: string): { giverId: string; winnerId: string | null; title: string } | undefined;
   unreadFor(userId: string, giveawayId: string): { unreadCount: number; unreadTotal: number };
+  /** This process's own presence count flipped (other processes learn it through the store). */
+  onLocalPresence?(giveawayId: string, userId: string, online: boolean): void;
+  now?: () => number;
 }
 
 export class LiveHub {
   private readonly conversations = new Map<string, Set<Listener<ConversationEvent>>>();
   private readonly users = new Map<string, Set<Listener<UserNotification>>>();
-  /** Open conversation connections per giveaway and user: online means at least one. */
-  private readonly presence = new Map<string, Map<string, number>>();
+  /** Online means a conversation connection open here, or another process announcing one. */
+  readonly presence: PresenceBoard;
+  private readonly now: () => number;
 
-  constructor(private readonly deps: LiveHubDeps) {}
+  constructor(private readonly deps: LiveHubDeps) {
+    this.now = deps.now ?? Date.now;
+    this.presence = new PresenceBoard({
+      onChange: (giveawayId, userId, online) => this.emit(this.conversations.get(giveawayId), { kind: "presence", giveawayId, userId, online }),
+      onLocalChange: deps.onLocalPresence,
+    });
+  }
 
   /** Called by the projection runner after each committed batch. */
   publish(applied: ProjectedEvent[]): void {
@@ -69,13 +80,13 @@ export class LiveHub {
   /** Listens to one conversation; also counts the user as online in it until the returned function runs. */
   joinConversation(giveawayId: string, userId: string, listener: Listener<ConversationEvent>): () => void {
     const leave = this.add(this.conversations, giveawayId, listener);
-    this.changePresence(giveawayId, userId, +1);
+    this.presence.join(giveawayId, userId, this.now());
     let joined = true;
     return () => {
       if (!joined) return;
       joined = false;
       leave();
-      this.changePresence(giveawayId, userId, -1);
+      this.presence.leave(giveawayId, userId, this.now());
     };
   }
 
@@ -84,7 +95,7 @@ export class LiveHub {
   }
 
   isOnline(giveawayId: string, userId: string): boolean {
-    return (this.presence.get(giveawayId)?.get(userId) ?? 0) > 0;
+    return this.presence.isOnline(giveawayId, userId, this.now());
   }
 
   connectionCount(): number {
@@ -92,19 +103,6 @@ export class LiveHub {
     for (const listeners of this.conversations.values()) count += listeners.size;
     for (const listeners of this.users.values()) count += listeners.size;
     return count;
-  }
-
-  private changePresence(giveawayId: string, userId: string, delta: number) {
-    const counts = this.presence.get(giveawayId) ?? new Map<string, number>();
-    const before = counts.get(userId) ?? 0;
-    const after = Math.max(0, before + delta);
-    if (after === 0) counts.delete(userId);
-    else counts.set(userId, after);
-    if (counts.size === 0) this.presence.delete(giveawayId);
-    else this.presence.set(giveawayId, counts);
-    if ((before === 0) !== (after === 0)) {
-      this.emit(this.conversations.get(giveawayId), { kind: "presence", giveawayId, userId, online: after > 0 });
-    }
   }
 
   private add<T>(registry: Map<string, Set<Listener<T>>>, key: string, listener: Listener<T>): () => void {

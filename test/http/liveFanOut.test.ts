@@ -3,6 +3,7 @@ import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openEventStore } from "../../src/eventstore/openEventStore.ts";
 import type { EventStore } from "../../src/eventstore/port.ts";
+import { presenceStreamPrefix } from "../../src/live/presenceSignals.ts";
 import { makeTempDir } from "../support/tempDir.ts";
 import { startTestServer, testConfig, type TestServer } from "../support/testServer.ts";
 import { drawnGiveaway, send, type Conversation } from "./apiFixtures.ts";
@@ -12,6 +13,7 @@ const dir = makeTempDir("fanout");
 let server: TestServer;
 let talk: Conversation;
 let subscriptions = 0;
+let presenceSubscriptions = 0;
 const open: SseConnection[] = [];
 
 beforeAll(async () => {
@@ -26,7 +28,10 @@ beforeAll(async () => {
       return store.subscribeToStream(...args);
     },
     subscribeToAll(...args) {
-      subscriptions += 1;
+      // Presence between processes has one follower of its own per process (never per connection).
+      const presenceOnly = args[0].streamPrefixes?.length === 1 && args[0].streamPrefixes[0] === presenceStreamPrefix;
+      if (presenceOnly) presenceSubscriptions += 1;
+      else subscriptions += 1;
       return store.subscribeToAll(...args);
     },
     setStreamMetadata: (...args) => store.setStreamMetadata(...args),
@@ -53,6 +58,7 @@ describe("live fan-out", () => {
       expect(messagesIn(connection.events)[0]!.id).toBe(sent.id);
     }
     expect(subscriptions).toBe(1);
+    expect(presenceSubscriptions).toBe(1);
     for (const connection of open.splice(0)) connection.close();
   });
 

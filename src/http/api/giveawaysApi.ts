@@ -5,7 +5,7 @@ import type { Handoff } from "../../app/handoff.ts";
 import type { GiveawayView } from "../../projections/giveawaysProjection.ts";
 import { identityOf } from "../authentication.ts";
 import { ApiError } from "./apiErrors.ts";
-import { runGiveawayCommand } from "./giveawayCommands.ts";
+import { awaitMinRevision, runGiveawayCommand } from "./giveawayCommands.ts";
 import { giveawayIdParam, integerText, parseBody, parseInput } from "./requestInput.ts";
 import { requireApiIdentity } from "./requestContext.ts";
 
@@ -40,8 +40,10 @@ export function giveawaysApi(handoff: Handoff): express.Router {
     res.json({ giveaways: handoff.queries.listGiveaways(limit ?? 100) });
   });
 
-  router.get("/giveaways/:id", signedIn, (req, res) => {
-    res.json(giveawayOrNotFound(handoff, giveawayIdParam(req.params.id)));
+  router.get("/giveaways/:id", signedIn, async (req, res) => {
+    const giveawayId = giveawayIdParam(req.params.id);
+    await awaitMinRevision(handoff, giveawayId, { minRevision: (req.query as Record<string, unknown>).minRevision });
+    res.json(giveawayOrNotFound(handoff, giveawayId));
   });
 
   router.post("/giveaways/:id/entries", signedIn, async (req, res) => {

@@ -6,7 +6,7 @@ import { readMarkTarget } from "../../domain/readMark.ts";
 import { identityOf } from "../authentication.ts";
 import { ApiError } from "./apiErrors.ts";
 import { conversationForReader } from "./conversationAccess.ts";
-import { runGiveawayCommand } from "./giveawayCommands.ts";
+import { awaitMinRevision, runGiveawayCommand } from "./giveawayCommands.ts";
 import { clientUuid, giveawayIdParam, integerText, parseBody, parseInput } from "./requestInput.ts";
 import { requireApiIdentity } from "./requestContext.ts";
 
@@ -31,8 +31,9 @@ export function messagesApi(handoff: Handoff): express.Router {
   const router = express.Router();
   const signedIn = requireApiIdentity(handoff);
 
-  router.get("/giveaways/:id/messages", signedIn, (req, res) => {
+  router.get("/giveaways/:id/messages", signedIn, async (req, res) => {
     const giveawayId = giveawayIdParam(req.params.id);
+    await awaitMinRevision(handoff, giveawayId, { minRevision: (req.query as Record<string, unknown>).minRevision });
     conversationForReader(handoff, giveawayId, identityOf(res).userId);
     const { after, limit = 100 } = parseInput(MessagesQuerySchema, req.query);
     const messages =

@@ -7,10 +7,11 @@ import { followConversation } from "../../live/conversationFeed.ts";
 import type { ConversationEvent, UserNotification } from "../../live/liveHub.ts";
 import type { RequestIdentity } from "../authentication.ts";
 import { openSseStream, type SseFrame, type SseStream } from "../sse/sseStream.ts";
-import { type SignedInStreamHandler, type StreamRoute } from "../sse/streamRoutes.ts";
+import { queryValue, type SignedInStreamHandler, type StreamRoute } from "../sse/streamRoutes.ts";
 import { resumePointOf } from "../resumePoint.ts";
 import { answerApiFailure, ApiError } from "./apiErrors.ts";
 import { conversationForReader } from "./conversationAccess.ts";
+import { awaitMinRevision } from "./giveawayCommands.ts";
 import { giveawayIdParam } from "./requestInput.ts";
 import { apiIdentity, requestIdFor } from "./requestContext.ts";
 
@@ -84,6 +85,9 @@ export function streamsApi(handoff: Handoff): StreamRoute[] {
   const conversation = apiStream(handoff, "/api/giveaways/:id/stream", async (req, res, params, identity) => {
     const giveawayId = giveawayIdParam(params.path.id);
     const userId = identity.userId;
+    // A conversation drawn or written on another process a moment ago: wait until it shows here.
+    await awaitMinRevision(handoff, giveawayId, { minRevision: queryValue(params.query, "minRevision") });
+    if (req.destroyed) return;
     // Every refusal is a plain JSON error: checked before the first byte of the stream.
     const { otherId } = conversationForReader(handoff, giveawayId, userId);
     const point = await resumePointOf(handoff, giveawayId, req, params.query);

@@ -1,0 +1,82 @@
+// A real `npm start` in a child process (node --import tsx src/main.ts) on a free loopback port,
+// for the tests where processes share a data dir, die by SIGKILL and are started again.
+import { spawn, type ChildProcess } from "node:child_process";
+import { createServer } from "node:net";
+import { fileURLToPath } from "node:url";
+
+const mainFile = fileURLToPath(new URL("../../src/main.ts", import.meta.url));
+
+export interface ServerProcess {
+  url: string;
+  port: number;
+  readonly child: ChildProcess;
+  readonly exited: Promise<number | null>;
+  /** Output so far (for failure messages). */
+  output(): string;
+  kill(signal?: NodeJS.Signals): Promise<void>;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitUntilServing(url: string, child: ChildProcess, output: () => string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`server exited before serving:\n${output()}`);
+    try {
+      const response = await fetch(`${url}/healthz`);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`server at ${url} did not answer /healthz within ${timeoutMs} ms:\n${output()}`);
+}
+
+export async function startServerProcess(options: { dataDir: string; env?: Record<string, string>; port?: number; timeoutMs?: number }): Promise<ServerProcess> {
+  const port = options.port ?? (await freePort());
+  const child = spawn(process.execPath, ["--import", "tsx", mainFile], {
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      DATA_DIR: options.dataDir,
+      JWT_SECRET: "test-secret-test-secret-0123456789",
+      STORE_DURABILITY: "normal",
+      LOG_LEVEL: process.env.LOG_LEVEL ?? "silent",
+      ...options.env,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let text = "";
+  child.stdout!.on("data", (chunk) => (text = (text + chunk).slice(-20_000)));
+  child.stderr!.on("data", (chunk) => (text = (text + chunk).slice(-20_000)));
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    await waitUntilServing(url, child, () => text, options.timeoutMs ?? 30_000);
+  } catch (error) {
+    child.kill("SIGKILL");
+    throw error;
+  }
+  return {
+    url,
+    port,
+    child,
+    exited,
+    output: () => text,
+    async kill(signal = "SIGKILL") {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      await exited;
+    },
+  };
+}

@@ -63,7 +63,7 @@ export async function startServerProcess(options: { dataDir: string; env?: Recor
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   const url = `http://127.0.0.1:${port}`;
   try {
-    await waitUntilServing(url, child, () => text, options.timeoutMs ?? 30_000);
+    await waitUntilServing(url, child, () => text, options.timeoutMs ?? 90_000);
   } catch (error) {
     child.kill("SIGKILL");
     throw error;

@@ -1,0 +1,56 @@
+// WORKERS=2 npm start: node:cluster serves one port from two server processes, each with read
+// models of its own; a worker that dies is replaced and the service goes on.
+import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import request from "supertest";
+import { afterAll, expect, it } from "vitest";
+import { drawnGiveaway, send } from "../http/apiFixtures.ts";
+import { startServerProcess, type ServerProcess } from "../support/serverProcess.ts";
+import { makeTempDir } from "../support/tempDir.ts";
+import type { TestServer } from "../support/testServer.ts";
+
+const dir = makeTempDir("workers");
+let primary: ServerProcess | undefined;
+
+const workerPids = (): number[] => {
+  try {
+    const out = execFileSync("ps", ["-o", "pid=", "--ppid", String(primary!.child.pid)], { encoding: "utf8" });
+    return out.split("\n").map((line) => Number(line.trim())).filter((pid) => pid > 0);
+  } catch {
+    return []; // ps exits 1 when there are none
+  }
+};
+
+afterAll(async () => {
+  // The primary passes SIGTERM on to its workers and waits for them.
+  if (primary) {
+    const workers = workerPids();
+    await primary.kill("SIGTERM");
+    for (const pid of workers) {
+      try {
+        process.kill(pid, "SIGKILL");
+      } catch {
+        // already gone, as it should be
+      }
+    }
+  }
+  dir.remove();
+});
+
+it("two workers on one port act as one service, and a killed worker is replaced", async () => {
+  primary = await startServerProcess({ dataDir: dir.path, env: { WORKERS: "2" } });
+  await expect.poll(workerPids, { timeout: 60_000 }).toHaveLength(2);
+  await expect.poll(() => existsSync(join(dir.path, "readmodels-1.db")), { timeout: 60_000 }).toBe(true);
+  const server = { url: primary.url } as TestServer;
+  const talk = await drawnGiveaway(server);
+  const [first] = workerPids();
+  process.kill(first!, "SIGKILL");
+  await expect.poll(() => workerPids().includes(first!), { timeout: 10_000 }).toBe(false);
+  // The service keeps answering (the other worker, then the replacement too).
+  const sent = await send(server, talk.giver, talk.giveawayId, "after a worker died");
+  const read = await request(primary.url).get(`/api/giveaways/${talk.giveawayId}/messages?after=-1&minRevision=${sent.revision}`).set(talk.winner.auth);
+  expect(read.body.messages.map((m: { id: string }) => m.id)).toContain(sent.id);
+  await expect.poll(workerPids, { timeout: 90_000 }).toHaveLength(2);
+  expect(workerPids()).not.toContain(first);
+}, 180_000);

@@ -15,8 +15,13 @@ let primary: ServerProcess | undefined;
 
 const workerPids = (): number[] => {
   try {
-    const out = execFileSync("ps", ["-o", "pid=", "--ppid", String(primary!.child.pid)], { encoding: "utf8" });
-    return out.split("\n").map((line) => Number(line.trim())).filter((pid) => pid > 0);
+    // Living children only: an exited worker can show as a zombie until the primary reaps it.
+    const out = execFileSync("ps", ["-o", "pid=,stat=", "--ppid", String(primary!.child.pid)], { encoding: "utf8" });
+    return out
+      .split("\n")
+      .map((line) => line.trim().split(/\s+/))
+      .filter(([pid, stat]) => Number(pid) > 0 && !stat?.startsWith("Z"))
+      .map(([pid]) => Number(pid));
   } catch {
     return []; // ps exits 1 when there are none
   }
@@ -39,8 +44,9 @@ afterAll(async () => {
 });
 
 it("two workers on one port act as one service, and a killed worker is replaced", async () => {
-  primary = await startServerProcess({ dataDir: dir.path, env: { WORKERS: "2" } });
-  await expect.poll(workerPids, { timeout: 60_000 }).toHaveLength(2);
+  // warn: the primary logs each worker that exits, which the failure message then shows.
+  primary = await startServerProcess({ dataDir: dir.path, env: { WORKERS: "2", LOG_LEVEL: "warn" } });
+  await expect.poll(workerPids, { timeout: 60_000, message: primary.output() }).toHaveLength(2);
   await expect.poll(() => existsSync(join(dir.path, "readmodels-1.db")), { timeout: 60_000 }).toBe(true);
   const server = { url: primary.url } as TestServer;
   const talk = await drawnGiveaway(server);

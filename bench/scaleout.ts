@@ -11,7 +11,7 @@ import { keepAliveAgent, postJson } from "./lib/httpPost.ts";
 import { benchDurability } from "./lib/machine.ts";
 import { round3, saveFigure } from "./lib/results.ts";
 import { currentScale, type Scale } from "./lib/scale.ts";
-import { openSse, type SseConnection } from "./lib/sseClient.ts";
+import { openSse, type SseHandle as SseConnection } from "../test/support/sseClient.ts";
 import { summarize } from "./lib/stats.ts";
 import { startServerProcesses } from "./scaleout/serverProcesses.ts";
 

@@ -2,7 +2,7 @@
 // up, and a sender that retries with the same message id until a process acknowledges it.
 import { randomUUID } from "node:crypto";
 import type { SignedInUser } from "../http/apiFixtures.ts";
-import { connectSse, messagesIn, type SseConnection } from "../http/sseClient.ts";
+import { connectSse, messagesIn, type SseConnection } from "../support/sseClient.ts";
 import type { ServerProcess } from "../support/serverProcess.ts";
 
 /** The processes of the run; a slot is undefined while its process is down. */

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { drawnGiveaway, send, type Conversation } from "../http/apiFixtures.ts";
-import { connectSse, messagesIn, type SseConnection, type SseEvent } from "../http/sseClient.ts";
+import { connectSse, messagesIn, type SseConnection, type SseFrame } from "../support/sseClient.ts";
 import { startServerProcess, type ServerProcess } from "../support/serverProcess.ts";
 import { Cluster, follow, sendUntilAcknowledged, sleep } from "./chaosClients.ts";
 import { makeTempDir } from "../support/tempDir.ts";
@@ -25,9 +25,14 @@ const chaos = new Cluster([]);
 
 /** The fixtures take a test server; a process's URL is all they use. */
 const asServer = (process: ServerProcess) => ({ url: process.url }) as TestServer;
-const presenceOf = (events: SseEvent[], userId: string) =>
+const presenceOf = (events: SseFrame[], userId: string) =>
   events.filter((e) => e.event === "presence").map((e) => JSON.parse(e.data) as { userId: string; online: boolean }).filter((p) => p.userId === userId);
-const lastPresence = (events: SseEvent[], userId: string) => presenceOf(events, userId).at(-1)?.online;
+const lastPresence = (events: SseFrame[], userId: string) => presenceOf(events, userId).at(-1)?.online;
+
+/** Waits, bounded, until the frames a connection has received satisfy `predicate`. */
+async function until(connection: SseConnection, predicate: (events: SseFrame[]) => boolean, timeoutMs: number, what: string) {
+  await expect.poll(() => predicate(connection.events), { timeout: timeoutMs, interval: 50, message: what }).toBe(true);
+}
 
 async function stream(server: ServerProcess, user: { auth: Record<string, string> }, query = "", headers: Record<string, string> = {}) {
   const connection = await connectSse(`${server.url}/api/giveaways/${talk.giveawayId}/stream${query}`, { ...user.auth, ...headers });
@@ -70,35 +75,35 @@ describe("three processes over one embedded store", () => {
   it("participants on different processes get each other's messages live and see each other come and go", async () => {
     const giverOnB = await stream(b, talk.giver);
     const winnerOnC = await stream(c, talk.winner);
-    await giverOnB.until((events) => lastPresence(events, talk.winner.id) === true, 10_000, "the winner online (on C), seen on B");
-    await winnerOnC.until((events) => lastPresence(events, talk.giver.id) === true, 10_000, "the giver online (on B), seen on C");
+    await until(giverOnB, (events) => lastPresence(events, talk.winner.id) === true, 10_000, "the winner online (on C), seen on B");
+    await until(winnerOnC, (events) => lastPresence(events, talk.giver.id) === true, 10_000, "the giver online (on B), seen on C");
     const sent = await send(asServer(a), talk.winner, talk.giveawayId, "live across processes");
     for (const connection of [giverOnB, winnerOnC]) {
-      await connection.until((events) => messagesIn(events).some((m) => m.id === sent.id), 10_000, "the message sent on A");
+      await until(connection, (events) => messagesIn(events).some((m) => m.id === sent.id), 10_000, "the message sent on A");
       expect(connection.events.find((e) => e.event === "message" && JSON.parse(e.data).id === sent.id)?.id).toBe(String(sent.revision));
     }
     winnerOnC.close();
-    await giverOnB.until((events) => lastPresence(events, talk.winner.id) === false, 10_000, "the winner offline after leaving C");
+    await until(giverOnB, (events) => lastPresence(events, talk.winner.id) === false, 10_000, "the winner offline after leaving C");
   });
 
   it("a SIGKILLed process's clients go offline for the others, move to another process and resume exactly", async () => {
     const giverOnB = await stream(b, talk.giver);
     const winnerOnC = await stream(c, talk.winner, "?after=-1");
-    await giverOnB.until((events) => lastPresence(events, talk.winner.id) === true, 10_000, "the winner online on C");
+    await until(giverOnB, (events) => lastPresence(events, talk.winner.id) === true, 10_000, "the winner online on C");
     const before = await send(asServer(b), talk.giver, talk.giveawayId, "before the crash");
-    await winnerOnC.until((events) => messagesIn(events).some((m) => m.id === before.id), 10_000, "the message before the crash");
+    await until(winnerOnC, (events) => messagesIn(events).some((m) => m.id === before.id), 10_000, "the message before the crash");
     const seenBeforeCrash = messagesIn(winnerOnC.events);
 
     await c.kill("SIGKILL");
-    await giverOnB.until((events) => lastPresence(events, talk.winner.id) === false, 10_000, "the winner offline once C's presence expires");
+    await until(giverOnB, (events) => lastPresence(events, talk.winner.id) === false, 10_000, "the winner offline once C's presence expires");
     const missed = [];
     for (const text of ["while away 1", "while away 2", "while away 3"]) missed.push(await send(asServer(b), talk.giver, talk.giveawayId, text));
 
     // The winner's client reconnects to A with the last id it saw, as EventSource does.
     const lastEventId = winnerOnC.events.filter((e) => e.event === "message").at(-1)!.id!;
     const winnerOnA = await stream(a, talk.winner, "", { "Last-Event-ID": lastEventId });
-    await winnerOnA.until((events) => messagesIn(events).length >= missed.length, 10_000, "the messages missed while away");
-    await giverOnB.until((events) => lastPresence(events, talk.winner.id) === true, 10_000, "the winner online again, now on A");
+    await until(winnerOnA, (events) => messagesIn(events).length >= missed.length, 10_000, "the messages missed while away");
+    await until(giverOnB, (events) => lastPresence(events, talk.winner.id) === true, 10_000, "the winner online again, now on A");
     const resumed = messagesIn(winnerOnA.events);
     expect(resumed.map((m) => m.id)).toEqual(missed.map((m) => m.id));
     const all = [...seenBeforeCrash, ...resumed].map((m) => m.revision);

@@ -37,7 +37,6 @@ export interface Handoff {
   hub: LiveHub;
   /** This process among the others serving the same store (presence announcements name it). */
   instanceId: string;
-  presenceSignals: PresenceSignals;
   /** Lets a request that just wrote wait until the read models show its write. */
   readYourWrites: ReadYourWrites;
   commands: GiveawayCommandHandler;
@@ -89,14 +88,6 @@ export function openHandoff(config: Config, overrides: HandoffOverrides = {}): H
       presenceSignals?.localChanged(giveawayId, userId, online);
     },
   });
-  presenceSignals = startPresenceSignals({
-    store,
-    board: hub.presence,
-    instanceId,
-    refreshMs: config.presenceRefreshMs,
-    now: () => now().getTime(),
-    onError: (error) => componentLogger("presence").warn({ ...errorFields(error), instanceId }, "presence signal failed"),
-  });
   const readYourWrites = createReadYourWrites(readDb);
   const runner = startProjectionRunner({
     store,
@@ -106,6 +97,23 @@ export function openHandoff(config: Config, overrides: HandoffOverrides = {}): H
       hub.publish(applied);
     },
   });
+  // Presence follows the store once the log is caught up: before that nobody is connected, and a
+  // store that cannot be reached is reported (and retried) by the runner alone.
+  let closing = false;
+  runner.caughtUp.then(
+    () => {
+      if (closing) return;
+      presenceSignals = startPresenceSignals({
+        store,
+        board: hub.presence,
+        instanceId,
+        refreshMs: config.presenceRefreshMs,
+        now: () => now().getTime(),
+        onError: (error) => componentLogger("presence").warn({ ...errorFields(error), instanceId }, "presence signal failed"),
+      });
+    },
+    () => {},
+  );
   return {
     config,
     store,
@@ -114,7 +122,6 @@ export function openHandoff(config: Config, overrides: HandoffOverrides = {}): H
     runner,
     hub,
     instanceId,
-    presenceSignals,
     readYourWrites,
     commands: createGiveawayCommandHandler({ store, newId }),
     accounts: createUserAccounts({ store, newId, now }),
@@ -123,7 +130,8 @@ export function openHandoff(config: Config, overrides: HandoffOverrides = {}): H
     newId,
     pick,
     async close() {
-      await presenceSignals.stop();
+      closing = true;
+      await presenceSignals?.stop();
       await runner.stop();
       readYourWrites.close();
       await store.close();

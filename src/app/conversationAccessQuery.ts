@@ -15,16 +15,18 @@ export type GrantedConversation = Extract<ConversationAccess, { ok: true }> & {
 
 export type ReaderAccess = GrantedConversation | Extract<ConversationAccess, { ok: false }>;
 
-export function readerAccess(queries: ConversationAccessQueries, giveawayId: string, userId: string): ReaderAccess {
+export function readerAccess(queries: ConversationAccessQueries, giveawayId: string, userId: string, now: Date): ReaderAccess {
   const giveaway = queries.giveawayById(giveawayId);
   const access = conversationAccess(
     {
-      status: giveaway?.status ?? "none",
+      // Past the draw (agreed, completed, cancelled after it) the conversation stands.
+      status: !giveaway ? "none" : giveaway.winnerId ? "drawn" : "open",
       giverId: giveaway?.giverId,
       winnerId: giveaway?.winnerId,
-      hasEntered: giveaway !== undefined && giveaway.status === "open" && queries.hasEntered(giveawayId, userId),
+      hasEntered: giveaway !== undefined && !giveaway.winnerId && queries.hasEntered(giveawayId, userId),
     },
     userId,
+    now,
   );
   if (!access.ok || !giveaway) return access.ok ? { ok: false, code: "giveaway_not_found", message: "no such giveaway" } : access;
   const otherName = access.role === "giver" ? giveaway.winnerName : giveaway.giverName;

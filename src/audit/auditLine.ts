@@ -1,6 +1,8 @@
 // One event of a giveaway stream as a line of the replayed conversation (pure).
 import { parseGiveawayEvent } from "../domain/events.ts";
 import { assertNever } from "../domain/errors.ts";
+import { pickupActor, pickupUserIds } from "./pickupAudit.ts";
+import type { PickupEvent } from "../domain/pickupEvents.ts";
 import type { RecordedEvent } from "../eventstore/port.ts";
 import type { MessageView } from "../projections/conversationProjection.ts";
 
@@ -10,6 +12,7 @@ export type AuditLineDetail =
   | { type: "DrawConducted"; winnerId: string }
   | { type: "MessageSent"; messageId: string; content: string; sentAt: string }
   | { type: "ConversationRead"; upToRevision: number }
+  | { type: "Pickup"; event: PickupEvent }
   /** Stored data that no longer fits the catalogue: shown, never folded. */
   | { type: "Unreadable"; storedType: string; problem: string };
 
@@ -50,6 +53,16 @@ export function toAuditLine(recorded: RecordedEvent): AuditLine {
     }
     case "ConversationRead":
       return { ...base, whoId: event.data.userId, detail: { type: event.type, upToRevision: event.data.upToRevision } };
+    case "PickupProposed":
+    case "PickupProposalAccepted":
+    case "PickupProposalDeclined":
+    case "PickupReminderSent":
+    case "HandoverConfirmed":
+    case "GiveawayCompleted":
+    case "PrizeDeclined":
+    case "WinnerRedrawn":
+    case "GiveawayCancelled":
+      return { ...base, whoId: pickupActor(event) ?? actorOf(recorded.metadata), detail: { type: "Pickup", event } };
     default:
       return assertNever(event);
   }
@@ -59,6 +72,7 @@ export function toAuditLine(recorded: RecordedEvent): AuditLine {
 export function userIdsOf(line: AuditLine): string[] {
   const ids = line.whoId === undefined ? [] : [line.whoId];
   if (line.detail.type === "DrawConducted") ids.push(line.detail.winnerId);
+  if (line.detail.type === "Pickup") ids.push(...pickupUserIds(line.detail.event));
   return ids;
 }
 

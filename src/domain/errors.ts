@@ -1,4 +1,5 @@
 // Refusals are values, not exceptions: a refused command is an expected outcome the caller shows the user.
+import type { PickupErrorCode } from "./pickupErrors.ts";
 
 export type DomainErrorCode =
   | "not_participant"
@@ -15,7 +16,8 @@ export type DomainErrorCode =
   | "invalid_password"
   | "invalid_title"
   | "invalid_description"
-  | "invalid_revision";
+  | "invalid_revision"
+  | PickupErrorCode;
 
 export interface DomainError {
   readonly code: DomainErrorCode;

@@ -3,6 +3,7 @@
 // a default, so events written before it still load.
 import { z } from "zod";
 import { assertNever } from "./errors.ts";
+import { isPickupEventType, pickupEventSchemas, type PickupEvent, type PickupEventType } from "./pickupEvents.ts";
 
 const id = z.uuid();
 const instant = z.iso.datetime();
@@ -53,7 +54,8 @@ export type GiveawayEvent =
   | { type: "EntrySubmitted"; data: EntrySubmitted }
   | { type: "DrawConducted"; data: DrawConducted }
   | { type: "MessageSent"; data: MessageSent }
-  | { type: "ConversationRead"; data: ConversationRead };
+  | { type: "ConversationRead"; data: ConversationRead }
+  | PickupEvent;
 
 export type GiveawayEventType = GiveawayEvent["type"];
 
@@ -63,6 +65,7 @@ const giveawayEventTypes: ReadonlySet<string> = new Set<GiveawayEventType>([
   "DrawConducted",
   "MessageSent",
   "ConversationRead",
+  ...(Object.keys(pickupEventSchemas) as PickupEventType[]),
 ]);
 
 export function isGiveawayEventType(type: string): type is GiveawayEventType {
@@ -72,6 +75,7 @@ export function isGiveawayEventType(type: string): type is GiveawayEventType {
 /** Throws on an unknown type or data that does not fit its schema. */
 export function parseGiveawayEvent(type: string, data: unknown): GiveawayEvent {
   if (!isGiveawayEventType(type)) throw new Error(`unknown giveaway event type: ${type}`);
+  if (isPickupEventType(type)) return { type, data: parseData(pickupEventSchemas[type], type, data) } as PickupEvent;
   switch (type) {
     case "GiveawayCreated":
       return { type, data: parseData(GiveawayCreatedSchema, type, data) };

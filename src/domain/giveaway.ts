@@ -3,6 +3,9 @@ import type { GiveawayEvent } from "./events.ts";
 import { assertNever } from "./errors.ts";
 import { contentDigest, MessageIndex } from "./messageIndex.ts";
 
+import { evolvePickup, noteWinnerActivity, startPickup } from "./pickup.ts";
+import type { PickupState } from "./pickup.ts";
+
 export type { StoredMessage } from "./messageIndex.ts";
 
 export interface NoGiveaway {
@@ -16,6 +19,8 @@ export interface OpenGiveaway {
   readonly title: string;
   /** Unique, in entry order (the draw picks by index). */
   readonly entrants: readonly string[];
+  /** Cancelled before the draw: entries and the draw are refused. */
+  readonly cancelledAt?: string;
 }
 
 export interface DrawnGiveaway {
@@ -30,6 +35,8 @@ export interface DrawnGiveaway {
   readonly messages: MessageIndex;
   /** Highest revision each participant has read up to. */
   readonly lastRead: Readonly<Record<string, number>>;
+  /** Proposals, plan, handover, redraws. `winnerId` is always the current round's winner. */
+  readonly pickup: PickupState;
 }
 
 export type GiveawayState = NoGiveaway | OpenGiveaway | DrawnGiveaway;
@@ -52,17 +59,19 @@ export function evolve(state: GiveawayState, event: GiveawayEvent, revision: num
       return { ...state, entrants: [...state.entrants, event.data.userId] };
     }
     case "DrawConducted": {
-      if (state.status !== "open") return state;
+      if (state.status !== "open" || state.cancelledAt !== undefined) return state;
       const { winnerId, drawnAt } = event.data;
-      return { ...state, status: "drawn", winnerId, drawnAt, messages: MessageIndex.empty(), lastRead: {} };
+      const pickup = startPickup(winnerId, revision, drawnAt);
+      return { ...state, status: "drawn", winnerId, drawnAt, messages: MessageIndex.empty(), lastRead: {}, pickup };
     }
     case "MessageSent": {
       if (state.status !== "drawn" || state.messages.has(event.data.messageId)) return state;
-      const { messageId, senderId, content } = event.data;
+      const { messageId, senderId, content, sentAt } = event.data;
       // The participants' own id strings, so a long conversation does not hold one copy per message.
       const sender = senderId === state.giverId ? state.giverId : senderId === state.winnerId ? state.winnerId : senderId;
       const messages = state.messages.with(messageId, { senderId: sender, contentDigest: contentDigest(content), revision });
-      return { ...state, messages };
+      // O(1): only the winner's first message changes the pickup.
+      return { ...state, messages, pickup: noteWinnerActivity(state.pickup, senderId, sentAt) };
     }
     case "ConversationRead": {
       if (state.status !== "drawn") return state;
@@ -70,6 +79,20 @@ export function evolve(state: GiveawayState, event: GiveawayEvent, revision: num
       // Read marks only move forward, even if an older mark is written late.
       if (upToRevision <= (state.lastRead[userId] ?? -1)) return state;
       return { ...state, lastRead: { ...state.lastRead, [userId]: upToRevision } };
+    }
+    case "PickupProposed":
+    case "PickupProposalAccepted":
+    case "PickupProposalDeclined":
+    case "PickupReminderSent":
+    case "HandoverConfirmed":
+    case "GiveawayCompleted":
+    case "PrizeDeclined":
+    case "WinnerRedrawn":
+    case "GiveawayCancelled": {
+      if (state.status === "open" && event.type === "GiveawayCancelled") return { ...state, cancelledAt: event.data.cancelledAt };
+      if (state.status !== "drawn") return state;
+      const pickup = evolvePickup(state.pickup, event, revision);
+      return event.type === "WinnerRedrawn" ? { ...state, pickup, winnerId: event.data.winnerId } : { ...state, pickup };
     }
     default:
       return assertNever(event);

@@ -5,9 +5,10 @@ import type { Decision } from "./decision.ts";
 import type { GiveawayEvent } from "./events.ts";
 import { assertNever, refuse } from "./errors.ts";
 import type { DomainError } from "./errors.ts";
-import { conversationAccess } from "./conversationAccess.ts";
+import { conversationAccess, type ConversationRole } from "./conversationAccess.ts";
 import type { DrawnGiveaway, GiveawayState } from "./giveaway.ts";
 import { contentDigest } from "./messageIndex.ts";
+import { decidePickup, isPickupCommand, type PickupCommand } from "./pickupDecide.ts";
 
 export const titleMaxLength = 120;
 export const descriptionMaxLength = 2000;
@@ -53,9 +54,10 @@ export interface MarkConversationRead {
   readonly now: Date;
 }
 
-export type GiveawayCommand = CreateGiveaway | SubmitEntry | ConductDraw | SendMessage | MarkConversationRead;
+export type GiveawayCommand = CreateGiveaway | SubmitEntry | ConductDraw | SendMessage | MarkConversationRead | PickupCommand;
 
 export function decide(command: GiveawayCommand, state: GiveawayState): Decision<GiveawayEvent> {
+  if (isPickupCommand(command)) return decidePickup(command, state);
   switch (command.type) {
     case "CreateGiveaway":
       return createGiveaway(command, state);
@@ -91,6 +93,7 @@ function createGiveaway(command: CreateGiveaway, state: GiveawayState): Decision
 function submitEntry(command: SubmitEntry, state: GiveawayState): Decision<GiveawayEvent> {
   if (state.status === "none") return refused("giveaway_not_found", "no such giveaway");
   if (command.userId === state.giverId) return refused("giver_cannot_enter", "the giver cannot enter their own giveaway");
+  if (state.status === "open" && state.cancelledAt !== undefined) return refused("giveaway_cancelled", "this giveaway was cancelled");
   if (state.status === "drawn") return refused("already_drawn", "entries closed when the winner was drawn");
   // Entering twice is not an error: the entry already stands.
   if (state.entrants.includes(command.userId)) return decided([]);
@@ -101,6 +104,7 @@ function conductDraw(command: ConductDraw, state: GiveawayState): Decision<Givea
   if (state.status === "none") return refused("giveaway_not_found", "no such giveaway");
   if (command.by !== state.giverId) return refused("not_giver", "only the giver can draw the winner");
   if (state.status === "drawn") return refused("already_drawn", "the winner has already been drawn");
+  if (state.cancelledAt !== undefined) return refused("giveaway_cancelled", "this giveaway was cancelled");
   const count = state.entrants.length;
   if (count === 0) return refused("no_entrants", "nobody has entered yet");
   const index = command.pick(count);
@@ -113,7 +117,7 @@ function conductDraw(command: ConductDraw, state: GiveawayState): Decision<Givea
 }
 
 function sendMessage(command: SendMessage, state: GiveawayState): Decision<GiveawayEvent> {
-  const access = conversationFor(state, command.senderId);
+  const access = conversationFor(state, command.senderId, command.now);
   if (!access.ok) return access;
   const content = command.content.trim(); // only the ends: line breaks inside are kept
   if (content.length < 1 || content.length > contentMaxLength) {
@@ -126,11 +130,16 @@ function sendMessage(command: SendMessage, state: GiveawayState): Decision<Givea
     return refused("message_id_conflict", "another message already has this id");
   }
   const { messageId, senderId, now } = command;
+  if (!access.canWrite) {
+    // A winner replaced by a redraw is no longer a party to send; anyone else finds it closed.
+    if (access.role === "former_winner") return refused("not_participant", "a redraw chose another winner: this conversation can still be read");
+    return refused("conversation_read_only", "this conversation is closed: it can still be read");
+  }
   return decided([{ type: "MessageSent", data: { messageId, senderId, content, sentAt: now.toISOString() } }]);
 }
 
 function markConversationRead(command: MarkConversationRead, state: GiveawayState): Decision<GiveawayEvent> {
-  const access = conversationFor(state, command.userId);
+  const access = conversationFor(state, command.userId, command.now);
   if (!access.ok) return access;
   const { userId, upToRevision, now } = command;
   if (!Number.isInteger(upToRevision) || upToRevision < 0) {
@@ -141,19 +150,24 @@ function markConversationRead(command: MarkConversationRead, state: GiveawayStat
   return decided([{ type: "ConversationRead", data: { userId, upToRevision, readAt: now.toISOString() } }]);
 }
 
-type ConversationAccess = { ok: true; conversation: DrawnGiveaway } | { ok: false; error: DomainError };
+type ConversationFor =
+  | { ok: true; conversation: DrawnGiveaway; canWrite: boolean; role: ConversationRole }
+  | { ok: false; error: DomainError };
 
 /** The one participant rule (conversationAccess.ts), asked of the stream's fold. */
-function conversationFor(state: GiveawayState, userId: string): ConversationAccess {
+function conversationFor(state: GiveawayState, userId: string, now: Date): ConversationFor {
   const access = conversationAccess(
     {
       status: state.status,
       giverId: state.status === "none" ? undefined : state.giverId,
       winnerId: state.status === "drawn" ? state.winnerId : undefined,
       hasEntered: state.status !== "none" && state.entrants.includes(userId),
+      rounds: state.status === "drawn" ? state.pickup.rounds : undefined,
+      readOnlyFrom: state.status === "drawn" ? state.pickup.readOnlyFrom : undefined,
     },
     userId,
+    now,
   );
   if (!access.ok) return { ok: false, error: refuse(access.code, access.message) };
-  return state.status === "drawn" ? { ok: true, conversation: state } : { ok: false, error: refuse("giveaway_not_found", "no such giveaway") };
+  return state.status === "drawn" ? { ok: true, conversation: state, canWrite: access.canWrite, role: access.role } : { ok: false, error: refuse("giveaway_not_found", "no such giveaway") };
 }

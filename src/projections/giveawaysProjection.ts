@@ -1,6 +1,7 @@
 // Giveaways for lists and detail pages: status, giver, entrants, winner.
 import type Database from "better-sqlite3";
 import { assertNever } from "../domain/errors.ts";
+import type { GiveawayStatus } from "../domain/pickup.ts";
 import type { Projection } from "./projection.ts";
 
 export const giveawaysProjection: Projection = {
@@ -20,6 +21,8 @@ export const giveawaysProjection: Projection = {
     const enter = db.prepare("INSERT OR IGNORE INTO entrants (giveaway_id, user_id, entered_at) VALUES (?, ?, ?)");
     const countEntrant = db.prepare("UPDATE giveaways SET entrant_count = entrant_count + 1 WHERE id = ?");
     const draw = db.prepare("UPDATE giveaways SET status = 'drawn', winner_id = ?, drawn_at = ? WHERE id = ?");
+    const setStatus = db.prepare("UPDATE giveaways SET status = ? WHERE id = ?");
+    const redraw = db.prepare("UPDATE giveaways SET status = 'drawn', winner_id = ? WHERE id = ?");
     const touch = db.prepare("UPDATE giveaways SET last_revision = ? WHERE id = ?");
     return (projected) => {
       if (projected.stream !== "giveaway") return;
@@ -34,8 +37,25 @@ export const giveawaysProjection: Projection = {
         case "DrawConducted":
           draw.run(event.data.winnerId, event.data.drawnAt, giveawayId);
           break;
+        case "PickupProposalAccepted":
+          setStatus.run("pickup_agreed", giveawayId);
+          break;
+        case "GiveawayCompleted":
+          setStatus.run("completed", giveawayId);
+          break;
+        case "GiveawayCancelled":
+          setStatus.run("cancelled", giveawayId);
+          break;
+        case "WinnerRedrawn":
+          redraw.run(event.data.winnerId, giveawayId);
+          break;
         case "MessageSent":
         case "ConversationRead":
+        case "PickupProposed":
+        case "PickupProposalDeclined":
+        case "PickupReminderSent":
+        case "HandoverConfirmed":
+        case "PrizeDeclined":
           break;
         default:
           assertNever(event);
@@ -51,7 +71,7 @@ export interface GiveawayView {
   description: string;
   giverId: string;
   giverName: string;
-  status: "open" | "drawn";
+  status: GiveawayStatus;
   entrantCount: number;
   winnerId: string | null;
   winnerName: string | null;

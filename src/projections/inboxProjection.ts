@@ -30,8 +30,11 @@ export const inboxProjection: Projection = {
          unread_count = CASE WHEN user_id = @senderId THEN 0
                              WHEN last_read_revision < @revision THEN unread_count + 1 ELSE unread_count END,
          last_read_revision = CASE WHEN user_id = @senderId THEN max(last_read_revision, @revision) ELSE last_read_revision END
-       WHERE giveaway_id = @giveawayId`,
+       WHERE giveaway_id = @giveawayId
+         -- after a redraw the former winner's row stays as it was: their conversation has ended
+         AND user_id IN (SELECT giver_id FROM giveaways WHERE id = @giveawayId UNION SELECT winner_id FROM giveaways WHERE id = @giveawayId)`,
     );
+    const giverFacesNewWinner = db.prepare("UPDATE inbox SET other_user_id = ? WHERE user_id = ? AND giveaway_id = ?");
     const markRead = db.prepare(
       `UPDATE inbox SET last_read_revision = max(last_read_revision, @upTo),
          unread_count = (SELECT count(*) FROM messages m WHERE m.giveaway_id = @giveawayId AND m.sender_id <> @userId
@@ -57,8 +60,24 @@ export const inboxProjection: Projection = {
         case "ConversationRead":
           markRead.run({ upTo: event.data.upToRevision, giveawayId, userId: event.data.userId });
           return;
+        case "WinnerRedrawn": {
+          const giver = giverOf.get(giveawayId);
+          if (!giver) return;
+          const { winnerId, redrawnAt } = event.data;
+          open.run(winnerId, giveawayId, giver.giver_id, recorded.revision, redrawnAt);
+          giverFacesNewWinner.run(winnerId, giver.giver_id, giveawayId);
+          return;
+        }
         case "GiveawayCreated":
         case "EntrySubmitted":
+        case "PickupProposed":
+        case "PickupProposalAccepted":
+        case "PickupProposalDeclined":
+        case "PickupReminderSent":
+        case "HandoverConfirmed":
+        case "GiveawayCompleted":
+        case "PrizeDeclined":
+        case "GiveawayCancelled":
           return;
         default:
           assertNever(event);

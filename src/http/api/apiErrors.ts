@@ -3,6 +3,8 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { NextFunction, Request, Response } from "express";
 import { assertNever, type DomainErrorCode } from "../../domain/errors.ts";
 import { answerFailure } from "../edge/failures.ts";
+import { isPickupErrorCode } from "../../domain/pickupErrors.ts";
+import { pickupErrorStatus } from "./pickupErrorStatus.ts";
 
 /** Refusals the HTTP edge makes itself, besides the domain's. */
 export type EdgeErrorCode =
@@ -27,6 +29,7 @@ export type EdgeErrorCode =
 export type ApiErrorCode = DomainErrorCode | EdgeErrorCode;
 
 export function statusOf(code: ApiErrorCode): number {
+  if (isPickupErrorCode(code)) return pickupErrorStatus(code);
   switch (code) {
     case "bad_json":
     case "bad_request":

@@ -5,5 +5,5 @@ import type { Handoff } from "../../app/handoff.ts";
 export type AuditAccess = ReaderAccess;
 
 export function auditAccess(handoff: Handoff, giveawayId: string, userId: string): AuditAccess {
-  return readerAccess(handoff.queries, giveawayId, userId);
+  return readerAccess(handoff.queries, giveawayId, userId, handoff.now());
 }

@@ -1,5 +1,6 @@
 // A replayed line as the audit page prints it: a message's text, or what the event did (pure).
 import type { AuditLine } from "../../audit/auditLine.ts";
+import { describePickup } from "../../audit/pickupAudit.ts";
 import { assertNever } from "../../domain/errors.ts";
 
 export interface AuditLineView {
@@ -36,6 +37,8 @@ export function viewOfLine(line: AuditLine, names: ReadonlyMap<string, string>):
       return view(detail.type, "", detail.content);
     case "ConversationRead":
       return view(detail.type, `read up to revision ${detail.upToRevision}`);
+    case "Pickup":
+      return view(detail.event.type, describePickup(detail.event, (id) => nameOf(id)));
     case "Unreadable":
       return view(detail.storedType, `unreadable stored event: ${detail.problem}`);
     default:

@@ -6,5 +6,5 @@ import type { Handoff } from "../../app/handoff.ts";
 export type ConversationAccess = ReaderAccess;
 
 export function conversationAccess(handoff: Handoff, giveawayId: string, userId: string): ConversationAccess {
-  return readerAccess(handoff.queries, giveawayId, userId);
+  return readerAccess(handoff.queries, giveawayId, userId, handoff.now());
 }

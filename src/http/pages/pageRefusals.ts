@@ -1,5 +1,7 @@
 // Refusals as a person reads them on a page: a status and a sentence, decided in one exhaustive switch.
 import { assertNever, type DomainErrorCode } from "../../domain/errors.ts";
+import { isPickupErrorCode } from "../../domain/pickupErrors.ts";
+import { pickupRefusal } from "./pickupRefusals.ts";
 
 /** Refusals the page edge makes itself, besides the domain's. */
 export type PageRefusalCode =
@@ -20,6 +22,10 @@ export interface PageRefusal {
 
 export function pageRefusal(code: PageRefusalCode, detail?: string): PageRefusal {
   const refusal = (status: number, title: string, message: string) => ({ status, title, message: detail ?? message });
+  if (isPickupErrorCode(code)) {
+    const { status, title, message } = pickupRefusal(code);
+    return refusal(status, title, message);
+  }
   switch (code) {
     case "not_participant":
       return refusal(403, "Not your conversation", "Only the giver and the winner can see this conversation.");

@@ -19,6 +19,9 @@ const ConfigSchema = z
     SSE_MAX_QUEUED_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
     WORKERS: z.union([z.literal("auto"), z.coerce.number().int().min(1).max(64)]).default(1),
     PRESENCE_REFRESH_MS: z.coerce.number().int().min(100).default(15_000),
+    PICKUP_NO_SHOW_SECONDS: z.coerce.number().int().min(1).default(48 * 3600),
+    PICKUP_LAST_WORDS_SECONDS: z.coerce.number().int().min(0).default(24 * 3600),
+    PICKUP_REMINDER_LEAD_SECONDS: z.coerce.number().int().min(0).default(3600),
   })
   .refine((config) => config.EVENT_STORE !== "esdb" || config.EVENTSTORE_URL, {
     message: "EVENTSTORE_URL is required when EVENT_STORE=esdb",
@@ -42,6 +45,16 @@ export interface Config {
   workers: number | "auto";
   /** How often a process renews its users' presence for the others; an announcement lasts three of these. */
   presenceRefreshMs: number;
+  pickup: PickupConfig;
+}
+
+export interface PickupConfig {
+  /** A winner silent this long after their draw may be replaced by a redraw. */
+  noShowAfterMs: number;
+  /** How long a completed or cancelled conversation still takes messages. */
+  lastWordsMs: number;
+  /** How long before the agreed window both are reminded. */
+  reminderLeadMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -67,5 +80,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sseMaxQueuedBytes: e.SSE_MAX_QUEUED_BYTES,
     workers: e.WORKERS,
     presenceRefreshMs: e.PRESENCE_REFRESH_MS,
+    pickup: {
+      noShowAfterMs: e.PICKUP_NO_SHOW_SECONDS * 1000,
+      lastWordsMs: e.PICKUP_LAST_WORDS_SECONDS * 1000,
+      reminderLeadMs: e.PICKUP_REMINDER_LEAD_SECONDS * 1000,
+    },
   };
 }

@@ -13,6 +13,7 @@ import { componentLogger, errorFields } from "../observability/logger.ts";
 import { conversationQueries } from "../projections/conversationProjection.ts";
 import { giveawaysQueries } from "../projections/giveawaysProjection.ts";
 import { inboxQueries } from "../projections/inboxProjection.ts";
+import { pickupQueries } from "../projections/pickupProjection.ts";
 import { startProjectionRunner, type ProjectionRunner } from "../projections/projectionRunner.ts";
 import { openReadModelDatabase } from "../projections/readModelDatabase.ts";
 import { createReadYourWrites, type ReadYourWrites } from "../projections/readYourWrites.ts";
@@ -26,6 +27,7 @@ import { createUserAccounts, type UserAccounts } from "./userAccounts.ts";
 export type ReadModelQueries = ReturnType<typeof conversationQueries> &
   ReturnType<typeof giveawaysQueries> &
   ReturnType<typeof inboxQueries> &
+  ReturnType<typeof pickupQueries> &
   ReturnType<typeof usersQueries>;
 
 export interface Handoff {
@@ -71,6 +73,7 @@ export function openHandoff(config: Config, overrides: HandoffOverrides = {}): H
     ...conversationQueries(readDb),
     ...giveawaysQueries(readDb),
     ...inboxQueries(readDb),
+    ...pickupQueries(readDb),
     ...usersQueries(readDb),
   };
   const hub = new LiveHub({

@@ -4,6 +4,7 @@ import type { Handoff } from "../app/handoff.ts";
 import { apiErrorHandler, unknownApiRoute } from "./api/apiErrors.ts";
 import { giveawaysApi } from "./api/giveawaysApi.ts";
 import { messagesApi } from "./api/messagesApi.ts";
+import { pickupApi } from "./api/pickupApi.ts";
 import { assignRequestId, refuseCrossSiteWrites } from "./api/requestContext.ts";
 import { usersApi } from "./api/usersApi.ts";
 
@@ -22,6 +23,7 @@ export function apiRoutes(handoff: Handoff): express.Router {
   router.use(usersApi(handoff));
   router.use(giveawaysApi(handoff));
   router.use(messagesApi(handoff));
+  router.use(pickupApi(handoff));
   router.use(unknownApiRoute);
   router.use(apiErrorHandler);
   return router;

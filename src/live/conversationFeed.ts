@@ -1,5 +1,7 @@
 // A conversation from a revision on: history from the read model, then live from the hub, no gap, no duplicate.
 import type { Handoff } from "../app/handoff.ts";
+import { readerAccess } from "../app/conversationAccessQuery.ts";
+import { mayReadRevision } from "../domain/pickupAccess.ts";
 import type { ConversationEvent } from "./liveHub.ts";
 
 export interface FollowConversationOptions {
@@ -22,10 +24,19 @@ export function followConversation(handoff: Handoff, options: FollowConversation
   let replaying = true;
   const heldBack: ConversationEvent[] = [];
 
+  // After a redraw each winner sees only their own round; the giver sees every round.
+  const isGiver = handoff.queries.giveawayById(giveawayId)?.giverId === userId;
+  const mayRead = (revision: number) => {
+    if (isGiver) return true;
+    const access = readerAccess(handoff.queries, giveawayId, userId, handoff.now());
+    return access.ok && mayReadRevision(access, revision);
+  };
+
   const deliverInOrder = (event: ConversationEvent) => {
     if (event.kind === "message") {
       if (event.message.revision <= lastDelivered) return; // already sent from history
       lastDelivered = event.message.revision;
+      if (!mayRead(event.message.revision)) return;
     }
     deliver(event);
   };

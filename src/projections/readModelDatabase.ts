@@ -3,11 +3,12 @@ import Database from "better-sqlite3";
 import { conversationProjection } from "./conversationProjection.ts";
 import { giveawaysProjection } from "./giveawaysProjection.ts";
 import { inboxProjection } from "./inboxProjection.ts";
+import { pickupProjection } from "./pickupProjection.ts";
 import type { Projection } from "./projection.ts";
 import { usersProjection } from "./usersProjection.ts";
 
 /** In dependency order: the inbox reads giveaways and messages written earlier in the same batch. */
-export const allProjections: Projection[] = [usersProjection, giveawaysProjection, conversationProjection, inboxProjection];
+export const allProjections: Projection[] = [usersProjection, giveawaysProjection, pickupProjection, conversationProjection, inboxProjection];
 
 export function openReadModelDatabase(file: string): Database.Database {
   const db = new Database(file);

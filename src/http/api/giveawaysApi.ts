@@ -6,6 +6,7 @@ import type { GiveawayView } from "../../projections/giveawaysProjection.ts";
 import { identityOf } from "../authentication.ts";
 import { ApiError } from "./apiErrors.ts";
 import { awaitMinRevision, runGiveawayCommand } from "./giveawayCommands.ts";
+import { withPickup } from "./pickupApi.ts";
 import { giveawayIdParam, integerText, parseBody, parseInput } from "./requestInput.ts";
 import { requireApiIdentity } from "./requestContext.ts";
 
@@ -32,7 +33,7 @@ export function giveawaysApi(handoff: Handoff): express.Router {
     const giveawayId = handoff.newId();
     const giverId = identityOf(res).userId;
     await runGiveawayCommand(handoff, res, giveawayId, { type: "CreateGiveaway", giveawayId, giverId, title, description, now: handoff.now() });
-    res.status(201).location(`/api/giveaways/${giveawayId}`).json(giveawayOrNotFound(handoff, giveawayId));
+    res.status(201).location(`/api/giveaways/${giveawayId}`).json(withPickup(handoff, giveawayOrNotFound(handoff, giveawayId), giverId));
   });
 
   router.get("/giveaways", signedIn, (req, res) => {
@@ -43,7 +44,7 @@ export function giveawaysApi(handoff: Handoff): express.Router {
   router.get("/giveaways/:id", signedIn, async (req, res) => {
     const giveawayId = giveawayIdParam(req.params.id);
     await awaitMinRevision(handoff, giveawayId, { minRevision: (req.query as Record<string, unknown>).minRevision });
-    res.json(giveawayOrNotFound(handoff, giveawayId));
+    res.json(withPickup(handoff, giveawayOrNotFound(handoff, giveawayId), identityOf(res).userId));
   });
 
   router.post("/giveaways/:id/entries", signedIn, async (req, res) => {

@@ -5,6 +5,7 @@ import type { Handoff } from "../../app/handoff.ts";
 import { readMarkTarget } from "../../domain/readMark.ts";
 import { identityOf } from "../authentication.ts";
 import { ApiError } from "./apiErrors.ts";
+import { visibleTo } from "../../app/conversationAccessQuery.ts";
 import { conversationForReader } from "./conversationAccess.ts";
 import { awaitMinRevision, runGiveawayCommand } from "./giveawayCommands.ts";
 import { clientUuid, giveawayIdParam, integerText, parseBody, parseInput } from "./requestInput.ts";
@@ -34,10 +35,12 @@ export function messagesApi(handoff: Handoff): express.Router {
   router.get("/giveaways/:id/messages", signedIn, async (req, res) => {
     const giveawayId = giveawayIdParam(req.params.id);
     await awaitMinRevision(handoff, giveawayId, { minRevision: (req.query as Record<string, unknown>).minRevision });
-    conversationForReader(handoff, giveawayId, identityOf(res).userId);
+    const access = conversationForReader(handoff, giveawayId, identityOf(res).userId);
     const { after, limit = 100 } = parseInput(MessagesQuerySchema, req.query);
-    const messages =
-      after === undefined ? handoff.queries.latestMessages(giveawayId, limit) : handoff.queries.messagesAfter(giveawayId, after, limit);
+    const messages = visibleTo(
+      access,
+      after === undefined ? handoff.queries.latestMessages(giveawayId, limit) : handoff.queries.messagesAfter(giveawayId, after, limit),
+    );
     res.json({ messages });
   });
 

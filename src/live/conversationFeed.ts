@@ -37,6 +37,10 @@ export function followConversation(handoff: Handoff, options: FollowConversation
       if (event.message.revision <= lastDelivered) return; // already sent from history
       lastDelivered = event.message.revision;
       if (!mayRead(event.message.revision)) return;
+    } else if (event.kind === "pickup") {
+      // A redraw is news to both winners it concerns; everything else follows the rounds.
+      const redraw = event.event.type === "WinnerRedrawn" ? event.event.data : undefined;
+      if (!mayRead(event.revision) && !(redraw && (redraw.winnerId === userId || redraw.previousWinnerId === userId))) return;
     }
     deliver(event);
   };

@@ -2,17 +2,20 @@
 import type { ProjectedEvent } from "../projections/projection.ts";
 import type { MessageView } from "../projections/conversationProjection.ts";
 import { PresenceBoard } from "./presenceBoard.ts";
+import { isPickupEvent, type PickupEvent } from "../domain/pickupEvents.ts";
 
 export type ConversationEvent =
   | { kind: "message"; giveawayId: string; message: MessageView }
-  | { kind: "presence"; giveawayId: string; userId: string; online: boolean };
+  | { kind: "presence"; giveawayId: string; userId: string; online: boolean }
+  | { kind: "pickup"; giveawayId: string; revision: number; event: PickupEvent };
 
 export type UserNotification =
   | { kind: "message"; giveawayId: string; message: MessageView }
   | { kind: "draw_won"; giveawayId: string; title: string; drawnAt: string; revision: number }
   | { kind: "unread"; giveawayId: string; unreadCount: number; unreadTotal: number }
   /** To the giver: someone entered (their page's entrant count and draw button follow). */
-  | { kind: "entered"; giveawayId: string; revision: number };
+  | { kind: "entered"; giveawayId: string; revision: number }
+  | { kind: "pickup"; giveawayId: string; title: string; revision: number; event: PickupEvent };
 
 type Listener<T> = (event: T) => void;
 
@@ -69,6 +72,17 @@ export class LiveHub {
         if (this.users.size === 0) continue;
         const giverId = this.deps.participantsOf(giveawayId)?.giverId;
         if (giverId && this.users.has(giverId)) this.emit(this.users.get(giverId), { kind: "entered", giveawayId, revision });
+      } else if (isPickupEvent(event)) {
+        this.emit(this.conversations.get(giveawayId), { kind: "pickup", giveawayId, revision, event });
+        if (this.users.size === 0) continue;
+        const participants = this.deps.participantsOf(giveawayId);
+        // The giver, the current winner, and a winner just replaced (told live that they were).
+        const recipients = new Set([participants?.giverId, participants?.winnerId]);
+        if (event.type === "WinnerRedrawn") recipients.add(event.data.previousWinnerId);
+        const title = participants?.title ?? "";
+        for (const userId of recipients) {
+          if (userId) this.emit(this.users.get(userId), { kind: "pickup", giveawayId, title, revision, event });
+        }
       } else if (event.type === "ConversationRead") {
         const userId = event.data.userId;
         if (!this.users.has(userId)) continue;

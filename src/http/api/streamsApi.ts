@@ -22,6 +22,9 @@ export function conversationFrame(event: ConversationEvent): SseFrame {
     case "presence":
       // No id: presence is not part of the history a client resumes from.
       return { event: "presence", data: JSON.stringify({ userId: event.userId, online: event.online }) };
+    case "pickup":
+      // Same id space as messages (the stream revision), so Last-Event-ID resumes after it.
+      return { id: event.revision, event: "pickup", data: JSON.stringify({ giveawayId: event.giveawayId, revision: event.revision, type: event.event.type, data: event.event.data }) };
     default:
       return assertNever(event);
   }
@@ -41,6 +44,11 @@ export function notificationFrame(notification: UserNotification): SseFrame {
     }
     case "entered":
       return { event: "entered", data: JSON.stringify({ giveawayId: notification.giveawayId, revision: notification.revision }) };
+    case "pickup": {
+      const { giveawayId, title, revision, event } = notification;
+      const kind = event.type === "PickupReminderSent" ? "pickup_reminder" : "pickup";
+      return { event: kind, data: JSON.stringify({ giveawayId, title, revision, type: event.type, data: event.data }) };
+    }
     default:
       return assertNever(notification);
   }

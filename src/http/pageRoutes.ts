@@ -8,6 +8,7 @@ import { chatPage } from "./pages/chatPage.ts";
 import { chatStream } from "./pages/chatStream.ts";
 import { giveawayPages } from "./pages/giveawayPages.ts";
 import { inboxPage } from "./pages/inboxPage.ts";
+import { pickupPages } from "./pages/pickupPages.ts";
 import { optionalIdentity, refuseStreamIdentity, renderRefusal, requirePageIdentity } from "./pages/pageAccess.ts";
 import { createPageRenderer, type PageRenderer } from "./pages/pageRenderer.ts";
 import { pageRefusal } from "./pages/pageRefusals.ts";
@@ -51,6 +52,7 @@ export function pageRoutes(handoff: Handoff): express.Router {
   router.use(signedIn); // every other page
   router.use(giveawayPages(handoff, renderer));
   router.use(inboxPage(handoff, renderer));
+  router.use(pickupPages(handoff, renderer));
 
   router.use((req: Request, res: Response) => renderRefusal(renderer, res, pageRefusal("not_found"), optionalIdentity(handoff, req)));
   router.use(pageErrorHandler(handoff, renderer));

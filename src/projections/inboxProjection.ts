@@ -89,6 +89,8 @@ export const inboxProjection: Projection = {
 export interface InboxEntry {
   giveawayId: string;
   title: string;
+  /** The giveaway's status (open, drawn, pickup_agreed, completed, cancelled). */
+  status: string;
   otherUserId: string;
   otherUsername: string;
   lastMessagePreview: string | null;
@@ -100,7 +102,7 @@ export interface InboxEntry {
 }
 
 const selectEntry = `
-  SELECT i.giveaway_id AS giveawayId, g.title, i.other_user_id AS otherUserId, coalesce(u.username, '?') AS otherUsername,
+  SELECT i.giveaway_id AS giveawayId, g.title, g.status, i.other_user_id AS otherUserId, coalesce(u.username, '?') AS otherUsername,
          i.last_message_preview AS lastMessagePreview, i.last_message_at AS lastMessageAt,
          i.last_message_sender_id AS lastMessageSenderId, i.last_message_revision AS lastMessageRevision,
          i.last_read_revision AS lastReadRevision, i.unread_count AS unreadCount

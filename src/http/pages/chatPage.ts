@@ -10,6 +10,7 @@ import { conversationAccess } from "./conversationAccess.ts";
 import { renderRefusal, requireStreamIdentity } from "./pageAccess.ts";
 import { IdSchema, isId } from "../../domain/ids.ts";
 import type { PageRenderer } from "./pageRenderer.ts";
+import { chatItems, pickupPanel } from "./pickupView.ts";
 import { domainRefusal, pageRefusal, type PageRefusal } from "./pageRefusals.ts";
 
 /** The page shows this many of the newest messages; the stream then carries on from the last one. */
@@ -42,8 +43,11 @@ export function chatPage(handoff: Handoff, renderer: PageRenderer, requireSigned
     if (!access.ok) return refuseConversation(res, identity, giveawayId, pageRefusal(access.code));
     const newest = queries.latestMessages(giveawayId, historyLength + 1);
     const messages = newest.slice(-historyLength);
-    const lastRevision = messages.at(-1)?.revision ?? -1;
-    await markRead(identity, giveawayId, lastRevision);
+    // The stream resumes after the newest event shown (a message or a proposal card).
+    const panel = pickupPanel(handoff, access, identity.userId);
+    const items = chatItems(handoff, access, identity.userId, messages, panel);
+    const lastRevision = Math.max(messages.at(-1)?.revision ?? -1, items.at(-1)?.revision ?? -1);
+    await markRead(identity, giveawayId, messages.at(-1)?.revision ?? -1);
     renderer.page(res, status, "./chat", {
       title: `Chat: ${access.giveaway.title}`,
       identity,
@@ -53,6 +57,8 @@ export function chatPage(handoff: Handoff, renderer: PageRenderer, requireSigned
       other: access.other,
       otherOnline: handoff.hub.isOnline(giveawayId, access.other.id),
       messages,
+      items,
+      pickup: renderer.partial("./partials/pickupPanel", { panel, oob: false, proposalId: handoff.newId() }),
       olderHidden: newest.length > historyLength,
       viewerId: identity.userId,
       lastRevision,

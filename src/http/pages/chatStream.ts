@@ -13,6 +13,7 @@ import { sendText } from "./pageAccess.ts";
 import { isId } from "../../domain/ids.ts";
 import type { PageRenderer } from "./pageRenderer.ts";
 import { pageRefusal } from "./pageRefusals.ts";
+import { pickupFrame } from "./pickupFrames.ts";
 
 export function chatStream(handoff: Handoff, renderer: PageRenderer): SignedInStreamHandler {
   return async (req, res, params, identity) => {
@@ -52,6 +53,9 @@ export function chatStream(handoff: Handoff, renderer: PageRenderer): SignedInSt
       deliver(event) {
         if (event.kind === "message") {
           stream.send({ id: event.message.revision, data: renderer.partial("./partials/message", { message: event.message, viewerId }) });
+        } else if (event.kind === "pickup") {
+          const frame = pickupFrame(handoff, renderer, giveawayId, viewerId, event.revision, event.event.type === "PickupProposed" ? event.event.data.proposalId : undefined);
+          if (frame) stream.send(frame);
         } else if (event.userId === otherId) {
           stream.send(presence(event.online));
         }

@@ -1,6 +1,7 @@
 // Giveaways: the list with its create form, one giveaway's page, entering, and the giver's draw.
 import express, { type Request, type Response } from "express";
 import { z } from "zod";
+import { readerAccess } from "../../app/conversationAccessQuery.ts";
 import type { Handoff } from "../../app/handoff.ts";
 import { descriptionMaxLength, titleMaxLength } from "../../domain/giveawayDecide.ts";
 import { identityOf, type RequestIdentity } from "../authentication.ts";
@@ -43,7 +44,8 @@ export function giveawayPages(handoff: Handoff, renderer: PageRenderer): express
       giveaway,
       isGiver: giveaway.giverId === me,
       hasEntered: queries.hasEntered(giveawayId, me),
-      isParticipant: giveaway.status === "drawn" && (giveaway.giverId === me || giveaway.winnerId === me),
+      // Giver, winner or a former winner: whoever may read the conversation (the one participant rule).
+      isParticipant: readerAccess(queries, giveawayId, me, handoff.now()).ok,
       error: refusal?.message,
     });
   };

@@ -6,6 +6,7 @@ import type { UserNotification } from "../../live/liveHub.ts";
 import { inboxPreviewLength } from "../../projections/inboxProjection.ts";
 import type { SseFrame } from "../sse/sseStream.ts";
 import { unreadBadgeCount, type PageRenderer } from "./pageRenderer.ts";
+import { pickupNotice } from "./pickupNotices.ts";
 
 export interface NotificationFrames {
   /** The badge as it is now: a (re)connected page may have missed changes. */
@@ -40,6 +41,11 @@ export function notificationFrames(handoff: Handoff, renderer: PageRenderer, use
           return { event: "giveaway-changed", data: notification.giveawayId };
         case "draw_won":
           return { data: renderer.partial("./partials/drawWonNotice", { giveawayId: notification.giveawayId, title: notification.title }) };
+        case "pickup": {
+          const notice = pickupNotice(notification, userId);
+          if (!notice) return undefined;
+          return { data: renderer.partial("./partials/pickupNotice", { giveawayId: notification.giveawayId, title: notification.title, ...notice }) };
+        }
         default:
           return assertNever(notification);
       }

@@ -1,0 +1,111 @@
+// The pickup's buttons and forms in the chat: plain POSTs answered with 303 back to the chat (no
+// script needed); the other person sees each change live on their stream. And the calendar file.
+import express, { type Request, type Response } from "express";
+import { z } from "zod";
+import { readerAccess } from "../../app/conversationAccessQuery.ts";
+import type { Handoff } from "../../app/handoff.ts";
+import type { GiveawayCommand } from "../../domain/giveawayDecide.ts";
+import { IdSchema, isId } from "../../domain/ids.ts";
+import { identityOf, type RequestIdentity } from "../authentication.ts";
+import { pickupCalendar } from "../api/pickupCalendar.ts";
+import { planOf } from "../api/pickupDetail.ts";
+import { pageCommandContext } from "./commandContext.ts";
+import { renderRefusal } from "./pageAccess.ts";
+import type { PageRenderer } from "./pageRenderer.ts";
+import { domainRefusal, pageRefusal, type PageRefusal } from "./pageRefusals.ts";
+
+const localTime = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/);
+
+const ProposalForm = z.object({
+  id: IdSchema,
+  from: localTime,
+  to: localTime,
+  place: z.string().max(2000),
+  note: z.string().max(5000).optional(),
+  /** The browser's getTimezoneOffset() (minutes), filled in by pickup.js; without script, UTC. */
+  tzOffset: z.coerce.number().int().min(-900).max(900).default(0),
+});
+const RedrawForm = z.object({ replacing: IdSchema.optional() });
+const CancelForm = z.object({ reason: z.string().max(5000).optional() });
+
+/** A datetime-local value in the browser's zone, as an instant. */
+function instantOf(local: string, tzOffsetMinutes: number): Date {
+  return new Date(Date.parse(`${local}Z`) + tzOffsetMinutes * 60_000);
+}
+
+export function pickupPages(handoff: Handoff, renderer: PageRenderer): express.Router {
+  const router = express.Router();
+  const policy = handoff.config.pickup;
+
+  const refuse = (res: Response, identity: RequestIdentity, giveawayId: string, refusal: PageRefusal) =>
+    renderRefusal(renderer, res, refusal, identity, { href: `/messages/${giveawayId}`, label: "Back to the chat" });
+
+  /** Runs the command; on success back to the chat once the read models show it, else a readable refusal. */
+  async function run(req: Request, res: Response, command: (identity: RequestIdentity, giveawayId: string) => GiveawayCommand | PageRefusal) {
+    const identity = identityOf(res);
+    const giveawayId = req.params.giveawayId;
+    if (typeof giveawayId !== "string" || !isId(giveawayId)) return renderRefusal(renderer, res, pageRefusal("not_found"), identity);
+    const built = command(identity, giveawayId);
+    if ("status" in built) return refuse(res, identity, giveawayId, built);
+    const result = await handoff.commands(giveawayId, built, pageCommandContext(identity));
+    if (!result.ok) return refuse(res, identity, giveawayId, domainRefusal(result.error));
+    await handoff.readYourWrites.waitForGiveaway(giveawayId, result.revision);
+    res.redirect(303, `/messages/${giveawayId}#pickup-panel`);
+  }
+
+  router.post("/messages/:giveawayId/pickup/proposals", (req, res) =>
+    run(req, res, (identity) => {
+      const parsed = ProposalForm.safeParse(req.body ?? {});
+      if (!parsed.success) return pageRefusal("bad_form", "Please give a start and an end (date and time) and a place.");
+      const { id, from, to, place, note, tzOffset } = parsed.data;
+      return { type: "ProposePickup", proposalId: id, by: identity.userId, from: instantOf(from, tzOffset), to: instantOf(to, tzOffset), place, note, now: handoff.now() };
+    }),
+  );
+
+  for (const answer of ["accept", "decline"] as const) {
+    router.post(`/messages/:giveawayId/pickup/proposals/:proposalId/${answer}`, (req, res) =>
+      run(req, res, (identity) => {
+        const proposalId = req.params.proposalId;
+        if (typeof proposalId !== "string" || !isId(proposalId)) return pageRefusal("proposal_not_found");
+        const type = answer === "accept" ? "AcceptPickupProposal" : "DeclinePickupProposal";
+        return { type, proposalId: proposalId.toLowerCase(), by: identity.userId, now: handoff.now() };
+      }),
+    );
+  }
+
+  router.post("/messages/:giveawayId/handover", (req, res) =>
+    run(req, res, (identity) => ({ type: "ConfirmHandover", by: identity.userId, now: handoff.now(), lastWordsMs: policy.lastWordsMs })),
+  );
+  router.post("/messages/:giveawayId/decline", (req, res) => run(req, res, (identity) => ({ type: "DeclinePrize", by: identity.userId, now: handoff.now() })));
+  router.post("/messages/:giveawayId/redraw", (req, res) =>
+    run(req, res, (identity) => {
+      const parsed = RedrawForm.safeParse(req.body ?? {});
+      if (!parsed.success) return pageRefusal("bad_form");
+      return { type: "RedrawWinner", by: identity.userId, now: handoff.now(), noShowAfterMs: policy.noShowAfterMs, pick: handoff.pick, replacing: parsed.data.replacing };
+    }),
+  );
+  router.post("/messages/:giveawayId/cancel", (req, res) =>
+    run(req, res, (identity) => {
+      const parsed = CancelForm.safeParse(req.body ?? {});
+      if (!parsed.success) return pageRefusal("bad_form");
+      return { type: "CancelGiveaway", by: identity.userId, reason: parsed.data.reason, now: handoff.now(), lastWordsMs: policy.lastWordsMs };
+    }),
+  );
+
+  router.get("/messages/:giveawayId/pickup.ics", (req, res) => {
+    const identity = identityOf(res);
+    const giveawayId = req.params.giveawayId;
+    if (!isId(giveawayId)) return renderRefusal(renderer, res, pageRefusal("not_found"), identity);
+    const access = readerAccess(handoff.queries, giveawayId, identity.userId, handoff.now());
+    if (!access.ok) return refuse(res, identity, giveawayId, pageRefusal(access.code));
+    if (access.role === "former_winner") return refuse(res, identity, giveawayId, pageRefusal("not_participant"));
+    const plan = planOf(handoff, giveawayId);
+    if (!plan) return refuse(res, identity, giveawayId, pageRefusal("pickup_not_agreed"));
+    res
+      .type("text/calendar; charset=utf-8")
+      .attachment(`pickup-${giveawayId}.ics`)
+      .send(pickupCalendar({ ...plan, title: access.giveaway.title, withName: access.other.username }));
+  });
+
+  return router;
+}

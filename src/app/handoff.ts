@@ -19,6 +19,7 @@ import { openReadModelDatabase } from "../projections/readModelDatabase.ts";
 import { createReadYourWrites, type ReadYourWrites } from "../projections/readYourWrites.ts";
 import { usersQueries } from "../projections/usersProjection.ts";
 import { claimReadModelSlot } from "../scale/readModelSlot.ts";
+import { createPickupReminders } from "../live/pickupReminders.ts";
 import { createGiveawayCommandHandler, type GiveawayCommandHandler } from "./giveawayCommandHandler.ts";
 import { resolveJwtSecret } from "./jwtSecret.ts";
 import { createTokenService, type TokenService } from "./tokens.ts";
@@ -92,12 +93,16 @@ export function openHandoff(config: Config, overrides: HandoffOverrides = {}): H
     },
   });
   const readYourWrites = createReadYourWrites(readDb);
+  const commands = createGiveawayCommandHandler({ store, newId });
+  // Armed from the read models once caught up, so a restart loses no reminder (pickupReminders.ts).
+  const reminders = createPickupReminders({ pendingReminders: queries.pendingReminders, commands, now, newId, leadMs: config.pickup.reminderLeadMs });
   const runner = startProjectionRunner({
     store,
     db: readDb,
     onApplied(applied) {
       readYourWrites.applied(applied);
       hub.publish(applied);
+      if (runner.isCaughtUp()) reminders.applied(applied);
     },
   });
   // Presence follows the store once the log is caught up: before that nobody is connected, and a
@@ -106,6 +111,7 @@ export function openHandoff(config: Config, overrides: HandoffOverrides = {}): H
   runner.caughtUp.then(
     () => {
       if (closing) return;
+      reminders.armPending();
       presenceSignals = startPresenceSignals({
         store,
         board: hub.presence,
@@ -126,7 +132,7 @@ export function openHandoff(config: Config, overrides: HandoffOverrides = {}): H
     hub,
     instanceId,
     readYourWrites,
-    commands: createGiveawayCommandHandler({ store, newId }),
+    commands,
     accounts: createUserAccounts({ store, newId, now }),
     tokens: createTokenService(resolveJwtSecret(config.jwtSecret, config.dataDir), config.tokenTtlSeconds),
     now,
@@ -134,6 +140,7 @@ export function openHandoff(config: Config, overrides: HandoffOverrides = {}): H
     pick,
     async close() {
       closing = true;
+      reminders.stop();
       await presenceSignals?.stop();
       await runner.stop();
       readYourWrites.close();

@@ -120,6 +120,8 @@ export class ResilientSubscription<E> implements Subscription {
   }
 
   async #pull(): Promise<IteratorResult<SubscriptionItem>> {
+    // Silence is counted from when the consumer asks, so a slow consumer is not taken for a silent server.
+    this.#lastActivity = Date.now();
     for (;;) {
       if (this.#stopped || this.#finished) return done;
       const stashed = this.#stash;

@@ -153,4 +153,23 @@ describe("the EventStoreDB subscription against fake client streams", () => {
     expect(String((error as Error).message)).toMatch(/no caught-up signal .* 24\.2 or later/);
     expect(opened[0]!.sub.listeners_()).toBe(0);
   });
+
+  it("does not take a consumer slower than the idle bound for a server that never catches up", async () => {
+    const { subscription, opened } = harness({ catchUpIdleTimeoutMs: 150 });
+    const iterator = subscription[Symbol.asyncIterator]();
+    const first = iterator.next();
+    await expect.poll(() => opened.length).toBe(1);
+    opened[0]!.sub.write({ revision: 0n });
+    expect((await first).value).toMatchObject({ kind: "event" });
+    await new Promise((resolve) => setTimeout(resolve, 300)); // the consumer is busy elsewhere
+    const second = iterator.next();
+    // The server answers well within the bound, counted from this request.
+    setTimeout(() => {
+      opened[0]!.sub.write({ revision: 1n });
+      opened[0]!.sub.emit("caughtUp");
+    }, 40);
+    expect((await second).value).toMatchObject({ kind: "event", event: { revision: 1n } });
+    expect((await iterator.next()).value).toEqual({ kind: "caughtUp" });
+    await subscription.stop();
+  });
 });

@@ -1,5 +1,6 @@
 // The environment, parsed and checked in one place.
 import { z } from "zod";
+import { logLevels, type LogLevel } from "./observability/logger.ts";
 
 const ConfigSchema = z
   .object({
@@ -22,6 +23,7 @@ const ConfigSchema = z
     PICKUP_NO_SHOW_SECONDS: z.coerce.number().int().min(1).default(48 * 3600),
     PICKUP_LAST_WORDS_SECONDS: z.coerce.number().int().min(0).default(24 * 3600),
     PICKUP_REMINDER_LEAD_SECONDS: z.coerce.number().int().min(0).default(3600),
+    LOG_LEVEL: z.enum(logLevels).default("info"),
   })
   .refine((config) => config.EVENT_STORE !== "esdb" || config.EVENTSTORE_URL, {
     message: "EVENTSTORE_URL is required when EVENT_STORE=esdb",
@@ -45,6 +47,8 @@ export interface Config {
   workers: number | "auto";
   /** How often a process renews its users' presence for the others; an announcement lasts three of these. */
   presenceRefreshMs: number;
+  /** The JSON log's level (pino): fatal, error, warn, info, debug, trace or silent. */
+  logLevel: LogLevel;
   pickup: PickupConfig;
 }
 
@@ -85,5 +89,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       lastWordsMs: e.PICKUP_LAST_WORDS_SECONDS * 1000,
       reminderLeadMs: e.PICKUP_REMINDER_LEAD_SECONDS * 1000,
     },
+    logLevel: e.LOG_LEVEL,
   };
 }

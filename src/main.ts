@@ -1,5 +1,6 @@
 // Composition root: configuration -> store -> projections -> hub -> HTTP.
 import { ConfigError, loadConfig } from "./config.ts";
+import { errorFields, logger } from "./observability/logger.ts";
 import { isClusterPrimary, runClusterPrimary } from "./scale/clusterPrimary.ts";
 import { startServer } from "./server.ts";
 
@@ -9,15 +10,17 @@ async function main() {
     config = loadConfig();
   } catch (error) {
     if (error instanceof ConfigError) {
-      console.error(error.message);
+      logger.fatal({ problems: error.message.split("\n").slice(1).map((line) => line.trim()) }, "invalid configuration");
+      process.stderr.write(`${error.message}\n`); // also in plain words for whoever started it
       process.exit(2);
     }
     throw error;
   }
+  logger.level = config.logLevel;
   if (isClusterPrimary(config)) return runClusterPrimary(config);
   const running = await startServer(config);
   const storeName = config.eventStore.kind === "sqlite" ? `embedded store in ${config.dataDir}` : "EventStoreDB";
-  console.log(`handoff listening on ${running.url} (${storeName})`);
+  logger.info({ url: running.url, store: storeName }, `handoff listening on ${running.url}`);
   let closing = false;
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.on(signal, () => {
@@ -26,7 +29,7 @@ async function main() {
       running.close().then(
         () => process.exit(0),
         (error) => {
-          console.error(error);
+          logger.error(errorFields(error, true), "shutdown failed");
           process.exit(1);
         },
       );
@@ -35,6 +38,7 @@ async function main() {
 }
 
 main().catch((error) => {
-  console.error("handoff failed to start:", error);
+  logger.fatal(errorFields(error, true), "handoff failed to start");
+  process.stderr.write(`handoff failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);
 });

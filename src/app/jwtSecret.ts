@@ -2,6 +2,7 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, linkSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { componentLogger } from "../observability/logger.ts";
 
 export function resolveJwtSecret(configured: string | undefined, dataDir: string): string {
   if (configured) return configured;
@@ -20,6 +21,6 @@ export function resolveJwtSecret(configured: string | undefined, dataDir: string
   } finally {
     rmSync(draft, { force: true });
   }
-  console.warn(`JWT_SECRET is not set: made a random one in ${file}. Set JWT_SECRET in production.`);
+  componentLogger("auth").warn({ file }, "JWT_SECRET is not set: made a random one in the data dir; set JWT_SECRET in production");
   return secret;
 }

@@ -1,18 +1,27 @@
 // The express application (health, the JSON API, the server-rendered pages) and the event streams served before it.
 import express from "express";
 import type { Handoff } from "../app/handoff.ts";
+import { metricsRegistry } from "../observability/metrics.ts";
 import { streamsApi } from "./api/streamsApi.ts";
 import { apiRoutes } from "./apiRoutes.ts";
 import { auditRoutes } from "./audit/auditRoutes.ts";
 import { unknownApiRoute } from "./api/apiErrors.ts";
 import { pageErrorHandler, pageRoutes, pageStreamRoutes } from "./pageRoutes.ts";
 import { createPageRenderer } from "./pages/pageRenderer.ts";
+import { requestLog } from "./requestLog.ts";
 import { streamRouter, type StreamRouter } from "./sse/streamRoutes.ts";
 
 export function createApp(handoff: Handoff): express.Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", false);
+  app.use(requestLog(handoff.newId));
+
+  // Prometheus text format, from the one registry every part records into (docs/operations.md).
+  app.get("/metrics", async (_req, res) => {
+    res.set("Content-Type", metricsRegistry.contentType).set("Cache-Control", "no-store");
+    res.send(await metricsRegistry.metrics());
+  });
 
   app.get("/healthz", (_req, res) => {
     if (handoff.runner.isCaughtUp()) res.json({ status: "ok" });
@@ -30,5 +39,5 @@ export function createApp(handoff: Handoff): express.Express {
 
 /** GET /api/giveaways/:id/stream, /api/me/stream, /messages/:giveawayId/stream and /me/stream. */
 export function createStreamRouter(handoff: Handoff): StreamRouter {
-  return streamRouter([...streamsApi(handoff), ...pageStreamRoutes(handoff)]);
+  return streamRouter([...streamsApi(handoff), ...pageStreamRoutes(handoff)], handoff.newId);
 }

@@ -62,7 +62,7 @@ export function pageRoutes(handoff: Handoff): express.Router {
 /** Any failure on a page: a readable page with the status (never a stack), or plain text if even that fails. */
 export function pageErrorHandler(handoff: Handoff, renderer: PageRenderer) {
   return (error: unknown, req: Request, res: Response, _next: NextFunction) => {
-    answerFailure(error, req, res, undefined, (failure) => {
+    answerFailure(error, req, res, res.locals.requestId as string | undefined, (failure) => {
       const identity = optionalIdentity(handoff, req);
       const refusal =
         failure.code === "body_too_large"

@@ -3,6 +3,7 @@ import type { Handoff } from "../app/handoff.ts";
 import { readerAccess } from "../app/conversationAccessQuery.ts";
 import { mayReadRevision } from "../domain/pickupAccess.ts";
 import type { ConversationEvent } from "./liveHub.ts";
+import { componentLogger, errorFields } from "../observability/logger.ts";
 
 export interface FollowConversationOptions {
   giveawayId: string;
@@ -66,7 +67,7 @@ export function followConversation(handoff: Handoff, options: FollowConversation
     replaying = false;
     for (const event of heldBack.splice(0)) deliverInOrder(event);
   };
-  replayHistory().catch((error) => console.error("conversation history failed:", error));
+  replayHistory().catch((error) => componentLogger("live").error({ giveawayId: options.giveawayId, ...errorFields(error, true) }, "conversation history failed"));
 
   return () => {
     stopped = true;

@@ -3,6 +3,7 @@ import type { ProjectedEvent } from "../projections/projection.ts";
 import type { MessageView } from "../projections/conversationProjection.ts";
 import { PresenceBoard } from "./presenceBoard.ts";
 import { isPickupEvent, type PickupEvent } from "../domain/pickupEvents.ts";
+import { componentLogger, errorFields } from "../observability/logger.ts";
 
 export type ConversationEvent =
   | { kind: "message"; giveawayId: string; message: MessageView }
@@ -136,7 +137,7 @@ export class LiveHub {
       try {
         listener(event);
       } catch (error) {
-        console.error("live listener failed:", error);
+        componentLogger("live").error(errorFields(error, true), "live listener failed");
       }
     }
   }

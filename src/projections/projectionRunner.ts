@@ -5,6 +5,7 @@ import { giveawayIdFromStream, giveawayStreamPrefix, userStreamPrefix } from "..
 import type { EventStore, RecordedEvent, Subscription } from "../eventstore/port.ts";
 import type { ProjectedEvent } from "./projection.ts";
 import { allProjections, readCheckpoint } from "./readModelDatabase.ts";
+import { componentLogger, errorFields } from "../observability/logger.ts";
 
 export interface ProjectionRunner {
   /** Resolves once history is applied; from then on the runner follows live. */
@@ -77,7 +78,7 @@ export function startProjectionRunner(options: ProjectionRunnerOptions): Project
     try {
       options.onApplied?.(projected);
     } catch (error) {
-      console.error("projection listener failed:", error);
+      componentLogger("projections").error(errorFields(error, true), "projection listener failed");
     }
   };
 

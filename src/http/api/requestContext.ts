@@ -9,10 +9,10 @@ import { ApiError, sendApiError } from "./apiErrors.ts";
 
 const requestIdShape = /^[A-Za-z0-9._:-]{1,128}$/;
 
-/** Takes a sane X-Request-Id from the caller (to follow one request across systems) or makes one. */
+/** Takes a sane X-Request-Id from the caller (to follow one request across systems) or makes one; keeps one the request log gave. */
 export function assignRequestId(newId: () => string): RequestHandler {
   return (req, res, next) => {
-    res.locals.requestId = requestIdFor(req, newId);
+    res.locals.requestId ??= requestIdFor(req, newId);
     res.setHeader("X-Request-Id", res.locals.requestId);
     next();
   };

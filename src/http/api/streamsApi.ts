@@ -13,7 +13,7 @@ import { answerApiFailure, ApiError } from "./apiErrors.ts";
 import { conversationForReader } from "./conversationAccess.ts";
 import { awaitMinRevision } from "./giveawayCommands.ts";
 import { giveawayIdParam } from "./requestInput.ts";
-import { apiIdentity, requestIdFor } from "./requestContext.ts";
+import { apiIdentity } from "./requestContext.ts";
 
 export function conversationFrame(event: ConversationEvent): SseFrame {
   switch (event.kind) {
@@ -79,8 +79,7 @@ function apiStream(handoff: Handoff, path: string, handle: SignedInStreamHandler
   return {
     path,
     handle(req, res, params) {
-      const requestId = requestIdFor(req, handoff.newId);
-      res.setHeader("X-Request-Id", requestId);
+      const requestId = params.requestId;
       res.setHeader("Cache-Control", "no-store");
       new Promise<void>((resolve) => resolve(handle(req, res, params, apiIdentity(handoff, req)))).catch((error: unknown) =>
         answerApiFailure(error, req, res, requestId),

@@ -12,6 +12,9 @@ import { IdSchema, isId } from "../../domain/ids.ts";
 import type { PageRenderer } from "./pageRenderer.ts";
 import { chatItems, pickupPanel } from "./pickupView.ts";
 import { domainRefusal, pageRefusal, type PageRefusal } from "./pageRefusals.ts";
+import { componentLogger } from "../../observability/logger.ts";
+
+const pagesLog = componentLogger("pages");
 
 /** The page shows this many of the newest messages; the stream then carries on from the last one. */
 const historyLength = 200;
@@ -82,7 +85,7 @@ export function chatPage(handoff: Handoff, renderer: PageRenderer, requireSigned
       { type: "MarkConversationRead", userId: identity.userId, upToRevision, now: handoff.now() },
       pageCommandContext(identity),
     );
-    if (!result.ok) console.warn(`marking ${giveawayId} read failed: ${result.error.code}`);
+    if (!result.ok) pagesLog.warn({ giveawayId, code: result.error.code }, "marking a conversation read failed");
   }
 
   router.get("/messages/:giveawayId", requireSignedIn, async (req: Request, res: Response) => {

@@ -4,11 +4,14 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { RequestIdentity } from "../authentication.ts";
 import { answerFailure } from "../edge/failures.ts";
+import { observeStream } from "../requestLog.ts";
 
 export interface StreamParams {
   /** The route's `:name` segments, decoded. */
   path: Record<string, string>;
   query: URLSearchParams;
+  /** The request's id (X-Request-Id), also in its log line. */
+  requestId: string;
 }
 
 export type StreamHandler = (req: IncomingMessage, res: ServerResponse, params: StreamParams) => void | Promise<void>;
@@ -28,6 +31,7 @@ export interface StreamRouter {
 }
 
 interface CompiledRoute {
+  path: string;
   pattern: RegExp;
   names: string[];
   handle: StreamHandler;
@@ -43,7 +47,7 @@ function compile(route: StreamRoute): CompiledRoute {
       return "([^/]+)";
     })
     .join("/");
-  return { pattern: new RegExp(`^${source}/?$`, "i"), names, handle: route.handle };
+  return { path: route.path, pattern: new RegExp(`^${source}/?$`, "i"), names, handle: route.handle };
 }
 
 function decoded(segments: string[], names: string[]): Record<string, string> | undefined {
@@ -56,7 +60,7 @@ function decoded(segments: string[], names: string[]): Record<string, string> | 
   return path;
 }
 
-export function streamRouter(routes: readonly StreamRoute[]): StreamRouter {
+export function streamRouter(routes: readonly StreamRoute[], newId: () => string): StreamRouter {
   const compiled = routes.map(compile);
   return {
     handle(req, res) {
@@ -68,10 +72,11 @@ export function streamRouter(routes: readonly StreamRoute[]): StreamRouter {
         if (!match) continue;
         const path = decoded(match.slice(1), route.names);
         if (!path) return false;
+        const { requestId } = observeStream(req, res, route.path, newId);
         // Whatever a stream's handler throws, now or later, is answered here: these routes run outside express.
-        const fail = (error: unknown) => answerFailure(error, req, res);
+        const fail = (error: unknown) => answerFailure(error, req, res, requestId);
         try {
-          Promise.resolve(route.handle(req, res, { path, query: new URLSearchParams(queryStart < 0 ? "" : req.url.slice(queryStart + 1)) })).catch(fail);
+          Promise.resolve(route.handle(req, res, { path, query: new URLSearchParams(queryStart < 0 ? "" : req.url.slice(queryStart + 1)), requestId })).catch(fail);
         } catch (error) {
           fail(error);
         }

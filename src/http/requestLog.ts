@@ -1,0 +1,105 @@
+// One JSON log line and one metrics sample per request: its id, method, path (never the query),
+// route pattern, status and time. express requests go through pino-http; the event streams,
+// served before express, through observeStream, which logs when the stream ends.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Request, RequestHandler } from "express";
+import { pinoHttp } from "pino-http";
+import { componentLogger, errorFields, type Logger } from "../observability/logger.ts";
+import { metrics } from "../observability/metrics.ts";
+import { requestIdFor } from "./api/requestContext.ts";
+
+const log = componentLogger("http");
+
+/** Probes and scrapes come every few seconds: their lines are debug, not info. */
+const quietPaths = new Set(["/healthz", "/readyz", "/metrics"]);
+
+function pathOf(url: string | undefined): string {
+  const path = (url ?? "/").split("?", 1)[0]!;
+  return path.length > 200 ? `${path.slice(0, 200)}…` : path;
+}
+
+/**
+ * The route pattern express matched ("/api/giveaways/:id/messages"), never the raw URL, so the
+ * metrics' labels stay few. Mounted prefixes are ours ("/api", "/assets"): lower-cased, as express
+ * matches them in any case.
+ */
+export function routeOf(req: Request): string {
+  const base = (req.baseUrl ?? "").toLowerCase();
+  const pattern = req.route?.path;
+  if (typeof pattern === "string") return `${base}${pattern}` || "/";
+  return base ? `${base}/*` : "unmatched";
+}
+
+function record(route: string, method: string, status: number, seconds: number): void {
+  metrics.httpRequests.inc({ route, method, status: String(status) });
+  metrics.httpRequestSeconds.observe({ route }, seconds);
+}
+
+/** Request methods as labels: the usual ones, anything else as "other". */
+function methodLabel(method: string | undefined): string {
+  const known = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
+  return method && known.includes(method) ? method : "other";
+}
+
+/** express: gives every request its id (X-Request-Id, res.locals.requestId), then logs and counts it. */
+export function requestLog(newId: () => string): RequestHandler {
+  const logRequest = pinoHttp<IncomingMessage, ServerResponse>({
+    logger: log,
+    genReqId: (req, res) => {
+      const requestId = requestIdFor(req, newId);
+      res.setHeader("X-Request-Id", requestId);
+      return requestId;
+    },
+    // Only the fields below: no headers (tokens, cookies), no bodies, no query strings.
+    quietReqLogger: true,
+    quietResLogger: true,
+    customAttributeKeys: { reqId: "requestId", responseTime: "ms" },
+    customLogLevel: (req, res, error) => {
+      if (error || res.statusCode >= 500) return "error";
+      return quietPaths.has(pathOf(req.url)) ? "debug" : "info";
+    },
+    customSuccessObject: (req, res, fields) => requestFields(req as Request, res, fields.ms as number),
+    customErrorObject: (req, res, error, fields) => ({ ...requestFields(req as Request, res, fields.ms as number), ...errorFields(error) }),
+    customSuccessMessage: () => "request",
+    customErrorMessage: () => "request failed",
+  });
+  return (req, res, next) => {
+    const started = process.hrtime.bigint();
+    logRequest(req, res);
+    res.locals.requestId = req.id;
+    res.once("close", () => record(routeOf(req), methodLabel(req.method), res.statusCode, seconds(started)));
+    next();
+  };
+}
+
+function requestFields(req: Request, res: ServerResponse, ms: number) {
+  return { method: req.method, path: pathOf(req.originalUrl ?? req.url), route: routeOf(req), status: res.statusCode, ms };
+}
+
+function seconds(since: bigint): number {
+  return Number(process.hrtime.bigint() - since) / 1e9;
+}
+
+/**
+ * A stream served before express: its request id, then one log line when it ends (with how long
+ * it was open) and one metrics sample (time to its first byte, as an open stream has no end time).
+ */
+export function observeStream(req: IncomingMessage, res: ServerResponse, route: string, newId: () => string): { requestId: string; log: Logger } {
+  const started = process.hrtime.bigint();
+  const requestId = requestIdFor(req, newId);
+  res.setHeader("X-Request-Id", requestId);
+  let firstByteSeconds: number | undefined;
+  const writeHead = res.writeHead;
+  // Every response head, explicit or implied by a first write, goes through writeHead.
+  res.writeHead = function (this: ServerResponse, ...args: unknown[]) {
+    firstByteSeconds ??= seconds(started);
+    return (writeHead as (...a: unknown[]) => ServerResponse).apply(this, args);
+  } as typeof res.writeHead;
+  res.once("close", () => {
+    const openSeconds = seconds(started);
+    metrics.httpRequests.inc({ route, method: methodLabel(req.method), status: String(res.statusCode) });
+    metrics.httpRequestSeconds.observe({ route }, firstByteSeconds ?? openSeconds);
+    log.info({ requestId, method: req.method, path: pathOf(req.url), route, status: res.statusCode, ms: Math.round(openSeconds * 1000), stream: true }, "stream ended");
+  });
+  return { requestId, log: log.child({ requestId }) };
+}

@@ -6,6 +6,7 @@ import type { Account } from "../../src/app/userAccounts.ts";
 import type { Handoff } from "../../src/app/handoff.ts";
 import { giveawayStream } from "../../src/domain/streams.ts";
 import type { MessageView } from "../../src/projections/conversationProjection.ts";
+import { vi } from "vitest";
 
 export const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -33,12 +34,13 @@ export async function registerUser(handoff: Handoff, username: string): Promise<
 
 const context = (handoff: Handoff, actorId: string) => ({ actorId, correlationId: handoff.newId(), causationId: handoff.newId() });
 
-async function until(condition: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 2000; i++) {
-    if (condition()) return;
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-  throw new Error(`timed out waiting for ${what}`);
+function until(condition: () => boolean, what: string): Promise<void> {
+  return vi.waitFor(
+    () => {
+      if (!condition()) throw new Error(`timed out waiting for ${what}`);
+    },
+    { timeout: 10_000, interval: 5 },
+  );
 }
 
 /** Waits until the read models have applied the stream up to `revision`. */

@@ -1,7 +1,7 @@
 // What a person does in the browser, step by step through the pages: register, give, enter, draw,
 // chat. Every step waits on what the page shows (a selector, a URL), never on a fixed delay.
 import type { Page, Response } from "playwright-core";
-import { afterAll, beforeAll } from "vitest";
+import { afterAll, beforeAll, vi } from "vitest";
 import { openBrowserPerson, type BrowserPerson, type BrowserPersonOptions } from "../support/browser.ts";
 import { startTestServer, type TestServer } from "../support/testServer.ts";
 
@@ -43,16 +43,16 @@ export interface ShownMessage {
   text: string;
 }
 
-/** Polls `read` until `holds`; on timeout throws with the last value, so a failure says what the page showed. */
-export async function until<T>(what: string, read: () => Promise<T>, holds: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let value = await read();
-  while (!holds(value)) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last seen: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    value = await read();
-  }
-  return value;
+/** Polls `read` (vitest's vi.waitFor) until `holds`; a timeout says what the page showed last. */
+export function until<T>(what: string, read: () => Promise<T>, holds: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
+  return vi.waitFor(
+    async () => {
+      const value = await read();
+      if (!holds(value)) throw new Error(`timed out waiting for ${what}; last seen: ${JSON.stringify(value)}`);
+      return value;
+    },
+    { timeout: timeoutMs, interval: 50 },
+  );
 }
 
 /** Registers through /register and lands on /giveaways, signed in. */

@@ -1,6 +1,6 @@
 // A browser-like user for page tests: a session cookie, same-origin form posts, and the hidden fields pages carry.
 import request from "supertest";
-import { expect } from "vitest";
+import { expect, vi } from "vitest";
 import type { TestServer } from "../support/testServer.ts";
 
 export interface PageUser {
@@ -61,12 +61,17 @@ export async function sendByForm(user: PageUser, giveawayId: string, content: st
   return id;
 }
 
-/** Polls a page until `holds` — the read models follow the store a moment later. */
-export async function eventually<T>(read: () => Promise<T>, holds: (value: T) => boolean, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (holds(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+/** Polls a page (vitest's vi.waitFor) until `holds`, the read models follow the store a moment later; then the last answer, for the caller's assertions. */
+export async function eventually<T>(read: () => Promise<T>, holds: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
+  let last: T | undefined;
+  return vi
+    .waitFor(
+      async () => {
+        last = await read();
+        if (!holds(last)) throw new Error("not yet");
+        return last;
+      },
+      { timeout: timeoutMs, interval: 20 },
+    )
+    .catch(() => last as T);
 }

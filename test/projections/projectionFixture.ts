@@ -4,6 +4,7 @@ import { openHandoff, type Handoff } from "../../src/app/handoff.ts";
 import { readCheckpoint } from "../../src/projections/readModelDatabase.ts";
 import { testConfig } from "../support/testServer.ts";
 import { makeTempDir } from "../support/tempDir.ts";
+import { vi } from "vitest";
 
 export const readModelTables = ["users", "giveaways", "entrants", "messages", "inbox"] as const;
 
@@ -14,11 +15,12 @@ export function dumpReadModels(db: Database.Database): Record<string, unknown[]>
 /** Resolves once the read models have applied everything in the log. */
 export async function settled(handoff: Handoff): Promise<void> {
   const [last] = await handoff.store.readAll({}).then((all) => all.slice(-1));
-  for (let i = 0; i < 500; i++) {
-    if (!last || (readCheckpoint(handoff.readDb) ?? -1n) >= last.position) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error("read models did not catch up");
+  await vi.waitFor(
+    () => {
+      if (last && (readCheckpoint(handoff.readDb) ?? -1n) < last.position) throw new Error("read models did not catch up");
+    },
+    { timeout: 10_000, interval: 10 },
+  );
 }
 
 export function openTestHandoff() {

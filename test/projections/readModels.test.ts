@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { join } from "node:path";
 import { startProjectionRunner } from "../../src/projections/projectionRunner.ts";
-import { openReadModelDatabase } from "../../src/projections/readModelDatabase.ts";
+import { openReadModelDatabase, readCheckpoint } from "../../src/projections/readModelDatabase.ts";
 import { dumpReadModels, openTestHandoff, runConversation, settled } from "./projectionFixture.ts";
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -85,7 +85,9 @@ describe("read models", () => {
     const runner = startProjectionRunner({ store: handoff.store, db });
     await runner.caughtUp;
     await send(ann, "after restart");
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Until this runner has applied everything in the log (anything applied twice would be in by then).
+    const [last] = (await handoff.store.readAll({})).slice(-1);
+    await expect.poll(() => readCheckpoint(db)).toBe(last!.position);
     await runner.stop();
     const inbox = db.prepare("SELECT unread_count FROM inbox WHERE user_id <> ?").get(ann.id) as { unread_count: number };
     expect(inbox.unread_count).toBe(2);

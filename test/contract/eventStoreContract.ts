@@ -317,7 +317,7 @@ export function describeEventStore(adapterName: string, makeStore: MakeStore): v
           for await (const item of subscription) seen.push(describeItem(item));
           return "ended";
         })();
-        await new Promise((resolve) => setTimeout(resolve, 100));
+        await expect.poll(() => seen).toEqual([`${stream}@0`, "caughtUp"]);
         await subscription.stop();
         await expect(consumed).resolves.toBe("ended");
         expect(seen).toEqual([`${stream}@0`, "caughtUp"]);

@@ -24,6 +24,8 @@ const ConfigSchema = z
     PICKUP_LAST_WORDS_SECONDS: z.coerce.number().int().min(0).default(24 * 3600),
     PICKUP_REMINDER_LEAD_SECONDS: z.coerce.number().int().min(0).default(3600),
     LOG_LEVEL: z.enum(logLevels).default("info"),
+    READY_MAX_LAG_EVENTS: z.coerce.number().int().min(0).default(1000),
+    SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   })
   .refine((config) => config.EVENT_STORE !== "esdb" || config.EVENTSTORE_URL, {
     message: "EVENTSTORE_URL is required when EVENT_STORE=esdb",
@@ -50,6 +52,10 @@ export interface Config {
   /** The JSON log's level (pino): fatal, error, warn, info, debug, trace or silent. */
   logLevel: LogLevel;
   pickup: PickupConfig;
+  /** /readyz answers 503 while a projection trails the log by more events than this. */
+  readyMaxLagEvents: number;
+  /** On SIGTERM/SIGINT: how long in-flight requests and projections get before the process exits anyway. */
+  shutdownTimeoutMs: number;
 }
 
 export interface PickupConfig {
@@ -90,5 +96,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       reminderLeadMs: e.PICKUP_REMINDER_LEAD_SECONDS * 1000,
     },
     logLevel: e.LOG_LEVEL,
+    readyMaxLagEvents: e.READY_MAX_LAG_EVENTS,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
   };
 }

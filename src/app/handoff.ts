@@ -22,6 +22,7 @@ import { claimReadModelSlot } from "../scale/readModelSlot.ts";
 import { createPickupReminders } from "../live/pickupReminders.ts";
 import { createGiveawayCommandHandler, type GiveawayCommandHandler } from "./giveawayCommandHandler.ts";
 import { resolveJwtSecret } from "./jwtSecret.ts";
+import { createLifecycle, type Lifecycle } from "./lifecycle.ts";
 import { createTokenService, type TokenService } from "./tokens.ts";
 import { createUserAccounts, type UserAccounts } from "./userAccounts.ts";
 
@@ -49,6 +50,8 @@ export interface Handoff {
   newId: () => string;
   /** Uniform index in [0, n): the draw's randomness. */
   pick: (n: number) => number;
+  /** Serving or shutting down: health checks and the HTTP server read it. */
+  lifecycle: Lifecycle;
   close(): Promise<void>;
 }
 
@@ -92,17 +95,22 @@ export function openHandoff(config: Config, overrides: HandoffOverrides = {}): H
       presenceSignals?.localChanged(giveawayId, userId, online);
     },
   });
-  const readYourWrites = createReadYourWrites(readDb);
+  // Read-your-writes rides on the giveaways projection: while it is stopped, nobody waits for it.
+  const readYourWritesStopped = () => runner.failureOf("giveaways") !== undefined || runner.fatalError() !== undefined;
+  const readYourWrites = createReadYourWrites(readDb, 5000, () => readYourWritesStopped());
   const commands = createGiveawayCommandHandler({ store, newId });
   // Armed from the read models once caught up, so a restart loses no reminder (pickupReminders.ts).
   const reminders = createPickupReminders({ pendingReminders: queries.pendingReminders, commands, now, newId, leadMs: config.pickup.reminderLeadMs });
-  const runner = startProjectionRunner({
+  const runner: ProjectionRunner = startProjectionRunner({
     store,
     db: readDb,
     onApplied(applied) {
       readYourWrites.applied(applied);
       hub.publish(applied);
       if (runner.isCaughtUp()) reminders.applied(applied);
+    },
+    onFailure() {
+      if (readYourWritesStopped()) readYourWrites.close();
     },
   });
   // Presence follows the store once the log is caught up: before that nobody is connected, and a
@@ -138,6 +146,7 @@ export function openHandoff(config: Config, overrides: HandoffOverrides = {}): H
     now,
     newId,
     pick,
+    lifecycle: createLifecycle(),
     async close() {
       closing = true;
       reminders.stop();

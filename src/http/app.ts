@@ -9,6 +9,7 @@ import { unknownApiRoute } from "./api/apiErrors.ts";
 import { pageErrorHandler, pageRoutes, pageStreamRoutes } from "./pageRoutes.ts";
 import { createPageRenderer } from "./pages/pageRenderer.ts";
 import { requestLog } from "./requestLog.ts";
+import { healthRoutes } from "./healthRoutes.ts";
 import { streamRouter, type StreamRouter } from "./sse/streamRoutes.ts";
 
 export function createApp(handoff: Handoff): express.Express {
@@ -23,10 +24,7 @@ export function createApp(handoff: Handoff): express.Express {
     res.send(await metricsRegistry.metrics());
   });
 
-  app.get("/healthz", (_req, res) => {
-    if (handoff.runner.isCaughtUp()) res.json({ status: "ok" });
-    else res.status(503).json({ status: "starting" });
-  });
+  app.use(healthRoutes(handoff));
 
   app.use(auditRoutes(handoff));
   app.use("/api", apiRoutes(handoff));

@@ -4,6 +4,7 @@ import type { Projection } from "./projection.ts";
 
 export const conversationProjection: Projection = {
   name: "conversation",
+  streams: ["giveaway"],
   schema: `
     CREATE TABLE IF NOT EXISTS messages (
       giveaway_id TEXT NOT NULL, revision INTEGER NOT NULL, id TEXT NOT NULL, sender_id TEXT NOT NULL,

@@ -6,6 +6,7 @@ import type { Projection } from "./projection.ts";
 
 export const giveawaysProjection: Projection = {
   name: "giveaways",
+  streams: ["giveaway"],
   schema: `
     CREATE TABLE IF NOT EXISTS giveaways (
       id TEXT PRIMARY KEY, title TEXT NOT NULL, description TEXT NOT NULL, giver_id TEXT NOT NULL,

@@ -8,6 +8,7 @@ export const inboxPreviewLength = 140;
 
 export const inboxProjection: Projection = {
   name: "inbox",
+  streams: ["giveaway"],
   schema: `
     CREATE TABLE IF NOT EXISTS inbox (
       user_id TEXT NOT NULL, giveaway_id TEXT NOT NULL, other_user_id TEXT NOT NULL,

@@ -10,6 +10,8 @@ export type ProjectedEvent =
 
 export interface Projection {
   name: string;
+  /** Which streams it reads (default: both); an event of any other stream never stops it. */
+  streams?: readonly ProjectedEvent["stream"][];
   /** CREATE TABLE IF NOT EXISTS ... */
   schema: string;
   /** Prepares its statements once, and returns how it applies an event (inside the runner's transaction). */

@@ -5,6 +5,7 @@ import { giveawaysProjection } from "./giveawaysProjection.ts";
 import { inboxProjection } from "./inboxProjection.ts";
 import { pickupProjection } from "./pickupProjection.ts";
 import type { Projection } from "./projection.ts";
+import { ensureProjectionRows, projectionStatusSchema } from "./projectionStatus.ts";
 import { usersProjection } from "./usersProjection.ts";
 
 /** In dependency order: the inbox reads giveaways and messages written earlier in the same batch. */
@@ -16,10 +17,13 @@ export function openReadModelDatabase(file: string): Database.Database {
   db.pragma("synchronous = NORMAL");
   db.pragma("busy_timeout = 5000");
   db.exec("CREATE TABLE IF NOT EXISTS checkpoint (id INTEGER PRIMARY KEY CHECK (id = 1), position TEXT NOT NULL)");
+  db.exec(projectionStatusSchema);
   for (const projection of allProjections) db.exec(projection.schema);
+  ensureProjectionRows(db, allProjections.map((projection) => projection.name));
   return db;
 }
 
+/** The furthest log position the runner has read (each projection keeps its own in projection_status). */
 export function readCheckpoint(db: Database.Database): bigint | undefined {
   const row = db.prepare<[], { position: string }>("SELECT position FROM checkpoint WHERE id = 1").get();
   return row ? BigInt(row.position) : undefined;

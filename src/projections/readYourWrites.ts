@@ -18,11 +18,12 @@ export interface ReadYourWrites {
   waitForGiveaway(giveawayId: string, revision: number | bigint, timeoutMs?: number): Promise<boolean>;
   /** The runner calls this after each committed batch. */
   applied(events: readonly ProjectedEvent[]): void;
-  /** Settles every waiter with false (shutting down). */
+  /** Settles every waiter with false (shutting down, or the projection stopped). */
   close(): void;
 }
 
-export function createReadYourWrites(db: Database.Database, defaultTimeoutMs = 5000): ReadYourWrites {
+/** `isStopped`: true while the giveaways projection cannot apply anything, so nobody waits in vain. */
+export function createReadYourWrites(db: Database.Database, defaultTimeoutMs = 5000, isStopped: () => boolean = () => false): ReadYourWrites {
   // giveaways.last_revision is the giveaways projection's record of the newest event it applied per stream.
   const lastRevision = db.prepare<[string], { revision: number }>("SELECT last_revision AS revision FROM giveaways WHERE id = ?");
   const appliedRevision = (giveawayId: string) => lastRevision.get(giveawayId)?.revision ?? -1;
@@ -40,6 +41,7 @@ export function createReadYourWrites(db: Database.Database, defaultTimeoutMs = 5
     waitForGiveaway(giveawayId, revision, timeoutMs = defaultTimeoutMs) {
       const target = Number(revision);
       if (appliedRevision(giveawayId) >= target) return Promise.resolve(true);
+      if (isStopped()) return Promise.resolve(false);
       return new Promise<boolean>((resolve) => {
         const waiter: Waiter = {
           revision: target,

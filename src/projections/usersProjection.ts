@@ -4,6 +4,7 @@ import type { Projection } from "./projection.ts";
 
 export const usersProjection: Projection = {
   name: "users",
+  streams: ["user"],
   schema: `CREATE TABLE IF NOT EXISTS users (id TEXT PRIMARY KEY, username TEXT NOT NULL, registered_at TEXT NOT NULL);`,
   prepare(db) {
     const insert = db.prepare("INSERT OR IGNORE INTO users (id, username, registered_at) VALUES (?, ?, ?)");

@@ -24,6 +24,7 @@ export type EdgeErrorCode =
   | "resume_point_ahead"
   | "rate_limited"
   | "store_unavailable"
+  | "read_model_stopped"
   | "internal";
 
 export type ApiErrorCode = DomainErrorCode | EdgeErrorCode;
@@ -73,6 +74,7 @@ export function statusOf(code: ApiErrorCode): number {
       return 500;
     case "read_model_lagging":
     case "store_unavailable":
+    case "read_model_stopped":
       return 503;
     default:
       return assertNever(code);

@@ -14,7 +14,21 @@ export const revisionHeader = "Handoff-Revision";
 
 export type AcceptedCommand = Extract<GiveawayCommandResult, { ok: true }>;
 
+/**
+ * While a read model the answer needs has stopped (npm run projections -- status), a write could
+ * not be shown: refuse it at once, saying why, instead of storing it and timing out.
+ */
+export function refuseWhileStopped(handoff: Handoff, projections: readonly string[], saved?: string): void {
+  const fatal = handoff.runner.fatalError();
+  const stopped = projections.map((name) => [name, handoff.runner.failureOf(name)] as const).find(([, failure]) => failure);
+  if (!fatal && !stopped) return;
+  const why = stopped ? `the ${stopped[0]} read model has stopped on an event it cannot apply` : "the read models have stopped";
+  const outcome = saved ?? "nothing was saved; try again once an operator has resolved it";
+  throw new ApiError("read_model_stopped", `${why}: ${outcome}`);
+}
+
 export async function runGiveawayCommand(handoff: Handoff, res: Response, giveawayId: string, command: GiveawayCommand): Promise<AcceptedCommand> {
+  refuseWhileStopped(handoff, command.type === "SendMessage" ? ["giveaways", "conversation"] : ["giveaways"]);
   const result = await handoff.commands(giveawayId, command, commandContext(res));
   if (!result.ok) throw new ApiError(result.error.code, result.error.message);
   res.setHeader(revisionHeader, String(result.revision));
@@ -24,6 +38,7 @@ export async function runGiveawayCommand(handoff: Handoff, res: Response, giveaw
 
 export async function waitUntilVisible(handoff: Handoff, giveawayId: string, revision: bigint | number): Promise<void> {
   if (await handoff.readYourWrites.waitForGiveaway(giveawayId, revision)) return;
+  refuseWhileStopped(handoff, ["giveaways"], `the change was saved (revision ${revision}) but cannot be shown until an operator has resolved it`);
   throw new ApiError("read_model_lagging", "the change was saved but is not visible yet: read again in a moment");
 }
 

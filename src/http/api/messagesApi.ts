@@ -7,7 +7,7 @@ import { identityOf } from "../authentication.ts";
 import { ApiError } from "./apiErrors.ts";
 import { visibleTo } from "../../app/conversationAccessQuery.ts";
 import { conversationForReader } from "./conversationAccess.ts";
-import { awaitMinRevision, runGiveawayCommand } from "./giveawayCommands.ts";
+import { awaitMinRevision, refuseWhileStopped, runGiveawayCommand } from "./giveawayCommands.ts";
 import { clientUuid, giveawayIdParam, integerText, parseBody, parseInput } from "./requestInput.ts";
 import { requireApiIdentity } from "./requestContext.ts";
 
@@ -51,6 +51,7 @@ export function messagesApi(handoff: Handoff): express.Router {
     const senderId = identityOf(res).userId;
     const result = await runGiveawayCommand(handoff, res, giveawayId, { type: "SendMessage", messageId, senderId, content, now: handoff.now() });
     const message = handoff.queries.messageById(giveawayId, messageId);
+    if (!message) refuseWhileStopped(handoff, ["conversation"], `the message was saved (revision ${result.revision}) but cannot be shown until an operator has resolved it`);
     if (!message) throw new ApiError("read_model_lagging", "the message was saved but is not visible yet: send it again with the same id");
     // A retry with the same id and content finds the message already stored: 200, same message.
     res.status(result.appended.length > 0 ? 201 : 200).json(message);

@@ -1,0 +1,150 @@
+// Each projection's own checkpoint and, when it stopped, the event it stopped on: kept in the read
+// model file so the server, a restart and the operator command (npm run projections) all see the same.
+import type Database from "better-sqlite3";
+
+/** The event a projection could not apply, and why. */
+export interface ProjectionFailure {
+  position: bigint;
+  streamId: string;
+  revision: bigint;
+  type: string;
+  eventId: string;
+  error: string;
+  failedAt: string;
+}
+
+export interface ProjectionState {
+  name: string;
+  /** Global position of the last event applied (or passed over); undefined: none yet. */
+  position: bigint | undefined;
+  /** Set while the projection is stopped on an event. */
+  failure: ProjectionFailure | undefined;
+}
+
+export interface ProjectionSkip {
+  name: string;
+  position: bigint;
+  streamId: string;
+  revision: bigint;
+  eventId: string;
+  type: string;
+  error: string;
+  skippedAt: string;
+}
+
+export const projectionStatusSchema = `
+  CREATE TABLE IF NOT EXISTS projection_status (
+    name TEXT PRIMARY KEY, position TEXT,
+    failed_position TEXT, failed_stream TEXT, failed_revision TEXT, failed_type TEXT, failed_event_id TEXT,
+    failed_error TEXT, failed_at TEXT);
+  -- Events an operator chose to pass over (npm run projections -- skip): the log itself is never changed.
+  CREATE TABLE IF NOT EXISTS projection_skips (
+    name TEXT NOT NULL, position TEXT NOT NULL, stream_id TEXT NOT NULL, revision TEXT NOT NULL, event_id TEXT NOT NULL,
+    type TEXT NOT NULL, error TEXT NOT NULL, skipped_at TEXT NOT NULL, PRIMARY KEY (name, position));`;
+
+interface StatusRow {
+  name: string;
+  position: string | null;
+  failed_position: string | null;
+  failed_stream: string | null;
+  failed_revision: string | null;
+  failed_type: string | null;
+  failed_event_id: string | null;
+  failed_error: string | null;
+  failed_at: string | null;
+}
+
+function toState(row: StatusRow): ProjectionState {
+  const failure: ProjectionFailure | undefined =
+    row.failed_position === null
+      ? undefined
+      : {
+          position: BigInt(row.failed_position),
+          streamId: row.failed_stream ?? "?",
+          revision: BigInt(row.failed_revision ?? "-1"),
+          type: row.failed_type ?? "?",
+          eventId: row.failed_event_id ?? "?",
+          error: row.failed_error ?? "?",
+          failedAt: row.failed_at ?? "?",
+        };
+  return { name: row.name, position: row.position === null ? undefined : BigInt(row.position), failure };
+}
+
+/** A row per projection; one that has none yet starts from the shared checkpoint of earlier versions. */
+export function ensureProjectionRows(db: Database.Database, names: readonly string[]): void {
+  const legacy = db.prepare<[], { position: string }>("SELECT position FROM checkpoint WHERE id = 1").get();
+  const insert = db.prepare("INSERT OR IGNORE INTO projection_status (name, position) VALUES (?, ?)");
+  for (const name of names) insert.run(name, legacy?.position ?? null);
+}
+
+export function readProjectionStates(db: Database.Database): ProjectionState[] {
+  return db.prepare<[], StatusRow>("SELECT * FROM projection_status ORDER BY rowid").all().map(toState);
+}
+
+export function projectionStatusWriter(db: Database.Database) {
+  const savePosition = db.prepare("UPDATE projection_status SET position = ? WHERE name = ? AND failed_position IS NULL");
+  const saveFailure = db.prepare(
+    `UPDATE projection_status SET failed_position = ?, failed_stream = ?, failed_revision = ?, failed_type = ?,
+       failed_event_id = ?, failed_error = ?, failed_at = ?, position = ? WHERE name = ?`,
+  );
+  return {
+    position(name: string, position: bigint): void {
+      savePosition.run(position.toString(), name);
+    },
+    failure(name: string, position: bigint | undefined, failure: ProjectionFailure): void {
+      const { streamId, revision, type, eventId, error, failedAt } = failure;
+      saveFailure.run(failure.position.toString(), streamId, revision.toString(), type, eventId, error, failedAt, position?.toString() ?? null, name);
+    },
+  };
+}
+
+/** The operator's retry: the projection tries its failed event again (the server notices within seconds). */
+export function clearFailure(db: Database.Database, name: string): boolean {
+  const result = db
+    .prepare(
+      `UPDATE projection_status SET failed_position = NULL, failed_stream = NULL, failed_revision = NULL, failed_type = NULL,
+         failed_event_id = NULL, failed_error = NULL, failed_at = NULL WHERE name = ? AND failed_position IS NOT NULL`,
+    )
+    .run(name);
+  return result.changes > 0;
+}
+
+/** The operator's skip: the failed event is recorded as passed over and the projection goes on after it. */
+export function skipFailedEvent(db: Database.Database, name: string, now: Date): ProjectionSkip | undefined {
+  return db.transaction(() => {
+    const state = readProjectionStates(db).find((each) => each.name === name);
+    const failure = state?.failure;
+    if (!failure) return undefined;
+    const skip: ProjectionSkip = { name, ...failure, skippedAt: now.toISOString() };
+    db.prepare(
+      `INSERT OR REPLACE INTO projection_skips (name, position, stream_id, revision, event_id, type, error, skipped_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(name, failure.position.toString(), failure.streamId, failure.revision.toString(), failure.eventId, failure.type, failure.error, skip.skippedAt);
+    clearFailure(db, name);
+    db.prepare("UPDATE projection_status SET position = ? WHERE name = ?").run(failure.position.toString(), name);
+    return skip;
+  })();
+}
+
+export function readProjectionSkips(db: Database.Database): ProjectionSkip[] {
+  return db
+    .prepare<[], { name: string; position: string; stream_id: string; revision: string; event_id: string; type: string; error: string; skipped_at: string }>(
+      "SELECT * FROM projection_skips ORDER BY skipped_at, name",
+    )
+    .all()
+    .map((row) => ({
+      name: row.name,
+      position: BigInt(row.position),
+      streamId: row.stream_id,
+      revision: BigInt(row.revision),
+      eventId: row.event_id,
+      type: row.type,
+      error: row.error,
+      skippedAt: row.skipped_at,
+    }));
+}
+
+/** One line for logs, readiness and the operator command. */
+export function describeFailure(name: string, failure: ProjectionFailure): string {
+  return `projection ${name} stopped at ${failure.streamId} revision ${failure.revision} (${failure.type}, event ${failure.eventId}, log position ${failure.position}): ${failure.error}`;
+}

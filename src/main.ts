@@ -1,8 +1,10 @@
 // Composition root: configuration -> store -> projections -> hub -> HTTP.
 import { ConfigError, loadConfig } from "./config.ts";
-import { errorFields, logger } from "./observability/logger.ts";
 import { isClusterPrimary, runClusterPrimary } from "./scale/clusterPrimary.ts";
+import { componentLogger, errorFields, logger } from "./observability/logger.ts";
 import { startServer } from "./server.ts";
+
+const shutdownLog = componentLogger("shutdown");
 
 async function main() {
   let config;
@@ -26,10 +28,16 @@ async function main() {
     process.on(signal, () => {
       if (closing) return;
       closing = true;
-      running.close().then(
-        () => process.exit(0),
-        (error) => {
-          logger.error(errorFields(error, true), "shutdown failed");
+      // Whatever the shutdown waits for, the process ends within SHUTDOWN_TIMEOUT_MS.
+      setTimeout(() => {
+        shutdownLog.error({ signal, timeoutMs: config.shutdownTimeoutMs }, "shutdown did not finish in time: exiting");
+        process.exit(1);
+      }, config.shutdownTimeoutMs).unref();
+      shutdownLog.info({ signal }, "signal received: shutting down");
+      running.shutdown().then(
+        (report) => process.exit(report.forced ? 1 : 0),
+        (error: unknown) => {
+          shutdownLog.error(errorFields(error, true), "shutdown failed");
           process.exit(1);
         },
       );

@@ -5,12 +5,16 @@ import type { Config } from "./config.ts";
 import { openHandoff, type Handoff, type HandoffOverrides } from "./app/handoff.ts";
 import { createApp, createStreamRouter } from "./http/app.ts";
 import { answerFailure } from "./http/edge/failures.ts";
+import { gracefulShutdown, trackRequests, type ShutdownReport } from "./shutdown.ts";
 
 export interface RunningServer {
   handoff: Handoff;
   server: Server;
   url: string;
+  /** Stops at once: open connections are cut (tests). */
   close(): Promise<void>;
+  /** Stops gracefully (SIGTERM): see shutdown.ts. */
+  shutdown(): Promise<ShutdownReport>;
 }
 
 export async function startServer(config: Config, overrides: HandoffOverrides = {}): Promise<RunningServer> {
@@ -19,7 +23,11 @@ export async function startServer(config: Config, overrides: HandoffOverrides = 
   const app = createApp(handoff);
   const streams = createStreamRouter(handoff);
   // The event streams skip express (its per-request wrapping slows every write and outlives the request).
+  const requests = trackRequests();
   const server = createServer((req, res) => {
+    requests.started(res);
+    // Shutting down: answer what still arrives on an open connection, then close that connection.
+    if (handoff.lifecycle.stopping) res.setHeader("Connection", "close");
     try {
       if (!streams.handle(req, res)) app(req, res);
     } catch (error) {
@@ -39,6 +47,7 @@ export async function startServer(config: Config, overrides: HandoffOverrides = 
     handoff,
     server,
     url: `http://${host}:${port}`,
+    shutdown: () => gracefulShutdown({ handoff, server, requests, timeoutMs: config.shutdownTimeoutMs }),
     async close() {
       // Open event streams would keep the server from closing: end them first.
       server.closeAllConnections();

@@ -10,6 +10,7 @@ import type { EventStore } from "../eventstore/port.ts";
 import { LiveHub } from "../live/liveHub.ts";
 import { startPresenceSignals, type PresenceSignals } from "../live/presenceSignals.ts";
 import { componentLogger, errorFields } from "../observability/logger.ts";
+import { createOpenStreams, type OpenStreams } from "../live/openStreams.ts";
 import { conversationQueries } from "../projections/conversationProjection.ts";
 import { giveawaysQueries } from "../projections/giveawaysProjection.ts";
 import { inboxQueries } from "../projections/inboxProjection.ts";
@@ -52,6 +53,8 @@ export interface Handoff {
   pick: (n: number) => number;
   /** Serving or shutting down: health checks and the HTTP server read it. */
   lifecycle: Lifecycle;
+  /** The open live streams, which a shutdown ends with a reconnect hint. */
+  openStreams: OpenStreams;
   close(): Promise<void>;
 }
 
@@ -147,6 +150,7 @@ export function openHandoff(config: Config, overrides: HandoffOverrides = {}): H
     newId,
     pick,
     lifecycle: createLifecycle(),
+    openStreams: createOpenStreams(),
     async close() {
       closing = true;
       reminders.stop();

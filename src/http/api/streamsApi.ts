@@ -6,7 +6,8 @@ import { assertNever } from "../../domain/errors.ts";
 import { followConversation } from "../../live/conversationFeed.ts";
 import type { ConversationEvent, UserNotification } from "../../live/liveHub.ts";
 import type { RequestIdentity } from "../authentication.ts";
-import { openSseStream, type SseFrame, type SseStream } from "../sse/sseStream.ts";
+import { openHandoffStream, type StreamKind } from "../sse/handoffStream.ts";
+import type { SseFrame, SseStream } from "../sse/sseStream.ts";
 import { queryValue, type SignedInStreamHandler, type StreamRoute } from "../sse/streamRoutes.ts";
 import { resumePointOf } from "../resumePoint.ts";
 import { answerApiFailure, ApiError } from "./apiErrors.ts";
@@ -66,12 +67,8 @@ function sharedConversationFrame(event: ConversationEvent): SseFrame {
   return frame;
 }
 
-function openStream(handoff: Handoff, req: IncomingMessage, res: ServerResponse, identity: RequestIdentity): SseStream {
-  return openSseStream(req, res, {
-    heartbeatMs: handoff.config.sseHeartbeatMs,
-    maxQueuedBytes: handoff.config.sseMaxQueuedBytes,
-    endsAt: identity.expiresAt,
-  });
+function openStream(handoff: Handoff, req: IncomingMessage, res: ServerResponse, identity: RequestIdentity, kind: StreamKind): SseStream {
+  return openHandoffStream(handoff, req, res, identity.expiresAt, kind);
 }
 
 /** What the /api router gives every request (a request id, no caching, JSON refusals), without express. */
@@ -102,7 +99,7 @@ export function streamsApi(handoff: Handoff): StreamRoute[] {
     if (res.destroyed) return; // gone while we waited
     const after = point.after;
 
-    const stream = openStream(handoff, req, res, identity);
+    const stream = openStream(handoff, req, res, identity, "api_conversation");
     const deliver = (event: ConversationEvent) => {
       // The caller's own comings and goings (other tabs) tell them nothing.
       if (event.kind === "presence" && event.userId === userId) return;
@@ -115,7 +112,7 @@ export function streamsApi(handoff: Handoff): StreamRoute[] {
 
   const notifications = apiStream(handoff, "/api/me/stream", (req, res, _params, identity) => {
     const userId = identity.userId;
-    const stream = openStream(handoff, req, res, identity);
+    const stream = openStream(handoff, req, res, identity, "api_notifications");
     const stop = handoff.hub.listenToUser(userId, (notification) => stream.send(notificationFrame(notification)));
     stream.onClose(stop);
     // Where the counts stand now, so a client that was away starts from the truth.

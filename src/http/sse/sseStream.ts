@@ -1,5 +1,7 @@
 // One Server-Sent Events response: frames, heartbeat comments, a retry hint, and a bounded send queue.
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { OpenStreams } from "../../live/openStreams.ts";
+import { metrics } from "../../observability/metrics.ts";
 
 export interface SseFrame {
   id?: string | number;
@@ -14,10 +16,18 @@ export interface SseStreamOptions {
   retryMs?: number;
   /** When the credentials the stream was opened with expire, the stream ends. */
   endsAt?: Date;
+  /** The metrics label (api_conversation, api_notifications, page_chat, page_notifications). */
+  kind?: string;
+  /** Where a shutdown finds the stream to send it its last frame. */
+  registry?: OpenStreams;
 }
 
 export interface SseStream {
   send(frame: SseFrame): void;
+  /** Bytes written but not yet taken by the client. */
+  queuedBytes(): number;
+  /** Drops a client that fell too far behind (it resumes by Last-Event-ID). */
+  drop(): void;
   /** Resolves once the client has taken what is queued (or the stream closed). */
   drained(): Promise<void>;
   readonly closed: boolean;
@@ -87,28 +97,44 @@ export function openSseStream(req: IncomingMessage, res: ServerResponse, options
   res.flushHeaders();
   req.socket.setNoDelay(true);
 
+  const kind = options.kind ?? "other";
+  const delivered = metrics.deliveries.labels({ kind });
+  metrics.openStreams.inc({ kind });
   const closeListeners: (() => void)[] = [];
   let closed = false;
   let expiry: NodeJS.Timeout | undefined;
   let leaveHeartbeat = () => {};
+  let leaveRegistry = () => {};
 
   const close = () => {
     if (closed) return;
     closed = true;
+    metrics.openStreams.dec({ kind });
     leaveHeartbeat();
+    leaveRegistry();
     clearTimeout(expiry);
-    for (const listener of closeListeners.splice(0)) listener();
-    res.end();
+    for (const listener of closeListeners.splice(0)) {
+      try {
+        listener();
+      } catch {
+        // one listener's failure must not keep the others (or the socket) alive
+      }
+    }
+    if (!res.writableEnded && !res.destroyed) res.end();
+  };
+
+  const drop = () => {
+    if (closed) return;
+    metrics.slowConsumersDropped.inc({ kind });
+    close();
+    res.destroy();
   };
 
   const write = (text: string | Buffer) => {
-    if (closed) return;
+    // Never write to an ended response: node would raise the error on a later tick, where nothing catches it.
+    if (closed || res.writableEnded || res.destroyed) return;
     // A client that does not read would grow this queue without bound: drop it; it resumes by Last-Event-ID.
-    if (res.writableLength > options.maxQueuedBytes) {
-      close();
-      res.destroy();
-      return;
-    }
+    if (res.writableLength > options.maxQueuedBytes) return drop();
     res.write(text);
   };
 
@@ -125,9 +151,25 @@ export function openSseStream(req: IncomingMessage, res: ServerResponse, options
     }
   }
   res.on("close", close);
+  // A socket error after the client left is expected; without a listener it would end the process.
+  res.on("error", close);
+  if (options.registry && !closed) {
+    leaveRegistry = options.registry.add({
+      shutdown(retryMs) {
+        write(`retry: ${retryMs}\nevent: shutdown\ndata: the server is restarting: reconnect\n\n`);
+        close();
+      },
+    });
+  }
 
   return {
-    send: (frame) => write(encodeFrame(frame)),
+    send(frame) {
+      if (closed) return;
+      delivered.inc();
+      write(encodeFrame(frame));
+    },
+    queuedBytes: () => res.writableLength,
+    drop,
     drained() {
       if (closed || !res.writableNeedDrain) return Promise.resolve();
       return new Promise<void>((resolve) => {

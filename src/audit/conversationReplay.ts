@@ -21,18 +21,34 @@ export interface ConversationAt {
   names: ReadonlyMap<string, string>;
   /** Revision of the last event shown; -1 when nothing had happened yet. */
   revision: number;
+  /** Lines left out before the first one kept (only with a window). */
+  earlierLines: number;
 }
 
+/** `window`: keep only the last so many lines, so a long conversation never sits in memory whole. */
 export async function replayConversation(
   store: EventStore,
   giveawayId: string,
   until: Until | undefined,
   nameOf: UserNameLookup,
+  window = Number.POSITIVE_INFINITY,
 ): Promise<ConversationAt> {
-  const lines: AuditLine[] = [];
-  for await (const event of giveawayEventsUntil(store, giveawayId, until)) lines.push(toAuditLine(event));
+  let lines: AuditLine[] = [];
+  let earlierLines = 0;
+  for await (const event of giveawayEventsUntil(store, giveawayId, until)) {
+    lines.push(toAuditLine(event));
+    // Trimmed in steps, so keeping the window costs no more than a copy per `window` lines.
+    if (lines.length >= 2 * window) {
+      earlierLines += lines.length - window;
+      lines = lines.slice(-window);
+    }
+  }
+  if (lines.length > window) {
+    earlierLines += lines.length - window;
+    lines = lines.slice(-window);
+  }
   const names = new Map<string, string>();
   for (const userId of new Set(lines.flatMap(userIdsOf))) names.set(userId, (await nameOf(userId)) ?? "?");
   const messages = lines.flatMap((line) => messageOf(line, giveawayId, (id) => names.get(id)) ?? []);
-  return { giveawayId, lines, messages, names, revision: lines.length === 0 ? -1 : lines[lines.length - 1]!.revision };
+  return { giveawayId, lines, messages, names, revision: lines.length === 0 ? -1 : lines[lines.length - 1]!.revision, earlierLines };
 }

@@ -2,8 +2,11 @@
 import type { Handoff } from "../app/handoff.ts";
 import { readerAccess } from "../app/conversationAccessQuery.ts";
 import { mayReadRevision } from "../domain/pickupAccess.ts";
+import { componentLogger, errorFields } from "../observability/logger.ts";
 import type { ConversationEvent } from "./liveHub.ts";
 import { componentLogger, errorFields } from "../observability/logger.ts";
+
+const log = componentLogger("live");
 
 export interface FollowConversationOptions {
   giveawayId: string;
@@ -13,6 +16,17 @@ export interface FollowConversationOptions {
   deliver(event: ConversationEvent): void;
   /** Resolves when the client has taken what it was sent, so a long history never piles up in memory. */
   waitForRoom?: () => Promise<void>;
+  /**
+   * The slow-consumer bound, applied while history is replayed too: live events held back meanwhile,
+   * plus what the client has not taken yet, may not pass `maxBytes`; past it, `drop` (the client
+   * resumes by Last-Event-ID).
+   */
+  bound?: { maxBytes: number; queuedBytes(): number; drop(): void };
+}
+
+/** What a held-back event will cost once sent (its JSON, as the frames carry it). */
+function heldBackSize(event: ConversationEvent): number {
+  return event.kind === "message" ? Buffer.byteLength(event.message.content) + 400 : 200;
 }
 
 const historyPageSize = 500;
@@ -24,6 +38,7 @@ export function followConversation(handoff: Handoff, options: FollowConversation
   let stopped = false;
   let replaying = true;
   const heldBack: ConversationEvent[] = [];
+  let heldBackBytes = 0;
 
   // After a redraw each winner sees only their own round; the giver sees every round.
   const isGiver = handoff.queries.giveawayById(giveawayId)?.giverId === userId;
@@ -49,8 +64,12 @@ export function followConversation(handoff: Handoff, options: FollowConversation
   // Join first and hold live events back until history is out: the hub publishes only after the
   // read model commits, so every message is in a history page, in the held-back list, or both.
   const leave = handoff.hub.joinConversation(giveawayId, userId, (event) => {
-    if (replaying) heldBack.push(event);
-    else deliverInOrder(event);
+    if (stopped) return;
+    if (!replaying) return deliverInOrder(event);
+    heldBack.push(event);
+    heldBackBytes += heldBackSize(event);
+    const { bound } = options;
+    if (bound && heldBackBytes + bound.queuedBytes() > bound.maxBytes) bound.drop();
   });
 
   const replayHistory = async () => {
@@ -65,6 +84,7 @@ export function followConversation(handoff: Handoff, options: FollowConversation
     }
     // Whatever was committed after the last page was read is held back: flush it in order.
     replaying = false;
+    heldBackBytes = 0;
     for (const event of heldBack.splice(0)) deliverInOrder(event);
   };
   replayHistory().catch((error) => componentLogger("live").error({ giveawayId: options.giveawayId, ...errorFields(error, true) }, "conversation history failed"));
@@ -72,6 +92,7 @@ export function followConversation(handoff: Handoff, options: FollowConversation
   return () => {
     stopped = true;
     heldBack.length = 0;
+    heldBackBytes = 0;
     leave();
   };
 }

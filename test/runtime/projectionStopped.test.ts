@@ -69,7 +69,8 @@ describe("a projection stopped on an unparsable event", () => {
     expect((await server.handoff.store.readStream(giveawayStream(healthy.giveawayId))).length).toBe(before);
   });
 
-  it("shows the event in `npm run projections -- status`, and `skip` resolves it without touching the log", async () => {
+  // Each command is a process of its own: slow on a busy machine.
+  it("shows the event in `npm run projections -- status`, and `skip` resolves it without touching the log", { timeout: 180_000 }, async () => {
     const env = { DATA_DIR: server.dataDir };
     const status = await runCliCommand("projections", ["status"], env);
     expect(status.code, status.stderr).toBe(1);
@@ -81,7 +82,7 @@ describe("a projection stopped on an unparsable event", () => {
     expect(skipped.stdout).toContain(`skip conversation: passed over ${giveawayStream(broken.giveawayId)} revision ${badRevision}`);
 
     // The running server takes the projections up again by itself.
-    await expect.poll(async () => (await request(server.url).get("/readyz")).status).toBe(200);
+    await expect.poll(async () => (await request(server.url).get("/readyz")).status, { timeout: 30_000 }).toBe(200);
     const sent = await send(server, healthy.winner, healthy.giveawayId, "after the skip");
     expect(sent.content).toBe("after the skip");
     const shown = await request(server.url).get(`/api/giveaways/${broken.giveawayId}/messages`).set(broken.winner.auth);
@@ -94,7 +95,7 @@ describe("a projection stopped on an unparsable event", () => {
     expect(stored[Number(badRevision)]!.data).toEqual({ note: "no fields" });
   });
 
-  it("refuses an unknown command or projection with usage and exit 2", async () => {
+  it("refuses an unknown command or projection with usage and exit 2", { timeout: 120_000 }, async () => {
     const unknown = await runCliCommand("projections", ["frobnicate"], { DATA_DIR: server.dataDir });
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("usage: npm run projections");

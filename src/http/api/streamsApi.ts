@@ -105,7 +105,14 @@ export function streamsApi(handoff: Handoff): StreamRoute[] {
       if (event.kind === "presence" && event.userId === userId) return;
       stream.send(sharedConversationFrame(event));
     };
-    const stop = followConversation(handoff, { giveawayId, userId, after, deliver, waitForRoom: () => stream.drained() });
+    const stop = followConversation(handoff, {
+      giveawayId,
+      userId,
+      after,
+      deliver,
+      waitForRoom: () => stream.drained(),
+      bound: { maxBytes: handoff.config.sseMaxQueuedBytes, queuedBytes: stream.queuedBytes, drop: stream.drop },
+    });
     stream.onClose(stop);
     stream.send(conversationFrame({ kind: "presence", giveawayId, userId: otherId, online: handoff.hub.isOnline(giveawayId, otherId) }));
   });

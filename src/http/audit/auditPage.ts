@@ -42,6 +42,9 @@ function chosenPoint(query: unknown): Choice {
   return { ok: true, until: undefined, ...texts };
 }
 
+/** Lines per audit page: the page ends at the chosen point; earlier lines are a link (or the form) away. */
+export const auditLinesPerPage = 100;
+
 export function auditPage(handoff: Handoff) {
   return async (req: Request<{ id: string }>, res: Response) => {
     const identity = identityOf(res);
@@ -69,10 +72,12 @@ export function auditPage(handoff: Handoff) {
     }
     const nameOf = async (userId: string) => handoff.queries.userById(userId)?.username;
     const until = choice.ok ? choice.until : undefined;
-    const conversation = choice.ok && head >= 0n ? await replayConversation(handoff.store, giveawayId, until, nameOf) : undefined;
+    const conversation = choice.ok && head >= 0n ? await replayConversation(handoff.store, giveawayId, until, nameOf, auditLinesPerPage) : undefined;
     const revision = conversation?.revision ?? -1;
     const headRevision = Number(head);
     const step = (to: number) => `${base}?revision=${to}`;
+    const lines = conversation?.lines ?? [];
+    const firstShown = lines[0]?.revision;
 
     renderAuditView(res, choice.ok ? 200 : 422, "page", {
       title: `Audit: ${access.giveaway.title}`,
@@ -82,7 +87,11 @@ export function auditPage(handoff: Handoff) {
       error: choice.ok ? undefined : choice.message,
       revisionText: choice.revisionText || (conversation && until?.kind !== "time" ? String(revision) : ""),
       timeText: choice.timeText,
-      lines: (conversation?.lines ?? []).map((line) => viewOfLine(line, conversation!.names)),
+      lines: lines.map((line) => viewOfLine(line, conversation!.names)),
+      // The page before: the conversation as it stood just before the first line shown here.
+      earlier: conversation && conversation.earlierLines > 0 && firstShown !== undefined ? step(firstShown - 1) : undefined,
+      earlierLines: conversation?.earlierLines ?? 0,
+      firstShown,
       shown: conversation !== undefined,
       revision,
       headRevision,

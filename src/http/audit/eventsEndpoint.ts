@@ -36,16 +36,28 @@ function drained(res: Response): Promise<boolean> {
   });
 }
 
-async function streamNdjson(res: Response, events: AsyncIterable<AuditEvent>): Promise<void> {
-  res.status(200).setHeader("Content-Type", "application/x-ndjson; charset=utf-8");
-  res.setHeader("Cache-Control", "no-store");
-  res.setHeader("X-Content-Type-Options", "nosniff");
-  res.flushHeaders();
-  for await (const event of events) {
-    if (res.destroyed) return; // the client left: stop reading the store
-    if (!res.write(`${JSON.stringify(event)}\n`) && !(await drained(res))) return;
+/**
+ * Writes the answer as it is read from the store, a page at a time, waiting whenever the client
+ * falls behind: memory per request is one store page and the socket's buffer, however long the
+ * stream. The first event is read before the status goes out, so "no such stream" is still a 404.
+ */
+async function streamAnswer(res: Response, events: AsyncGenerator<AuditEvent>, format: "json" | "ndjson"): Promise<void> {
+  try {
+    let item = await events.next();
+    res.status(200).setHeader("Content-Type", format === "json" ? "application/json; charset=utf-8" : "application/x-ndjson; charset=utf-8");
+    res.setHeader("Cache-Control", "no-store");
+    res.setHeader("X-Content-Type-Options", "nosniff");
+    if (format === "json") res.write('{"events":[');
+    for (let index = 0; !item.done; index++) {
+      if (res.destroyed) return; // the client left: stop reading the store
+      const text = format === "json" ? `${index > 0 ? "," : ""}${JSON.stringify(item.value)}` : `${JSON.stringify(item.value)}\n`;
+      if (!res.write(text) && !(await drained(res))) return;
+      item = await events.next();
+    }
+    res.end(format === "json" ? "]}" : undefined);
+  } finally {
+    await events.return(undefined);
   }
-  res.end();
 }
 
 async function* auditEvents(handoff: Handoff, giveawayId: string, until: Until | undefined): AsyncGenerator<AuditEvent> {
@@ -71,13 +83,8 @@ export function eventsEndpoint(handoff: Handoff) {
       until = parsed.until;
     }
 
-    const events = auditEvents(handoff, giveawayId, until);
     try {
-      if (query.data.format === "ndjson") return await streamNdjson(res, events);
-      const all: AuditEvent[] = [];
-      for await (const event of events) all.push(event);
-      res.setHeader("Cache-Control", "no-store");
-      res.json({ events: all });
+      await streamAnswer(res, auditEvents(handoff, giveawayId, until), query.data.format);
     } catch (error) {
       if (res.headersSent) {
         res.destroy(error instanceof Error ? error : undefined); // cut short, so the client sees the body is incomplete

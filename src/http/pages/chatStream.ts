@@ -46,6 +46,7 @@ export function chatStream(handoff: Handoff, renderer: PageRenderer): SignedInSt
       userId: viewerId,
       after: point.after,
       waitForRoom: () => stream.drained(),
+      bound: { maxBytes: handoff.config.sseMaxQueuedBytes, queuedBytes: stream.queuedBytes, drop: stream.drop },
       deliver(event) {
         if (event.kind === "message") {
           stream.send({ id: event.message.revision, data: renderer.partial("./partials/message", { message: event.message, viewerId }) });

@@ -5,6 +5,7 @@ import Database from "better-sqlite3";
 import type { EventStore } from "../eventstore/port.ts";
 import { startProjectionRunner } from "../projections/projectionRunner.ts";
 import { openReadModelDatabase } from "../projections/readModelDatabase.ts";
+import { describeFailure } from "../projections/projectionStatus.ts";
 
 export const readModelFileName = "readmodels.db";
 export const rebuildFileName = "readmodels.rebuild.db";
@@ -16,6 +17,8 @@ export interface RebuildResult {
   events: number;
   seconds: number;
   file: string;
+  /** Projections that stopped on an event during the rebuild, one line each (npm run projections -- status). */
+  stopped: string[];
 }
 
 function removeDatabaseFiles(file: string): void {
@@ -56,6 +59,7 @@ export async function rebuildReadModels(options: {
   removeDatabaseFiles(fresh);
   const started = performance.now();
   let events = 0;
+  let stopped: string[] = [];
   const db = openReadModelDatabase(fresh);
   try {
     const runner = startProjectionRunner({
@@ -70,6 +74,7 @@ export async function rebuildReadModels(options: {
     await runner.caughtUp;
     await runner.stop();
     await runner.done;
+    stopped = runner.status().flatMap((state) => (state.failure ? [describeFailure(state.name, state.failure)] : []));
     // One self-contained file, so the rename below swaps everything at once.
     db.pragma("journal_mode = DELETE");
   } finally {
@@ -79,5 +84,5 @@ export async function rebuildReadModels(options: {
   rmSync(`${target}-wal`, { force: true });
   rmSync(`${target}-shm`, { force: true });
   renameSync(fresh, target);
-  return { events, seconds: (performance.now() - started) / 1000, file: target };
+  return { events, seconds: (performance.now() - started) / 1000, file: target, stopped };
 }

@@ -14,7 +14,9 @@ async function rebuild(): Promise<number> {
     progress.done();
     const rate = result.seconds > 0 ? Math.round(result.events / result.seconds) : result.events;
     process.stdout.write(`rebuilt ${result.file}: ${result.events} events in ${result.seconds.toFixed(2)} s (${rate} events/s)\n`);
-    return 0;
+    // The others are complete; these wait for the operator (npm run projections -- retry|skip).
+    for (const line of result.stopped) process.stderr.write(`STOPPED ${line}\n`);
+    return result.stopped.length > 0 ? 1 : 0;
   } catch (error) {
     if (error instanceof ReadModelInUseError) throw new CliError(error.message);
     throw error;

@@ -6,7 +6,7 @@ import type { EventStore, Subscription, SubscriptionItem } from "../../src/event
 import { openSqliteEventStore } from "../../src/eventstore/sqlite.ts";
 import { metrics } from "../../src/observability/metrics.ts";
 import { drawnGiveaway, send } from "../http/apiFixtures.ts";
-import { connectSse } from "../http/sseClient.ts";
+import { connectSse } from "../support/sseClient.ts";
 import { makeTempDir } from "../support/tempDir.ts";
 import { startTestServer, type TestServer } from "../support/testServer.ts";
 
@@ -110,7 +110,7 @@ describe("health and readiness", () => {
     const stream = await connectSse(`${server.url}/api/giveaways/${talk.giveawayId}/stream`, talk.winner.auth);
     expect(await gauge("api_conversation")).toBe(openBefore + 1);
     await send(server, talk.giver, talk.giveawayId, "counted");
-    await stream.until((events) => events.some((e) => e.event === "message"));
+    await expect.poll(() => stream.events.some((e) => e.event === "message")).toBe(true);
     expect(await delivered("api_conversation")).toBeGreaterThanOrEqual(deliveredBefore + 1);
     stream.close();
     await expect.poll(() => gauge("api_conversation")).toBe(openBefore);

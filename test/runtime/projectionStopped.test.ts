@@ -27,12 +27,10 @@ describe("a projection stopped on an unparsable event", () => {
     const ready = await request(server.url).get("/readyz");
     expect(ready.status, JSON.stringify(ready.body)).toBe(200);
     expect(ready.body).toMatchObject({ status: "ready", store: { reachable: true } });
-    expect(ready.body.projections.map((p: { name: string; state: string }) => `${p.name}:${p.state}`)).toEqual([
-      "users:running",
-      "giveaways:running",
-      "conversation:running",
-      "inbox:running",
-    ]);
+    expect(ready.body.projections.map((p: { name: string; state: string }) => `${p.name}:${p.state}`)).toEqual(
+      expect.arrayContaining(["users:running", "giveaways:running", "conversation:running", "inbox:running"]),
+    );
+    expect(ready.body.projections.every((p: { state: string }) => p.state === "running")).toBe(true);
   });
 
   it("stops the giveaway read models on the event, names its stream and revision, and the process stays live", async () => {
@@ -49,7 +47,7 @@ describe("a projection stopped on an unparsable event", () => {
     expect(ready.status).toBe(503);
     expect(ready.body.status).toBe("not_ready");
     const states = Object.fromEntries(ready.body.projections.map((p: { name: string; state: string }) => [p.name, p.state]));
-    expect(states).toEqual({ users: "running", giveaways: "stopped", conversation: "stopped", inbox: "stopped" });
+    expect(states).toMatchObject({ users: "running", giveaways: "stopped", conversation: "stopped", inbox: "stopped" });
     expect(ready.body.projections[1].failure).toMatchObject({ streamId: giveawayStream(broken.giveawayId), revision: String(badRevision), type: "MessageSent" });
 
     const live = await request(server.url).get("/healthz");

@@ -30,6 +30,8 @@ function faultyStore(dataDir: string) {
       const iterator = items();
       return { [Symbol.asyncIterator]: () => iterator, stop: () => inner.stop() };
     },
+    setStreamMetadata: (...args) => real.setStreamMetadata(...args),
+    getStreamMetadata: (...args) => real.getStreamMetadata(...args),
     close: () => real.close(),
   };
   return { store, faults };

@@ -4,9 +4,7 @@ import { readerAccess } from "../app/conversationAccessQuery.ts";
 import { mayReadRevision } from "../domain/pickupAccess.ts";
 import { componentLogger, errorFields } from "../observability/logger.ts";
 import type { ConversationEvent } from "./liveHub.ts";
-import { componentLogger, errorFields } from "../observability/logger.ts";
 
-const log = componentLogger("live");
 
 export interface FollowConversationOptions {
   giveawayId: string;

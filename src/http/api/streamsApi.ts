@@ -6,7 +6,8 @@ import { assertNever } from "../../domain/errors.ts";
 import { followConversation } from "../../live/conversationFeed.ts";
 import type { ConversationEvent, UserNotification } from "../../live/liveHub.ts";
 import type { RequestIdentity } from "../authentication.ts";
-import { openSseStream, type SseFrame, type SseStream } from "../sse/sseStream.ts";
+import { openSessionStream } from "../sse/sessionStream.ts";
+import type { SseFrame, SseStream } from "../sse/sseStream.ts";
 import { queryValue, type SignedInStreamHandler, type StreamRoute } from "../sse/streamRoutes.ts";
 import { resumePointOf } from "../resumePoint.ts";
 import { answerApiFailure, ApiError } from "./apiErrors.ts";
@@ -67,11 +68,7 @@ function sharedConversationFrame(event: ConversationEvent): SseFrame {
 }
 
 function openStream(handoff: Handoff, req: IncomingMessage, res: ServerResponse, identity: RequestIdentity): SseStream {
-  return openSseStream(req, res, {
-    heartbeatMs: handoff.config.sseHeartbeatMs,
-    maxQueuedBytes: handoff.config.sseMaxQueuedBytes,
-    endsAt: identity.expiresAt,
-  });
+  return openSessionStream(handoff, req, res, identity);
 }
 
 /** What the /api router gives every request (a request id, no caching, JSON refusals), without express. */
@@ -81,6 +78,7 @@ function apiStream(handoff: Handoff, path: string, handle: SignedInStreamHandler
     handle(req, res, params) {
       const requestId = params.requestId;
       res.setHeader("Cache-Control", "no-store");
+      res.setHeader("X-Content-Type-Options", "nosniff");
       new Promise<void>((resolve) => resolve(handle(req, res, params, apiIdentity(handoff, req)))).catch((error: unknown) =>
         answerApiFailure(error, req, res, requestId),
       );

@@ -3,7 +3,7 @@
 // and the user's badge, so a chat tab needs one connection.
 import type { Handoff } from "../../app/handoff.ts";
 import { followConversation } from "../../live/conversationFeed.ts";
-import { openSseStream } from "../sse/sseStream.ts";
+import { openSessionStream } from "../sse/sessionStream.ts";
 import { statusOf } from "../api/apiErrors.ts";
 import { resumePointOf } from "../resumePoint.ts";
 import type { SignedInStreamHandler } from "../sse/streamRoutes.ts";
@@ -34,11 +34,7 @@ export function chatStream(handoff: Handoff, renderer: PageRenderer): SignedInSt
       data: renderer.partial("./partials/presence", { username: access.other.username, online, oob: true }),
     });
 
-    const stream = openSseStream(req, res, {
-      heartbeatMs: handoff.config.sseHeartbeatMs,
-      maxQueuedBytes: handoff.config.sseMaxQueuedBytes,
-      endsAt: identity.expiresAt,
-    });
+    const stream = openSessionStream(handoff, req, res, identity);
     const notifications = notificationFrames(handoff, renderer, viewerId, giveawayId);
     stream.send(notifications.current());
     const stopNotifications = handoff.hub.listenToUser(viewerId, (notification) => {

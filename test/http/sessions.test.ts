@@ -3,7 +3,7 @@
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { drawnGiveaway, expectError, password, signUp, type Conversation } from "./apiFixtures.ts";
-import { connectSse } from "./sseClient.ts";
+import { connectSse } from "../support/sseClient.ts";
 import { startTestServer, type TestServer } from "../support/testServer.ts";
 import { registerUser } from "../pages/pageSession.ts";
 

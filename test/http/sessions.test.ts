@@ -1,5 +1,6 @@
 // Sessions that end: sign-out (API and pages) ends the token's session, the token then gets 401
 // everywhere, and every stream opened with it ends with a final `event: expired`.
+import { readFileSync } from "node:fs";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { drawnGiveaway, expectError, password, signUp, type Conversation } from "./apiFixtures.ts";
@@ -93,5 +94,12 @@ describe("cookies and origins", () => {
     // A cookie write with neither Origin nor Referer is refused.
     expect((await request(server.url).post("/signout").set("Cookie", session)).status).toBe(403);
     expect((await request(server.url).post("/signout").set("Cookie", session).set("Referer", "https://chat.example/giveaways")).status).toBe(303);
+  });
+});
+
+describe("deployment", () => {
+  it("docker-compose refuses to start without a JWT_SECRET (no working default)", () => {
+    const compose = readFileSync("docker-compose.yml", "utf8");
+    expect(compose).toMatch(/JWT_SECRET: \$\{JWT_SECRET:\?[^}]+\}/);
   });
 });

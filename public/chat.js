@@ -24,8 +24,8 @@ function startChat(chat) {
 
   let connection = "connecting";
   let stickToBottom = true;
-  // The page load marked everything it showed as read.
-  let readUpTo = Number(messages.dataset.lastRevision);
+  // Where the reader's mark stood when the page was drawn (a GET changes nothing; we post the mark).
+  let readUpTo = Number(messages.dataset.readRevision ?? -1);
   let reconnectDelay = 250;
   let reconnectTimer = null;
   let unseen = 0; // the other person's messages that arrived while the tab was hidden
@@ -87,6 +87,7 @@ function startChat(chat) {
     }
     markRead();
   });
+  setTimeout(markRead, 0); // the page just drawn: mark what it shows, if it is in view
 
   // ---- connection state -----------------------------------------------------------------
   function showSendError(text) {

@@ -18,20 +18,24 @@ import { pickupQueries } from "../projections/pickupProjection.ts";
 import { startProjectionRunner, type ProjectionRunner } from "../projections/projectionRunner.ts";
 import { openReadModelDatabase } from "../projections/readModelDatabase.ts";
 import { createReadYourWrites, type ReadYourWrites } from "../projections/readYourWrites.ts";
+import { sessionsQueries } from "../projections/sessionsProjection.ts";
 import { usersQueries } from "../projections/usersProjection.ts";
 import { claimReadModelSlot } from "../scale/readModelSlot.ts";
 import { createPickupReminders } from "../live/pickupReminders.ts";
 import { createGiveawayCommandHandler, type GiveawayCommandHandler } from "./giveawayCommandHandler.ts";
 import { resolveJwtSecret } from "./jwtSecret.ts";
 import { createLifecycle, type Lifecycle } from "./lifecycle.ts";
-import { createTokenService, type TokenService } from "./tokens.ts";
+import { createPasswordHasher } from "./passwordHash.ts";
+import { createSessionEnds, type SessionEnds } from "./sessionEnds.ts";
+import { createTokenService, type SessionLedger, type TokenService } from "./tokens.ts";
 import { createUserAccounts, type UserAccounts } from "./userAccounts.ts";
 
 export type ReadModelQueries = ReturnType<typeof conversationQueries> &
   ReturnType<typeof giveawaysQueries> &
   ReturnType<typeof inboxQueries> &
   ReturnType<typeof pickupQueries> &
-  ReturnType<typeof usersQueries>;
+  ReturnType<typeof usersQueries> &
+  ReturnType<typeof sessionsQueries>;
 
 export interface Handoff {
   config: Config;
@@ -47,6 +51,8 @@ export interface Handoff {
   commands: GiveawayCommandHandler;
   accounts: UserAccounts;
   tokens: TokenService;
+  /** Streams end when the session they were opened with ends. */
+  sessionEnds: SessionEnds;
   now: () => Date;
   newId: () => string;
   /** Uniform index in [0, n): the draw's randomness. */
@@ -82,7 +88,10 @@ export function openHandoff(config: Config, overrides: HandoffOverrides = {}): H
     ...inboxQueries(readDb),
     ...pickupQueries(readDb),
     ...usersQueries(readDb),
+    ...sessionsQueries(readDb),
   };
+  const sessions: SessionLedger = { hasEnded: (identity) => queries.sessionHasEnded(identity.userId, identity.sessionId, identity.sessionStartedAt) };
+  const sessionEnds = createSessionEnds(sessions);
   const hub = new LiveHub({
     messageAtRevision: queries.messageAtRevision,
     participantsOf(giveawayId) {
@@ -109,6 +118,7 @@ export function openHandoff(config: Config, overrides: HandoffOverrides = {}): H
     db: readDb,
     onApplied(applied) {
       readYourWrites.applied(applied);
+      sessionEnds.applied(applied);
       hub.publish(applied);
       if (runner.isCaughtUp()) reminders.applied(applied);
     },
@@ -144,8 +154,9 @@ export function openHandoff(config: Config, overrides: HandoffOverrides = {}): H
     instanceId,
     readYourWrites,
     commands,
-    accounts: createUserAccounts({ store, newId, now }),
-    tokens: createTokenService(resolveJwtSecret(config.jwtSecret, config.dataDir), config.tokenTtlSeconds),
+    accounts: createUserAccounts({ store, newId, now, passwords: createPasswordHasher(config.passwordCost), sessionTtlSeconds: config.tokenTtlSeconds }),
+    tokens: createTokenService(resolveJwtSecret(config.jwtSecret, config.dataDir), sessions),
+    sessionEnds,
     now,
     newId,
     pick,

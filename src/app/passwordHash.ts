@@ -1,25 +1,84 @@
-// Passwords are kept only as salted scrypt hashes: scrypt$N$r$p$salt$hash (base64).
+// Passwords are kept only as salted scrypt hashes: scrypt$N$r$p$salt$hash (base64). The cost is
+// OWASP's recommendation for scrypt (N=2^17, r=8, p=1); a hash made at a lower cost is upgraded at
+// the next sign-in. Each hash takes 128 MiB, so only a few run at once (the rest wait their turn).
 import { randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions } from "node:crypto";
 
 const keyLength = 32;
-const cost = { N: 16384, r: 8, p: 1 };
 
-function scrypt(password: string, salt: Buffer, options: ScryptOptions): Promise<Buffer> {
-  return new Promise((resolve, reject) =>
-    scryptCallback(password, salt, keyLength, options, (error, key) => (error ? reject(error) : resolve(key))),
-  );
+export interface ScryptCost {
+  N: number;
+  r: number;
+  p: number;
 }
 
-export async function hashPassword(password: string): Promise<string> {
-  const salt = randomBytes(16);
-  const key = await scrypt(password, salt, cost);
-  return ["scrypt", cost.N, cost.r, cost.p, salt.toString("base64"), key.toString("base64")].join("$");
+/** OWASP Password Storage Cheat Sheet: scrypt with N=2^17 (128 MiB), r=8, p=1. */
+export const owaspScryptCost: ScryptCost = { N: 2 ** 17, r: 8, p: 1 };
+
+/** Hashes running at once; more would only queue in libuv's thread pool while holding memory. */
+const maxConcurrentHashes = 2;
+
+export interface PasswordHasher {
+  hash(password: string): Promise<string>;
+  /** Whether the password matches, and whether its hash is weaker than today's cost (to upgrade it). */
+  verify(password: string, stored: string): Promise<{ ok: boolean; needsRehash: boolean }>;
+  /** Costs what a real verify costs, for a name that does not exist: timing tells nobody which names do. */
+  verifyNothing(password: string): Promise<false>;
 }
 
-export async function verifyPassword(password: string, stored: string): Promise<boolean> {
-  const [scheme, n, r, p, salt, expected] = stored.split("$");
-  if (scheme !== "scrypt" || !salt || !expected) return false;
-  const key = await scrypt(password, Buffer.from(salt, "base64"), { N: Number(n), r: Number(r), p: Number(p) });
-  const expectedKey = Buffer.from(expected, "base64");
-  return key.length === expectedKey.length && timingSafeEqual(key, expectedKey);
+export function createPasswordHasher(cost: ScryptCost = owaspScryptCost): PasswordHasher {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  async function withSlot<T>(work: () => Promise<T>): Promise<T> {
+    if (running >= maxConcurrentHashes) await new Promise<void>((resolve) => waiting.push(resolve));
+    running += 1;
+    try {
+      return await work();
+    } finally {
+      running -= 1;
+      waiting.shift()?.();
+    }
+  }
+
+  const scrypt = (password: string, salt: Buffer, options: ScryptCost): Promise<Buffer> =>
+    withSlot(
+      () =>
+        new Promise((resolve, reject) => {
+          // scrypt needs ~128 * N * r bytes; node refuses more than 32 MiB unless told.
+          const scryptOptions: ScryptOptions = { ...options, maxmem: 256 * options.N * options.r + 1024 * 1024 };
+          scryptCallback(password, salt, keyLength, scryptOptions, (error, key) => (error ? reject(error) : resolve(key)));
+        }),
+    );
+
+  const hash = async (password: string) => {
+    const salt = randomBytes(16);
+    const key = await scrypt(password, salt, cost);
+    return ["scrypt", cost.N, cost.r, cost.p, salt.toString("base64"), key.toString("base64")].join("$");
+  };
+
+  let dummy: Promise<string> | undefined;
+
+  return {
+    hash,
+    async verify(password, stored) {
+      const [scheme, n, r, p, salt, expected] = stored.split("$");
+      const storedCost = { N: Number(n), r: Number(r), p: Number(p) };
+      const sane = [storedCost.N, storedCost.r, storedCost.p].every((value) => Number.isInteger(value) && value > 0) && storedCost.N <= 2 ** 20;
+      if (scheme !== "scrypt" || !salt || !expected || !sane) return { ok: false, needsRehash: false };
+      const key = await scrypt(password, Buffer.from(salt, "base64"), storedCost);
+      const expectedKey = Buffer.from(expected, "base64");
+      const ok = key.length === expectedKey.length && timingSafeEqual(key, expectedKey);
+      const weaker = storedCost.N < cost.N || storedCost.r < cost.r || storedCost.p < cost.p;
+      return { ok, needsRehash: ok && weaker };
+    },
+    async verifyNothing(password) {
+      dummy ??= hash("not anyone's password");
+      await this.verify(password, await dummy);
+      return false;
+    },
+  };
+}
+
+/** One hash at today's cost (seeding benchmarks). */
+export function hashPassword(password: string): Promise<string> {
+  return createPasswordHasher().hash(password);
 }

@@ -1,4 +1,6 @@
 // Signed identity: HS256 JWTs with the algorithm, issuer and audience pinned and expiry checked.
+// Every token names the session it was issued for (SessionStarted in the user's stream); a session
+// that has ended (SessionEnded, AllSessionsEnded, seen by the sessions read model) ends its tokens.
 import { createSecretKey } from "node:crypto";
 import jwt from "jsonwebtoken";
 import { z } from "zod";
@@ -6,35 +8,59 @@ import { z } from "zod";
 const issuer = "handoff";
 const audience = "handoff";
 
-const ClaimsSchema = z.object({ sub: z.string().min(1), name: z.string().min(1), exp: z.number() });
+const ClaimsSchema = z.object({
+  sub: z.string().min(1),
+  name: z.string().min(1),
+  exp: z.number(),
+  /** The session; a token without one (issued before sessions) is no longer accepted. */
+  sid: z.string().min(1),
+  /** When the session started (ms), so "sign out everywhere" ends exactly those before it. */
+  sat: z.number(),
+});
 
 export interface Identity {
   userId: string;
   username: string;
   /** When the token stops being valid; streams opened with it end then. */
   expiresAt: Date;
+  sessionId: string;
+  sessionStartedAt: Date;
+}
+
+export interface SessionLedger {
+  /** True once the session has ended (signed out, or every session of the user ended after it started). */
+  hasEnded(identity: Pick<Identity, "userId" | "sessionId" | "sessionStartedAt">): boolean;
 }
 
 export interface TokenService {
-  issue(user: { id: string; username: string }): { token: string; expiresAt: Date };
-  /** The identity, or undefined for a missing, malformed, forged or expired token. */
+  issue(user: { id: string; username: string }, session: { sessionId: string; startedAt: Date; expiresAt: Date }): { token: string; expiresAt: Date };
+  /** The identity, or undefined for a missing, malformed, forged, expired or signed-out token. */
   verify(token: string): Identity | undefined;
 }
 
-export function createTokenService(secret: string, ttlSeconds: number): TokenService {
+export function createTokenService(secret: string, sessions: SessionLedger): TokenService {
   // Made once: given a string, jsonwebtoken first tries to parse it as a PEM key on every call,
   // which costs ~0.4 ms of CPU per request (bench: 369 µs vs 9 µs per verify).
   const key = createSecretKey(Buffer.from(secret));
   return {
-    issue(user) {
-      const token = jwt.sign({ name: user.username }, key, { algorithm: "HS256", subject: user.id, expiresIn: ttlSeconds, issuer, audience });
-      const { exp } = jwt.decode(token) as { exp: number };
+    issue(user, session) {
+      const exp = Math.floor(session.expiresAt.getTime() / 1000);
+      const claims = { name: user.username, sid: session.sessionId, sat: session.startedAt.getTime(), exp };
+      const token = jwt.sign(claims, key, { algorithm: "HS256", subject: user.id, issuer, audience });
       return { token, expiresAt: new Date(exp * 1000) };
     },
     verify(token) {
+      if (token.length > 4096) return undefined;
       try {
         const claims = ClaimsSchema.parse(jwt.verify(token, key, { algorithms: ["HS256"], issuer, audience }));
-        return { userId: claims.sub, username: claims.name, expiresAt: new Date(claims.exp * 1000) };
+        const identity = {
+          userId: claims.sub,
+          username: claims.name,
+          expiresAt: new Date(claims.exp * 1000),
+          sessionId: claims.sid,
+          sessionStartedAt: new Date(claims.sat),
+        };
+        return sessions.hasEnded(identity) ? undefined : identity;
       } catch {
         return undefined;
       }

@@ -1,35 +1,100 @@
-// Registration and sign-in, straight against the event store so a new account can sign in at once.
+// Registration, sign-in and sessions, straight against the event store so a new account can sign
+// in at once. Registration cannot burn a name: the user's own stream is written first (harmless
+// alone), the name's reservation last; a reservation left without its registration (by an earlier
+// version's crash) is released by the next attempt at that name.
 import type { DomainError } from "../domain/errors.ts";
-import { parseUserEvent } from "../domain/events.ts";
-import { usernameStream, userStream } from "../domain/streams.ts";
-import { checkPassword, decideRegisterUser } from "../domain/users.ts";
-import { hasErrorCode, type EventStore } from "../eventstore/port.ts";
-import { hashPassword, verifyPassword } from "./passwordHash.ts";
+import { parseUserEvent, type UserEvent } from "../domain/events.ts";
+import { streamOfUserEvent, usernameStream, userStream } from "../domain/streams.ts";
+import { checkPassword, decideRegisterUser, foldUserAccount, nameHolder, type UserAccount } from "../domain/users.ts";
+import { hasErrorCode, type EventStore, type ExpectedRevision } from "../eventstore/port.ts";
+import type { PasswordHasher } from "./passwordHash.ts";
 
 export interface Account {
   id: string;
   username: string;
 }
 
+export interface Session {
+  sessionId: string;
+  startedAt: Date;
+  expiresAt: Date;
+}
+
 export type RegistrationResult = { ok: true; account: Account } | { ok: false; error: DomainError | { code: "username_taken"; message: string } };
 
 export interface UserAccounts {
   register(input: { username: string; password: string; correlationId: string }): Promise<RegistrationResult>;
-  /** The account, or undefined when the name or the password is wrong. */
+  /** The account, or undefined when the name or the password is wrong (in the same time either way). */
   authenticate(username: string, password: string): Promise<Account | undefined>;
+  /** Records a sign-in; the token issued for it names the session. */
+  startSession(account: Account, correlationId: string): Promise<Session>;
+  endSession(userId: string, sessionId: string, correlationId: string): Promise<void>;
+  endAllSessions(userId: string, correlationId: string): Promise<Date>;
 }
 
-export function createUserAccounts(deps: { store: EventStore; newId: () => string; now: () => Date }): UserAccounts {
-  const { store, newId, now } = deps;
+export interface UserAccountsDeps {
+  store: EventStore;
+  newId: () => string;
+  now: () => Date;
+  passwords: PasswordHasher;
+  sessionTtlSeconds: number;
+}
 
-  async function readFirst(streamId: string) {
+/** Attempts at a name before giving up (each one lost a race to a release or a reservation). */
+const reservationAttempts = 3;
+
+export function createUserAccounts(deps: UserAccountsDeps): UserAccounts {
+  const { store, newId, now, passwords } = deps;
+
+  async function read(streamId: string, options: { direction?: "backwards"; maxCount?: number } = {}) {
     try {
-      const [first] = await store.readStream(streamId, { maxCount: 1 });
-      return first;
+      return await store.readStream(streamId, options);
     } catch (error) {
-      if (hasErrorCode(error, "stream_not_found")) return undefined;
+      if (hasErrorCode(error, "stream_not_found")) return [];
       throw error;
     }
+  }
+
+  async function accountOf(userId: string): Promise<UserAccount | undefined> {
+    return foldUserAccount((await read(userStream(userId))).map((recorded) => parseUserEvent(recorded.type, recorded.data)));
+  }
+
+  /** The name's newest event and the revision to append after it ("no_stream" for a fresh name). */
+  async function nameState(username: string): Promise<{ newest: UserEvent | undefined; expected: ExpectedRevision }> {
+    const [newest] = await read(usernameStream(username), { direction: "backwards", maxCount: 1 });
+    if (!newest) return { newest: undefined, expected: "no_stream" };
+    return { newest: parseUserEvent(newest.type, newest.data), expected: newest.revision };
+  }
+
+  async function append(event: UserEvent, expectedRevision: ExpectedRevision, correlationId: string, actorId: string) {
+    const metadata = { actorId, correlationId, causationId: correlationId };
+    await store.appendToStream(streamOfUserEvent(event), [{ id: newId(), type: event.type, data: event.data, metadata }], { expectedRevision });
+  }
+
+  /** Reserves the name for `userId`; false when a registered user holds it. */
+  async function reserve(username: string, userId: string, correlationId: string): Promise<boolean> {
+    for (let attempt = 0; attempt < reservationAttempts; attempt++) {
+      let { newest, expected } = await nameState(username);
+      const holder = nameHolder(newest);
+      if (holder !== undefined) {
+        if (await accountOf(holder)) return false;
+        // Reserved, but its registration was never written: release it, then reserve after the release.
+        try {
+          await append({ type: "UsernameReleased", data: { userId: holder, username, releasedAt: now().toISOString() } }, expected, correlationId, userId);
+        } catch (error) {
+          if (hasErrorCode(error, "wrong_expected_revision")) continue;
+          throw error;
+        }
+        expected = (expected as bigint) + 1n;
+      }
+      try {
+        await append({ type: "UsernameReserved", data: { userId, username } }, expected, correlationId, userId);
+        return true;
+      } catch (error) {
+        if (!hasErrorCode(error, "wrong_expected_revision")) throw error;
+      }
+    }
+    return false;
   }
 
   return {
@@ -37,39 +102,48 @@ export function createUserAccounts(deps: { store: EventStore; newId: () => strin
       const passwordProblem = checkPassword(password);
       if (passwordProblem) return { ok: false, error: passwordProblem };
       const userId = newId();
-      const decision = decideRegisterUser({ type: "RegisterUser", userId, username, passwordHash: await hashPassword(password), now: now() });
+      const decision = decideRegisterUser({ type: "RegisterUser", userId, username, passwordHash: await passwords.hash(password), now: now() });
       if (!decision.ok) return decision;
-      const metadata = { actorId: userId, correlationId, causationId: correlationId };
-      const [reservation, registration] = decision.events;
-      try {
-        // The reservation stream can be opened once: the store makes the name unique.
-        await store.appendToStream(usernameStream(username), [{ id: newId(), type: reservation!.type, data: reservation!.data, metadata }], {
-          expectedRevision: "no_stream",
-        });
-      } catch (error) {
-        if (hasErrorCode(error, "wrong_expected_revision")) {
-          return { ok: false, error: { code: "username_taken", message: `the username ${username} is taken` } };
-        }
-        throw error;
+      const registration = decision.events.find((event) => event.type === "UserRegistered")!;
+      // 1. The user's own stream: alone it is unreachable (no name leads to it) and harmless.
+      await append(registration, "no_stream", correlationId, userId);
+      // 2. The name: the commit point.
+      if (!(await reserve(username, userId, correlationId))) {
+        return { ok: false, error: { code: "username_taken", message: `the username ${username} is taken` } };
       }
-      await store.appendToStream(userStream(userId), [{ id: newId(), type: registration!.type, data: registration!.data, metadata }], {
-        expectedRevision: "no_stream",
-      });
       return { ok: true, account: { id: userId, username } };
     },
 
     async authenticate(username, password) {
-      if (checkPassword(password) || username.length > 64) return undefined;
-      const reservation = await readFirst(usernameStream(username));
-      if (!reservation) return undefined;
-      const reserved = parseUserEvent(reservation.type, reservation.data);
-      if (reserved.type !== "UsernameReserved") return undefined;
-      const registration = await readFirst(userStream(reserved.data.userId));
-      if (!registration) return undefined;
-      const registered = parseUserEvent(registration.type, registration.data);
-      if (registered.type !== "UserRegistered") return undefined;
-      if (!(await verifyPassword(password, registered.data.passwordHash))) return undefined;
-      return { id: registered.data.userId, username: registered.data.username };
+      if (checkPassword(password) || username.length > 64) return passwords.verifyNothing(password).then(() => undefined);
+      const holder = nameHolder((await nameState(username)).newest);
+      const account = holder === undefined ? undefined : await accountOf(holder);
+      if (!account) return passwords.verifyNothing(password).then(() => undefined);
+      const { ok, needsRehash } = await passwords.verify(password, account.passwordHash);
+      if (!ok) return undefined;
+      if (needsRehash) {
+        const passwordHash = await passwords.hash(password);
+        await append({ type: "PasswordRehashed", data: { userId: account.userId, passwordHash, rehashedAt: now().toISOString() } }, "any", newId(), account.userId);
+      }
+      return { id: account.userId, username: account.username };
+    },
+
+    async startSession(account, correlationId) {
+      const startedAt = now();
+      const session = { sessionId: newId(), startedAt, expiresAt: new Date(startedAt.getTime() + deps.sessionTtlSeconds * 1000) };
+      const data = { userId: account.id, sessionId: session.sessionId, startedAt: startedAt.toISOString(), expiresAt: session.expiresAt.toISOString() };
+      await append({ type: "SessionStarted", data }, "any", correlationId, account.id);
+      return session;
+    },
+
+    async endSession(userId, sessionId, correlationId) {
+      await append({ type: "SessionEnded", data: { userId, sessionId, endedAt: now().toISOString() } }, "any", correlationId, userId);
+    },
+
+    async endAllSessions(userId, correlationId) {
+      const endedAt = now();
+      await append({ type: "AllSessionsEnded", data: { userId, endedAt: endedAt.toISOString() } }, "any", correlationId, userId);
+      return endedAt;
     },
   };
 }

@@ -109,16 +109,71 @@ export const UsernameReservedSchema = z.object({
   username: z.string().min(1),
 });
 
+/**
+ * In username-<name>, after a reservation whose registration never happened (a crash between the
+ * two writes of an earlier version): the name is free again.
+ */
+export const UsernameReleasedSchema = z.object({
+  userId: id,
+  username: z.string().min(1),
+  releasedAt: instant,
+});
+
+/** A stronger hash of the same password (made at sign-in when the cost went up). */
+export const PasswordRehashedSchema = z.object({
+  userId: id,
+  passwordHash: z.string().min(1),
+  rehashedAt: instant,
+});
+
+/** A sign-in: every token names its session, which ends at sign-out or at `expiresAt`. */
+export const SessionStartedSchema = z.object({
+  userId: id,
+  sessionId: id,
+  startedAt: instant,
+  expiresAt: instant,
+});
+
+export const SessionEndedSchema = z.object({
+  userId: id,
+  sessionId: id,
+  endedAt: instant,
+});
+
+/** "Sign out everywhere": every session the user started before `endedAt` has ended. */
+export const AllSessionsEndedSchema = z.object({
+  userId: id,
+  endedAt: instant,
+});
+
 export type UserRegistered = z.output<typeof UserRegisteredSchema>;
 export type UsernameReserved = z.output<typeof UsernameReservedSchema>;
+export type UsernameReleased = z.output<typeof UsernameReleasedSchema>;
+export type PasswordRehashed = z.output<typeof PasswordRehashedSchema>;
+export type SessionStarted = z.output<typeof SessionStartedSchema>;
+export type SessionEnded = z.output<typeof SessionEndedSchema>;
+export type AllSessionsEnded = z.output<typeof AllSessionsEndedSchema>;
 
 export type UserEvent =
   | { type: "UserRegistered"; data: UserRegistered }
-  | { type: "UsernameReserved"; data: UsernameReserved };
+  | { type: "UsernameReserved"; data: UsernameReserved }
+  | { type: "UsernameReleased"; data: UsernameReleased }
+  | { type: "PasswordRehashed"; data: PasswordRehashed }
+  | { type: "SessionStarted"; data: SessionStarted }
+  | { type: "SessionEnded"; data: SessionEnded }
+  | { type: "AllSessionsEnded"; data: AllSessionsEnded };
 
 export type UserEventType = UserEvent["type"];
 
-const userEventTypes: ReadonlySet<string> = new Set<UserEventType>(["UserRegistered", "UsernameReserved"]);
+const userEventTypes: ReadonlySet<string> = new Set<UserEventType>([
+  "UserRegistered",
+  "UsernameReserved",
+  "UsernameReleased",
+  "PasswordRehashed",
+  "SessionStarted",
+  "SessionEnded",
+  "AllSessionsEnded",
+]);
 
 export function isUserEventType(type: string): type is UserEventType {
   return userEventTypes.has(type);
@@ -132,6 +187,16 @@ export function parseUserEvent(type: string, data: unknown): UserEvent {
       return { type, data: parseData(UserRegisteredSchema, type, data) };
     case "UsernameReserved":
       return { type, data: parseData(UsernameReservedSchema, type, data) };
+    case "UsernameReleased":
+      return { type, data: parseData(UsernameReleasedSchema, type, data) };
+    case "PasswordRehashed":
+      return { type, data: parseData(PasswordRehashedSchema, type, data) };
+    case "SessionStarted":
+      return { type, data: parseData(SessionStartedSchema, type, data) };
+    case "SessionEnded":
+      return { type, data: parseData(SessionEndedSchema, type, data) };
+    case "AllSessionsEnded":
+      return { type, data: parseData(AllSessionsEndedSchema, type, data) };
     default:
       return assertNever(type);
   }

@@ -28,8 +28,13 @@ export function giveawayIdFromStream(streamId: string): string | undefined {
 export function streamOfUserEvent(event: UserEvent): string {
   switch (event.type) {
     case "UserRegistered":
+    case "PasswordRehashed":
+    case "SessionStarted":
+    case "SessionEnded":
+    case "AllSessionsEnded":
       return userStream(event.data.userId);
     case "UsernameReserved":
+    case "UsernameReleased":
       return usernameStream(event.data.username);
     default:
       return assertNever(event);

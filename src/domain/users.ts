@@ -1,5 +1,5 @@
-// Registration. Uniqueness is not decided here: the UsernameReserved event is appended to
-// username-<lower-case name> with expected revision "no_stream", so the store refuses a taken name.
+// Registration and the account's state. Uniqueness is not decided here: the UsernameReserved event
+// is appended to username-<lower-case name> with an expected revision, so the store refuses a taken name.
 // Hashing the password is the app's job (crypto is I/O-ish); the domain only states the policy.
 import { decided, refused } from "./decision.ts";
 import type { Decision } from "./decision.ts";
@@ -42,15 +42,41 @@ export interface RegisterUser {
 }
 
 /**
- * Two events, each for its own stream (see streamOfUserEvent): first the reservation, which may
- * be refused by the store, then the registration.
+ * Two events, each for its own stream (see streamOfUserEvent): first the registration in the new
+ * user's own stream (harmless alone: no name leads to it), then the reservation, which the store
+ * may refuse and which commits the name. A crash between the two leaves the name free.
  */
 export function decideRegisterUser(command: RegisterUser): Decision<UserEvent> {
   const problem = checkUsername(command.username);
   if (problem) return refused(problem.code, problem.message);
   const { userId, username, passwordHash, now } = command;
   return decided([
-    { type: "UsernameReserved", data: { userId, username } },
     { type: "UserRegistered", data: { userId, username, passwordHash, registeredAt: now.toISOString() } },
+    { type: "UsernameReserved", data: { userId, username } },
   ]);
+}
+
+/** What signing in needs of a user's stream. */
+export interface UserAccount {
+  readonly userId: string;
+  readonly username: string;
+  readonly passwordHash: string;
+}
+
+/** Folds user-<id>: undefined when it holds no registration (a reservation's registration never written). */
+export function foldUserAccount(events: readonly UserEvent[]): UserAccount | undefined {
+  let account: UserAccount | undefined;
+  for (const event of events) {
+    if (event.type === "UserRegistered" && !account) {
+      account = { userId: event.data.userId, username: event.data.username, passwordHash: event.data.passwordHash };
+    } else if (event.type === "PasswordRehashed" && account) {
+      account = { ...account, passwordHash: event.data.passwordHash };
+    }
+  }
+  return account;
+}
+
+/** Who holds a name, from the newest event of username-<name>: a reservation's user, or nobody. */
+export function nameHolder(newest: UserEvent | undefined): string | undefined {
+  return newest?.type === "UsernameReserved" ? newest.data.userId : undefined;
 }

@@ -16,9 +16,10 @@ export function apiRoutes(handoff: Handoff): express.Router {
   router.use(assignRequestId(handoff.newId));
   router.use((_req, res, next) => {
     res.setHeader("Cache-Control", "no-store");
+    res.setHeader("X-Content-Type-Options", "nosniff");
     next();
   });
-  router.use(refuseCrossSiteWrites);
+  router.use(refuseCrossSiteWrites(handoff));
   router.use(express.json({ limit: apiBodyLimit }));
   router.use(usersApi(handoff));
   router.use(giveawaysApi(handoff));

@@ -3,6 +3,7 @@ import type { IncomingMessage } from "node:http";
 import { parse as parseCookie } from "cookie";
 import type { NextFunction, Request, Response } from "express";
 import type { Identity, TokenService } from "../app/tokens.ts";
+import { comesFromOurOrigin, isHttps, type OriginConfig } from "./edge/origin.ts";
 
 export const sessionCookieName = "handoff_session";
 
@@ -36,8 +37,14 @@ export function identify(req: RequestHeaders, tokens: TokenService): RequestIden
   return identity ? { ...identity, by: "cookie" } : "invalid";
 }
 
-export function setSessionCookie(res: Response, token: string, expiresAt: Date): void {
-  res.cookie(sessionCookieName, token, { httpOnly: true, sameSite: "lax", path: "/", expires: expiresAt });
+/** What the edge needs to know who asks: the tokens, and where the browser thinks it is. */
+export interface EdgeContext {
+  tokens: TokenService;
+  config: OriginConfig;
+}
+
+export function setSessionCookie(req: Request, res: Response, token: string, expiresAt: Date, config: OriginConfig): void {
+  res.cookie(sessionCookieName, token, { httpOnly: true, sameSite: "lax", path: "/", expires: expiresAt, secure: isHttps(req, config) });
 }
 
 export function clearSessionCookie(res: Response): void {
@@ -47,30 +54,25 @@ export function clearSessionCookie(res: Response): void {
 const safeMethods = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /**
- * A state-changing request that carries the session cookie must come from our own origin
- * (Origin, else Referer, naming this host). Bearer requests carry no ambient credentials.
+ * A state-changing request that carries the session cookie must come from our own origin (Origin,
+ * else Referer: same scheme, host and port); with neither it is refused. Bearer requests carry no
+ * ambient credentials.
  */
-export function isCrossSiteCookieWrite(req: Request): boolean {
+export function isCrossSiteCookieWrite(req: Request, config: OriginConfig): boolean {
   if (safeMethods.has(req.method)) return false;
   if (req.headers.authorization !== undefined) return false;
   if (cookieValue(req, sessionCookieName) === undefined) return false;
-  const source = req.headers.origin ?? req.headers.referer;
-  if (!source || source === "null") return true;
-  try {
-    return new URL(source).host !== req.headers.host;
-  } catch {
-    return true;
-  }
+  return !comesFromOurOrigin(req, config);
 }
 
 /** Puts the identity on res.locals.identity, or hands the refusal to `refuse`. */
 export function requireIdentity(
-  tokens: TokenService,
+  edge: EdgeContext,
   refuse: (req: Request, res: Response, reason: "missing" | "invalid" | "cross_site") => void,
 ) {
   return (req: Request, res: Response, next: NextFunction) => {
-    if (isCrossSiteCookieWrite(req)) return refuse(req, res, "cross_site");
-    const identity = identify(req, tokens);
+    if (isCrossSiteCookieWrite(req, edge.config)) return refuse(req, res, "cross_site");
+    const identity = identify(req, edge.tokens);
     if (identity === "missing" || identity === "invalid") return refuse(req, res, identity);
     res.locals.identity = identity;
     next();

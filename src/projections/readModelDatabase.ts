@@ -6,10 +6,11 @@ import { inboxProjection } from "./inboxProjection.ts";
 import { pickupProjection } from "./pickupProjection.ts";
 import type { Projection } from "./projection.ts";
 import { ensureProjectionRows, projectionStatusSchema } from "./projectionStatus.ts";
+import { sessionsProjection } from "./sessionsProjection.ts";
 import { usersProjection } from "./usersProjection.ts";
 
 /** In dependency order: the inbox reads giveaways and messages written earlier in the same batch. */
-export const allProjections: Projection[] = [usersProjection, giveawaysProjection, pickupProjection, conversationProjection, inboxProjection];
+export const allProjections: Projection[] = [usersProjection, giveawaysProjection, pickupProjection, conversationProjection, inboxProjection, sessionsProjection];
 
 export function openReadModelDatabase(file: string): Database.Database {
   const db = new Database(file);

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Account } from "../../src/app/userAccounts.ts";
 import { startTestServer, type TestServer } from "../support/testServer.ts";
 import { conversationWithMoments, type Conversation } from "./auditFixtures.ts";
+import { tokenFor } from "../http/apiFixtures.ts";
 
 let server: TestServer;
 let conversation: Conversation & { loser: Account };
@@ -20,7 +21,7 @@ afterAll(async () => {
 const auditPath = (query = "") => `/giveaways/${conversation.giveawayId}/audit${query}`;
 
 function page(path: string, account?: Account) {
-  const cookie = account ? `handoff_session=${server.handoff.tokens.issue(account).token}` : "";
+  const cookie = account ? `handoff_session=${tokenFor(server.handoff.config.jwtSecret!, account).token}` : "";
   return fetch(`${server.url}${path}`, { headers: cookie ? { cookie } : {}, redirect: "manual" });
 }
 

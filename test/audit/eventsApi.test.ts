@@ -10,6 +10,7 @@ import { startTestServer, type TestServer } from "../support/testServer.ts";
 import { makeTempDir } from "../support/tempDir.ts";
 import { conversationWithMoments, drawnGiveaway, send, type Conversation } from "./auditFixtures.ts";
 import type { Account } from "../../src/app/userAccounts.ts";
+import { tokenFor } from "../http/apiFixtures.ts";
 
 let dir: ReturnType<typeof makeTempDir>;
 let server: TestServer;
@@ -39,7 +40,7 @@ afterAll(async () => {
   dir?.remove();
 });
 
-const tokenOf = (account: Account) => server.handoff.tokens.issue(account).token;
+const tokenOf = (account: Account) => tokenFor(server.handoff.config.jwtSecret!, account).token;
 
 function get(path: string, account?: Account, headers: Record<string, string> = {}) {
   return fetch(`${server.url}${path}`, { headers: { ...(account ? { authorization: `Bearer ${tokenOf(account)}` } : {}), ...headers } });

@@ -7,16 +7,16 @@ const register = (username: string) =>
   ({ type: "RegisterUser", userId: alice, username, passwordHash: "scrypt$salt$hash", now }) as const;
 
 describe("RegisterUser", () => {
-  it("reserves the name and registers the user, keeping the typed case", () => {
+  it("registers the user, then reserves the name (the commit point), keeping the typed case", () => {
     const decision = decideRegisterUser(register("Alice_B-01"));
     expect(decision).toEqual({
       ok: true,
       events: [
-        { type: "UsernameReserved", data: { userId: alice, username: "Alice_B-01" } },
         {
           type: "UserRegistered",
           data: { userId: alice, username: "Alice_B-01", passwordHash: "scrypt$salt$hash", registeredAt: at },
         },
+        { type: "UsernameReserved", data: { userId: alice, username: "Alice_B-01" } },
       ],
     });
     for (const event of decision.ok ? decision.events : []) {

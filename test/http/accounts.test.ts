@@ -1,10 +1,9 @@
 // POST /api/users, POST /api/tokens, GET /api/me: registering, signing in, and who the token says you are.
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTokenService } from "../../src/app/tokens.ts";
 import { sessionCookieName } from "../../src/http/authentication.ts";
 import { startTestServer, type TestServer } from "../support/testServer.ts";
-import { expectError, password, signUp, uniqueName } from "./apiFixtures.ts";
+import { expectError, password, signUp, tokenFor, uniqueName } from "./apiFixtures.ts";
 
 let server: TestServer;
 beforeAll(async () => {
@@ -80,10 +79,10 @@ describe("GET /api/me", () => {
     expectError(await request(server.url).get("/api/me").set("Authorization", "Basic abc"), 401, "invalid_token");
 
     const user = await signUp(server, "ida");
-    const forged = createTokenService("another-secret-another-secret-0000", 3600).issue({ id: user.id, username: user.username });
+    const forged = tokenFor("another-secret-another-secret-0000", user);
     expectError(await request(server.url).get("/api/me").set("Authorization", `Bearer ${forged.token}`), 401, "invalid_token");
 
-    const expired = createTokenService(server.handoff.config.jwtSecret!, -60).issue({ id: user.id, username: user.username });
+    const expired = tokenFor(server.handoff.config.jwtSecret!, user, -60);
     expect(expired.expiresAt.getTime()).toBeLessThan(Date.now());
     expectError(await request(server.url).get("/api/me").set("Authorization", `Bearer ${expired.token}`), 401, "invalid_token");
   });

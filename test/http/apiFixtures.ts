@@ -1,5 +1,7 @@
 // Users, giveaways and conversations made through the real API, for the HTTP tests.
+import { randomUUID } from "node:crypto";
 import request from "supertest";
+import { createTokenService } from "../../src/app/tokens.ts";
 import { expect } from "vitest";
 import type { TestServer } from "../support/testServer.ts";
 
@@ -68,5 +70,15 @@ export function expectError(response: { status: number; body: unknown }, status:
   expect({ status: response.status, body: response.body }).toEqual({
     status,
     body: { error: { code, message: expect.any(String) } },
+  });
+}
+
+/** A token signed with `secret` for a fresh session of `user`, living `seconds` (negative: already expired). */
+export function tokenFor(secret: string, user: { id: string; username: string }, seconds = 3600): { token: string; expiresAt: Date } {
+  const startedAt = new Date();
+  return createTokenService(secret, { hasEnded: () => false }).issue(user, {
+    sessionId: randomUUID(),
+    startedAt,
+    expiresAt: new Date(startedAt.getTime() + seconds * 1000),
   });
 }

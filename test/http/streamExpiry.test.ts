@@ -1,8 +1,7 @@
 // A stream ends when the token it was opened with expires; an expired token opens none.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTokenService } from "../../src/app/tokens.ts";
 import { startTestServer, type TestServer } from "../support/testServer.ts";
-import { drawnGiveaway, type Conversation } from "./apiFixtures.ts";
+import { drawnGiveaway, tokenFor as sessionToken, type Conversation } from "./apiFixtures.ts";
 import { connectSse, type SseConnection } from "../support/sseClient.ts";
 
 let server: TestServer;
@@ -19,7 +18,7 @@ afterAll(async () => {
 
 /** A token for the giver from the server's own secret, living `seconds`. */
 function tokenFor(seconds: number): string {
-  return createTokenService(server.handoff.config.jwtSecret!, seconds).issue({ id: talk.giver.id, username: talk.giver.username }).token;
+  return sessionToken(server.handoff.config.jwtSecret!, { id: talk.giver.id, username: talk.giver.username }, seconds).token;
 }
 
 describe("stream lifetime", () => {

@@ -154,8 +154,11 @@ describe("unread counts", () => {
     expect(unread.text).toContain(`id="unread-${giveawayId}" class="badge" data-count="2"`);
     expect(unread.text).toContain('id="unread-badge" class="badge" data-count="2"');
 
-    // Opening the chat reads it (with or without script).
+    // Opening the chat changes nothing (no state change on GET: a cross-site link cannot clear a count) ...
     expect((await dan.get(`/messages/${giveawayId}`)).status).toBe(200);
+    expect((await dan.get("/inbox")).text).toContain('id="unread-badge" class="badge" data-count="2"');
+    // ... the page's script posts the read mark.
+    expect((await dan.post(`/messages/${giveawayId}/read`, { revision: "1000" })).status).toBe(204);
     const read = await eventually(() => dan.get("/inbox"), (r) => r.text.includes('id="unread-badge" class="badge" data-count="0"'));
     expect(read.text).toContain(`id="unread-${giveawayId}" class="badge" data-count="0"`);
 

@@ -87,7 +87,9 @@ describe("pages need a session", () => {
 
 describe("sign out", () => {
   it("clears the cookie and goes to sign in", async () => {
-    const response = await ann.post("/signout");
+    // A session of ann's own to end (the other tests keep using her first one).
+    const signedIn = await request(server.url).post("/signin").set("Origin", server.url).type("form").send({ username: "ann", password: "correct horse" });
+    const response = await pageUser(server, "ann", sessionCookieOf(signedIn)).post("/signout");
     expect(response.status).toBe(303);
     expect(response.headers.location).toBe("/signin");
     const cleared = setCookieOf(response).find((c) => c.startsWith("handoff_session="))!;

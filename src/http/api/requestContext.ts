@@ -24,9 +24,11 @@ export function requestIdFor(req: Pick<IncomingMessage, "headers">, newId: () =>
 }
 
 /** A write that carries the session cookie but comes from another site is refused before anything else. */
-export function refuseCrossSiteWrites(req: Request, res: Response, next: NextFunction): void {
-  if (isCrossSiteCookieWrite(req)) return sendApiError(res, "cross_site_request", "a request carrying the session cookie must come from this site");
-  next();
+export function refuseCrossSiteWrites(handoff: Handoff): RequestHandler {
+  return (req: Request, res: Response, next: NextFunction) => {
+    if (isCrossSiteCookieWrite(req, handoff.config)) return sendApiError(res, "cross_site_request", "a request carrying the session cookie must come from this site");
+    next();
+  };
 }
 
 function identityRefusal(reason: "missing" | "invalid" | "cross_site"): ApiError {
@@ -44,7 +46,7 @@ function identityRefusal(reason: "missing" | "invalid" | "cross_site"): ApiError
 
 /** Bearer token or session cookie; refusals are the API's JSON errors. */
 export function requireApiIdentity(handoff: Handoff): RequestHandler {
-  return requireIdentity(handoff.tokens, (_req, res, reason) => {
+  return requireIdentity(handoff, (_req, res, reason) => {
     const refusal = identityRefusal(reason);
     sendApiError(res, refusal.code, refusal.message);
   });

@@ -6,7 +6,7 @@ import { assertNever } from "../../domain/errors.ts";
 import { followConversation } from "../../live/conversationFeed.ts";
 import type { ConversationEvent, UserNotification } from "../../live/liveHub.ts";
 import type { RequestIdentity } from "../authentication.ts";
-import { openHandoffStream, type StreamKind } from "../sse/handoffStream.ts";
+import { openSessionStream, type StreamKind } from "../sse/sessionStream.ts";
 import type { SseFrame, SseStream } from "../sse/sseStream.ts";
 import { queryValue, type SignedInStreamHandler, type StreamRoute } from "../sse/streamRoutes.ts";
 import { resumePointOf } from "../resumePoint.ts";
@@ -68,7 +68,7 @@ function sharedConversationFrame(event: ConversationEvent): SseFrame {
 }
 
 function openStream(handoff: Handoff, req: IncomingMessage, res: ServerResponse, identity: RequestIdentity, kind: StreamKind): SseStream {
-  return openHandoffStream(handoff, req, res, identity.expiresAt, kind);
+  return openSessionStream(handoff, req, res, identity, kind);
 }
 
 /** What the /api router gives every request (a request id, no caching, JSON refusals), without express. */
@@ -78,6 +78,7 @@ function apiStream(handoff: Handoff, path: string, handle: SignedInStreamHandler
     handle(req, res, params) {
       const requestId = params.requestId;
       res.setHeader("Cache-Control", "no-store");
+      res.setHeader("X-Content-Type-Options", "nosniff");
       new Promise<void>((resolve) => resolve(handle(req, res, params, apiIdentity(handoff, req)))).catch((error: unknown) =>
         answerApiFailure(error, req, res, requestId),
       );

@@ -6,6 +6,7 @@ import { identityOf } from "../authentication.ts";
 import { ApiError } from "./apiErrors.ts";
 import { parseBody } from "./requestInput.ts";
 import { requestIdOf, requireApiIdentity } from "./requestContext.ts";
+import { untilSessionEnded } from "../sessionEnd.ts";
 
 // Only the shape here: the username and password rules are the domain's (invalid_username, invalid_password).
 const CredentialsSchema = z.object({
@@ -28,8 +29,25 @@ export function usersApi(handoff: Handoff): express.Router {
     const account = await handoff.accounts.authenticate(username, password);
     // One answer for an unknown name and a wrong password: which one is nobody's business.
     if (!account) throw new ApiError("invalid_credentials", "the username or the password is wrong");
-    const { token, expiresAt } = handoff.tokens.issue(account);
+    const session = await handoff.accounts.startSession(account, requestIdOf(res));
+    const { token, expiresAt } = handoff.tokens.issue(account, session);
     res.status(201).json({ token, expiresAt: expiresAt.toISOString() });
+  });
+
+  // Sign out: this token's session ends; the token gets 401 everywhere, and its streams end.
+  router.delete("/tokens/current", requireApiIdentity(handoff), async (_req, res) => {
+    const identity = identityOf(res);
+    await handoff.accounts.endSession(identity.userId, identity.sessionId, requestIdOf(res));
+    await untilSessionEnded(handoff, identity);
+    res.status(204).end();
+  });
+
+  // Sign out everywhere: every session of the caller's, this one included.
+  router.delete("/tokens", requireApiIdentity(handoff), async (_req, res) => {
+    const identity = identityOf(res);
+    await handoff.accounts.endAllSessions(identity.userId, requestIdOf(res));
+    await untilSessionEnded(handoff, identity);
+    res.status(204).end();
   });
 
   router.get("/me", requireApiIdentity(handoff), (_req, res) => {

@@ -8,12 +8,12 @@ import { eventsEndpoint, sendApiError } from "./eventsEndpoint.ts";
 export function auditRoutes(handoff: Handoff): express.Router {
   const router = express.Router();
 
-  const apiIdentity = requireIdentity(handoff.tokens, (_req, res, reason) => {
+  const apiIdentity = requireIdentity(handoff, (_req, res, reason) => {
     if (reason === "cross_site") return sendApiError(res, 403, "cross_site_request", "cross-site request refused");
     if (reason === "missing") return sendApiError(res, 401, "unauthenticated", "sign in first: send a Bearer token or the session cookie");
     return sendApiError(res, 401, "invalid_token", "the token is invalid or has expired");
   });
-  const pageIdentity = requireIdentity(handoff.tokens, (req, res, reason) => {
+  const pageIdentity = requireIdentity(handoff, (req, res, reason) => {
     if (reason === "invalid") clearSessionCookie(res);
     // A GET comes back here after signing in; the sign-in page checks `next` is a local path.
     res.redirect(303, `/signin?next=${encodeURIComponent(req.originalUrl)}`);

@@ -50,7 +50,8 @@ export function chatPage(handoff: Handoff, renderer: PageRenderer, requireSigned
     const panel = pickupPanel(handoff, access, identity.userId);
     const items = chatItems(handoff, access, identity.userId, messages, panel);
     const lastRevision = Math.max(messages.at(-1)?.revision ?? -1, items.at(-1)?.revision ?? -1);
-    await markRead(identity, giveawayId, messages.at(-1)?.revision ?? -1);
+    // No state change on GET: the page shows where the reader's mark stands; chat.js posts the mark.
+    const readRevision = queries.inboxEntry(identity.userId, giveawayId)?.lastReadRevision ?? -1;
     renderer.page(res, status, "./chat", {
       title: `Chat: ${access.giveaway.title}`,
       identity,
@@ -65,6 +66,7 @@ export function chatPage(handoff: Handoff, renderer: PageRenderer, requireSigned
       olderHidden: newest.length > historyLength,
       viewerId: identity.userId,
       lastRevision,
+      readRevision,
       streamUrl: `/messages/${giveawayId}/stream?after=${lastRevision}`,
       form: renderForm(giveawayId, draft),
     });
@@ -75,7 +77,7 @@ export function chatPage(handoff: Handoff, renderer: PageRenderer, requireSigned
     renderRefusal(renderer, res, refusal, identity, back);
   }
 
-  /** Reading the page (with or without script) reads the conversation up to what it shows. */
+  /** The reader has seen the conversation up to a revision (chat.js posts it when the newest message is in view). */
   async function markRead(identity: RequestIdentity, giveawayId: string, upToRevision: number) {
     if (upToRevision < 0) return;
     const entry = queries.inboxEntry(identity.userId, giveawayId);

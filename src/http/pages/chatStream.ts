@@ -3,7 +3,7 @@
 // and the user's badge, so a chat tab needs one connection.
 import type { Handoff } from "../../app/handoff.ts";
 import { followConversation } from "../../live/conversationFeed.ts";
-import { openHandoffStream } from "../sse/handoffStream.ts";
+import { openSessionStream } from "../sse/sessionStream.ts";
 import { statusOf } from "../api/apiErrors.ts";
 import { resumePointOf } from "../resumePoint.ts";
 import type { SignedInStreamHandler } from "../sse/streamRoutes.ts";
@@ -34,7 +34,7 @@ export function chatStream(handoff: Handoff, renderer: PageRenderer): SignedInSt
       data: renderer.partial("./partials/presence", { username: access.other.username, online, oob: true }),
     });
 
-    const stream = openHandoffStream(handoff, req, res, identity.expiresAt, "page_chat");
+    const stream = openSessionStream(handoff, req, res, identity, "page_chat");
     const notifications = notificationFrames(handoff, renderer, viewerId, giveawayId);
     stream.send(notifications.current());
     const stopNotifications = handoff.hub.listenToUser(viewerId, (notification) => {

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { NextFunction, Request, Response } from "express";
 import type { Handoff } from "../../app/handoff.ts";
 import { clearSessionCookie, identify, requireIdentity, type RequestIdentity } from "../authentication.ts";
+import { comesFromOurOrigin } from "../edge/origin.ts";
 import type { PageRenderer } from "./pageRenderer.ts";
 import { pageRefusal, type PageRefusal } from "./pageRefusals.ts";
 
@@ -28,7 +29,7 @@ export function renderRefusal(renderer: PageRenderer, res: Response, refusal: Pa
  * (a GET comes back to where it was going).
  */
 export function requirePageIdentity(handoff: Handoff, renderer: PageRenderer) {
-  return requireIdentity(handoff.tokens, (req, res, reason) => {
+  return requireIdentity(handoff, (req, res, reason) => {
     if (reason === "cross_site") return renderRefusal(renderer, res, pageRefusal("cross_site"));
     if (reason === "invalid") clearSessionCookie(res);
     res.redirect(303, signInPath(req.method === "GET" ? req.originalUrl : undefined));
@@ -52,7 +53,7 @@ export function refuseStreamIdentity(req: IncomingMessage, res: ServerResponse, 
 }
 
 export function requireStreamIdentity(handoff: Handoff) {
-  return requireIdentity(handoff.tokens, refuseStreamIdentity);
+  return requireIdentity(handoff, refuseStreamIdentity);
 }
 
 function pathOf(url: string | string[] | undefined): string | undefined {
@@ -72,21 +73,12 @@ export function optionalIdentity(handoff: Handoff, req: Request): RequestIdentit
 }
 
 /**
- * Sign-in and registration carry no cookie yet, so requireIdentity's check does not cover them;
- * a form posted from another site (login CSRF) is refused here when the browser names its origin.
+ * Sign-in and registration carry no cookie yet, so requireIdentity's check does not cover them:
+ * a form must name our origin (Origin, else Referer), or it is refused (login CSRF).
  */
-export function refuseForeignOrigin(renderer: PageRenderer) {
+export function refuseForeignOrigin(handoff: Handoff, renderer: PageRenderer) {
   return (req: Request, res: Response, next: NextFunction) => {
-    const source = req.headers.origin ?? req.headers.referer;
-    if (source && source !== "null") {
-      let host: string | undefined;
-      try {
-        host = new URL(source).host;
-      } catch {
-        host = undefined;
-      }
-      if (host !== req.headers.host) return renderRefusal(renderer, res, pageRefusal("cross_site"));
-    }
+    if (!comesFromOurOrigin(req, handoff.config)) return renderRefusal(renderer, res, pageRefusal("cross_site"));
     next();
   };
 }

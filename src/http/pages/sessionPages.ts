@@ -7,6 +7,7 @@ import { clearSessionCookie, isCrossSiteCookieWrite, setSessionCookie } from "..
 import { optionalIdentity, refuseForeignOrigin, renderRefusal, safeReturnPath } from "./pageAccess.ts";
 import type { PageRenderer } from "./pageRenderer.ts";
 import { domainRefusal, pageRefusal } from "./pageRefusals.ts";
+import { untilSessionEnded } from "../sessionEnd.ts";
 import { untilReadModelShows } from "./untilReadModelShows.ts";
 
 const CredentialsForm = z.object({
@@ -24,9 +25,10 @@ export function sessionPages(handoff: Handoff, renderer: PageRenderer): express.
   const showForm = (res: Response, template: "./signin" | "./register", status: number, form: FormView) =>
     renderer.page(res, status, template, { title: template === "./signin" ? "Sign in" : "Create an account", form });
 
-  const signIn = (res: Response, account: { id: string; username: string }, next: unknown) => {
-    const { token, expiresAt } = handoff.tokens.issue(account);
-    setSessionCookie(res, token, expiresAt);
+  const signIn = async (req: Request, res: Response, account: { id: string; username: string }, next: unknown) => {
+    const session = await handoff.accounts.startSession(account, randomUUID());
+    const { token, expiresAt } = handoff.tokens.issue(account, session);
+    setSessionCookie(req, res, token, expiresAt, handoff.config);
     res.redirect(303, landing(next));
   };
 
@@ -36,7 +38,7 @@ export function sessionPages(handoff: Handoff, renderer: PageRenderer): express.
     showForm(res, req.path === "/signin" ? "./signin" : "./register", 200, { username: "", next });
   });
 
-  router.post("/signin", refuseForeignOrigin(renderer), async (req: Request, res: Response) => {
+  router.post("/signin", refuseForeignOrigin(handoff, renderer), async (req: Request, res: Response) => {
     const parsed = CredentialsForm.safeParse(req.body ?? {});
     if (!parsed.success) return showForm(res, "./signin", 422, { username: "", next: undefined, error: pageRefusal("bad_form").message });
     const { username, password, next } = parsed.data;
@@ -45,10 +47,10 @@ export function sessionPages(handoff: Handoff, renderer: PageRenderer): express.
       const refusal = pageRefusal("wrong_credentials");
       return showForm(res, "./signin", refusal.status, { username, next: safeReturnPath(next), error: refusal.message });
     }
-    signIn(res, account, next);
+    await signIn(req, res, account, next);
   });
 
-  router.post("/register", refuseForeignOrigin(renderer), async (req: Request, res: Response) => {
+  router.post("/register", refuseForeignOrigin(handoff, renderer), async (req: Request, res: Response) => {
     const parsed = CredentialsForm.safeParse(req.body ?? {});
     if (!parsed.success) return showForm(res, "./register", 422, { username: "", next: undefined, error: pageRefusal("bad_form").message });
     const { username, password, next } = parsed.data;
@@ -59,12 +61,20 @@ export function sessionPages(handoff: Handoff, renderer: PageRenderer): express.
     }
     // Names next to messages and giveaways come from the users read model.
     await untilReadModelShows(() => handoff.queries.userById(result.account.id) !== undefined);
-    signIn(res, result.account, next);
+    await signIn(req, res, result.account, next);
   });
 
-  router.post("/signout", (req: Request, res: Response) => {
+  // Sign out (this session) or sign out everywhere (every session of the user): the session ends in
+  // the user's stream, so the token is refused everywhere and its open streams end.
+  router.post(["/signout", "/signout/everywhere"], async (req: Request, res: Response) => {
     // Signing someone out from another site is a (small) forgery too.
-    if (isCrossSiteCookieWrite(req)) return renderRefusal(renderer, res, pageRefusal("cross_site"));
+    if (isCrossSiteCookieWrite(req, handoff.config)) return renderRefusal(renderer, res, pageRefusal("cross_site"));
+    const identity = optionalIdentity(handoff, req);
+    if (identity) {
+      if (req.path === "/signout") await handoff.accounts.endSession(identity.userId, identity.sessionId, randomUUID());
+      else await handoff.accounts.endAllSessions(identity.userId, randomUUID());
+      await untilSessionEnded(handoff, identity);
+    }
     clearSessionCookie(res);
     res.redirect(303, "/signin");
   });

@@ -1,14 +1,14 @@
 // GET /me/stream: the signed-in user's notifications for every page but the chat (which carries
 // them on its own stream): the unread badge, inbox counts, and a notice for a draw they won.
 import type { Handoff } from "../../app/handoff.ts";
-import { openHandoffStream } from "../sse/handoffStream.ts";
+import { openSessionStream } from "../sse/sessionStream.ts";
 import type { SignedInStreamHandler } from "../sse/streamRoutes.ts";
 import { notificationFrames } from "./notificationFrames.ts";
 import type { PageRenderer } from "./pageRenderer.ts";
 
 export function userStream(handoff: Handoff, renderer: PageRenderer): SignedInStreamHandler {
   return (req, res, _params, identity) => {
-    const stream = openHandoffStream(handoff, req, res, identity.expiresAt, "page_notifications");
+    const stream = openSessionStream(handoff, req, res, identity, "page_notifications");
     const notifications = notificationFrames(handoff, renderer, identity.userId);
     // Listen first, then send the current badge: a change in between arrives after it, never lost.
     const stop = handoff.hub.listenToUser(identity.userId, (notification) => {

@@ -32,6 +32,8 @@ export interface SseStream {
   drained(): Promise<void>;
   readonly closed: boolean;
   onClose(listener: () => void): void;
+  /** Sends a final `event: expired` with the reason, then closes. */
+  expire(reason: string): void;
   close(): void;
 }
 
@@ -140,14 +142,15 @@ export function openSseStream(req: IncomingMessage, res: ServerResponse, options
 
   write(`retry: ${options.retryMs ?? 2000}\n\n`);
   if (!closed) leaveHeartbeat = joinHeartbeat(options.heartbeatMs, () => write(heartbeatComment));
+  const expire = (reason: string) => {
+    write(formatSseFrame({ event: "expired", data: reason }));
+    close();
+  };
   if (options.endsAt) {
     const remaining = Math.max(0, options.endsAt.getTime() - Date.now());
     // setTimeout holds at most ~24.8 days; a longer-lived token outlives the timer, which is fine.
     if (remaining < 2 ** 31 - 1) {
-      expiry = setTimeout(() => {
-        write(formatSseFrame({ event: "expired", data: "the token this stream was opened with has expired" }));
-        close();
-      }, remaining);
+      expiry = setTimeout(() => expire("the token this stream was opened with has expired"), remaining);
     }
   }
   res.on("close", close);
@@ -189,6 +192,7 @@ export function openSseStream(req: IncomingMessage, res: ServerResponse, options
       if (closed) listener();
       else closeListeners.push(listener);
     },
+    expire,
     close,
   };
 }

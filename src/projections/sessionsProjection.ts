@@ -1,0 +1,34 @@
+// Ended sessions, for every process: a token whose session ended gets 401 here as soon as this
+// process's subscription has applied the event (no process memory involved).
+import type Database from "better-sqlite3";
+import type { Projection } from "./projection.ts";
+
+export const sessionsProjection: Projection = {
+  name: "sessions",
+  schema: `CREATE TABLE IF NOT EXISTS ended_sessions (session_id TEXT PRIMARY KEY, user_id TEXT NOT NULL, ended_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS sessions_ended_before (user_id TEXT PRIMARY KEY, ended_before INTEGER NOT NULL);`,
+  prepare(db) {
+    const endOne = db.prepare("INSERT OR IGNORE INTO ended_sessions (session_id, user_id, ended_at) VALUES (?, ?, ?)");
+    const endAll = db.prepare(
+      "INSERT INTO sessions_ended_before (user_id, ended_before) VALUES (?, ?) ON CONFLICT (user_id) DO UPDATE SET ended_before = MAX(ended_before, excluded.ended_before)",
+    );
+    return (projected) => {
+      if (projected.stream !== "user") return;
+      const { event } = projected;
+      if (event.type === "SessionEnded") endOne.run(event.data.sessionId, event.data.userId, event.data.endedAt);
+      if (event.type === "AllSessionsEnded") endAll.run(event.data.userId, Date.parse(event.data.endedAt));
+    };
+  },
+};
+
+export function sessionsQueries(db: Database.Database) {
+  const ended = db.prepare<[string], { one: number }>("SELECT 1 AS one FROM ended_sessions WHERE session_id = ?");
+  const cut = db.prepare<[string], { endedBefore: number }>("SELECT ended_before AS endedBefore FROM sessions_ended_before WHERE user_id = ?");
+  return {
+    sessionHasEnded(userId: string, sessionId: string, startedAt: Date): boolean {
+      if (ended.get(sessionId)) return true;
+      const before = cut.get(userId)?.endedBefore;
+      return before !== undefined && startedAt.getTime() <= before;
+    },
+  };
+}

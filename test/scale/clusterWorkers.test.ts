@@ -16,11 +16,12 @@ let primary: ServerProcess | undefined;
 const workerPids = (): number[] => {
   try {
     // Living children only: an exited worker can show as a zombie until the primary reaps it.
-    const out = execFileSync("ps", ["-o", "pid=,stat=", "--ppid", String(primary!.child.pid)], { encoding: "utf8" });
+    // Node workers only: with a cold cache, tsx's esbuild service is a child of the primary too.
+    const out = execFileSync("ps", ["-o", "pid=,stat=,comm=", "--ppid", String(primary!.child.pid)], { encoding: "utf8" });
     return out
       .split("\n")
       .map((line) => line.trim().split(/\s+/))
-      .filter(([pid, stat]) => Number(pid) > 0 && !stat?.startsWith("Z"))
+      .filter(([pid, stat, command]) => Number(pid) > 0 && !stat?.startsWith("Z") && command === "node")
       .map(([pid]) => Number(pid));
   } catch {
     return []; // ps exits 1 when there are none

@@ -13,7 +13,7 @@ export interface TestServer extends RunningServer {
 }
 
 export function testConfig(dataDir: string, env: Record<string, string> = {}): Config {
-  return loadConfig({ PORT: "0", HOST: "127.0.0.1", DATA_DIR: dataDir, JWT_SECRET: "test-secret-test-secret-0123456789", STORE_DURABILITY: "normal", PASSWORD_SCRYPT_N: "1024", RATE_LIMITS: "off", ...env });
+  return loadConfig({ PORT: "0", HOST: "127.0.0.1", DATA_DIR: dataDir, JWT_SECRET: "test-secret-test-secret-0123456789", STORE_DURABILITY: "normal", PASSWORD_SCRYPT_N: "1024", ...env });
 }
 
 export async function startTestServer(options: { dataDir?: string; env?: Record<string, string>; overrides?: HandoffOverrides } = {}): Promise<TestServer> {

@@ -70,7 +70,7 @@ export async function register(person: BrowserPerson, baseUrl: string, username:
 export async function createGiveaway(page: Page, title: string, description = ""): Promise<string> {
   await page.fill("#title", title);
   await page.fill("#description", description);
-  await Promise.all([page.waitForURL(/\/giveaways\/[A-Za-z0-9-]+$/), page.click("#create-giveaway-form button[type=submit]")]);
+  await Promise.all([page.waitForURL(/\/giveaways\/[A-Za-z0-9-]+(\?minRevision=\d+)?$/), page.click("#create-giveaway-form button[type=submit]")]);
   const id = await page.locator("#giveaway").getAttribute("data-giveaway-id");
   if (!id) throw new Error("the giveaway page has no id");
   return id;
@@ -139,7 +139,7 @@ export async function sendInChat(page: Page, text: string, how: "click" | "enter
 /** Without JavaScript: a plain form POST, a 303 back to the chat, the message in the page. */
 export async function sendWithoutScript(page: Page, text: string): Promise<void> {
   await page.fill("#message-content", text);
-  await Promise.all([page.waitForURL(/\/messages\/[A-Za-z0-9-]+#latest$/), page.click("#send-button")]);
+  await Promise.all([page.waitForURL(/\/messages\/[A-Za-z0-9-]+(\?minRevision=\d+)?#latest$/), page.click("#send-button")]);
 }
 
 /** Marks the document so a later check can tell the page was never reloaded or left. */

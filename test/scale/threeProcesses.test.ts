@@ -72,6 +72,21 @@ describe("three processes over one embedded store", () => {
     expect(refused.status).toBe(422);
   });
 
+  it("a page form's 303 names the revision it wrote, so the chat shows the message on another process", async () => {
+    const cookie = `handoff_session=${talk.giver.token}`;
+    const chat = await request(a.url).get(`/messages/${talk.giveawayId}`).set("Cookie", cookie);
+    expect(chat.status).toBe(200);
+    const id = /<input[^>]*name="id"[^>]*value="([^"]*)"/.exec(chat.text)![1]!;
+    const content = `sent by form on A, read on B (${id})`;
+    const sent = await request(a.url).post(`/messages/${talk.giveawayId}`).set("Cookie", cookie).set("Origin", a.url).type("form").send({ id, content });
+    expect(sent.status).toBe(303);
+    const location = new URL(sent.headers.location!, b.url);
+    expect(location.searchParams.get("minRevision")).toMatch(/^\d+$/);
+    const onB = await request(b.url).get(location.pathname + location.search).set("Cookie", cookie);
+    expect(onB.status).toBe(200);
+    expect(onB.text).toContain(content);
+  });
+
   it("participants on different processes get each other's messages live and see each other come and go", async () => {
     const giverOnB = await stream(b, talk.giver);
     const winnerOnC = await stream(c, talk.winner);

@@ -13,6 +13,7 @@ import type { PageRenderer } from "./pageRenderer.ts";
 import { chatItems, pickupPanel } from "./pickupView.ts";
 import { domainRefusal, pageRefusal, type PageRefusal } from "./pageRefusals.ts";
 import { componentLogger } from "../../observability/logger.ts";
+import { awaitPageMinRevision, pageAfterWrite } from "./pageReadYourWrites.ts";
 
 const pagesLog = componentLogger("pages");
 
@@ -94,6 +95,7 @@ export function chatPage(handoff: Handoff, renderer: PageRenderer, requireSigned
     const identity = identityOf(res);
     const giveawayId = req.params.giveawayId;
     if (!isId(giveawayId)) return renderRefusal(renderer, res, pageRefusal("not_found"), identity);
+    await awaitPageMinRevision(handoff, giveawayId, req.query);
     await showChat(res, identity, giveawayId, 200, freshDraft());
   });
 
@@ -128,7 +130,7 @@ export function chatPage(handoff: Handoff, renderer: PageRenderer, requireSigned
     // The chat it goes back to reads the read models: wait until they show the message.
     await handoff.readYourWrites.waitForGiveaway(giveawayId, result.revision);
     if (byHtmx) return answer(200, freshDraft()); // the message itself arrives on the stream
-    res.redirect(303, `/messages/${giveawayId}#latest`);
+    res.redirect(303, pageAfterWrite(`/messages/${giveawayId}`, result.revision, "#latest"));
   });
 
   // chat.js posts the newest revision the reader has reached; it wants a status, not a page.

@@ -10,6 +10,7 @@ import { renderRefusal } from "./pageAccess.ts";
 import { IdSchema, isId } from "../../domain/ids.ts";
 import type { PageRenderer } from "./pageRenderer.ts";
 import { domainRefusal, pageRefusal, type PageRefusal } from "./pageRefusals.ts";
+import { awaitPageMinRevision, pageAfterWrite } from "./pageReadYourWrites.ts";
 
 const CreateForm = z.object({
   // Chosen when the form was drawn, so a form sent twice creates one giveaway.
@@ -70,14 +71,16 @@ export function giveawayPages(handoff: Handoff, renderer: PageRenderer): express
       return showList(res, identity, refusal.status, draft, refusal.message);
     }
     // The page it goes to reads the read models: wait until they show the write (or show it late).
-    await handoff.readYourWrites.waitForGiveaway(giveawayId, result.ok ? result.revision : 0);
-    res.redirect(303, `/giveaways/${giveawayId}`);
+    const revision = result.ok ? result.revision : 0;
+    await handoff.readYourWrites.waitForGiveaway(giveawayId, revision);
+    res.redirect(303, pageAfterWrite(`/giveaways/${giveawayId}`, revision));
   });
 
-  router.get("/giveaways/:giveawayId", (req: Request, res: Response) => {
+  router.get("/giveaways/:giveawayId", async (req: Request, res: Response) => {
     const identity = identityOf(res);
     const giveawayId = req.params.giveawayId;
     if (!isId(giveawayId)) return renderRefusal(renderer, res, pageRefusal("not_found"), identity);
+    await awaitPageMinRevision(handoff, giveawayId, req.query);
     showGiveaway(res, identity, giveawayId);
   });
 
@@ -88,7 +91,7 @@ export function giveawayPages(handoff: Handoff, renderer: PageRenderer): express
     const result = await handoff.commands(giveawayId, { type: "SubmitEntry", userId: identity.userId, now: handoff.now() }, pageCommandContext(identity));
     if (!result.ok) return showGiveaway(res, identity, giveawayId, 200, domainRefusal(result.error));
     await handoff.readYourWrites.waitForGiveaway(giveawayId, result.revision);
-    res.redirect(303, `/giveaways/${giveawayId}`);
+    res.redirect(303, pageAfterWrite(`/giveaways/${giveawayId}`, result.revision));
   });
 
   router.post("/giveaways/:giveawayId/draw", async (req: Request, res: Response) => {
@@ -102,7 +105,7 @@ export function giveawayPages(handoff: Handoff, renderer: PageRenderer): express
     );
     if (!result.ok) return showGiveaway(res, identity, giveawayId, 200, domainRefusal(result.error));
     await handoff.readYourWrites.waitForGiveaway(giveawayId, result.revision);
-    res.redirect(303, `/giveaways/${giveawayId}`);
+    res.redirect(303, pageAfterWrite(`/giveaways/${giveawayId}`, result.revision));
   });
 
   return router;

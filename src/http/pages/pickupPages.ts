@@ -13,6 +13,7 @@ import { pageCommandContext } from "./commandContext.ts";
 import { renderRefusal } from "./pageAccess.ts";
 import type { PageRenderer } from "./pageRenderer.ts";
 import { domainRefusal, pageRefusal, type PageRefusal } from "./pageRefusals.ts";
+import { pageAfterWrite } from "./pageReadYourWrites.ts";
 
 const localTime = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/);
 
@@ -50,7 +51,7 @@ export function pickupPages(handoff: Handoff, renderer: PageRenderer): express.R
     const result = await handoff.commands(giveawayId, built, pageCommandContext(identity));
     if (!result.ok) return refuse(res, identity, giveawayId, domainRefusal(result.error));
     await handoff.readYourWrites.waitForGiveaway(giveawayId, result.revision);
-    res.redirect(303, `/messages/${giveawayId}#pickup-panel`);
+    res.redirect(303, pageAfterWrite(`/messages/${giveawayId}`, result.revision, "#pickup-panel"));
   }
 
   router.post("/messages/:giveawayId/pickup/proposals", (req, res) =>

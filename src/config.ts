@@ -39,6 +39,8 @@ const ConfigSchema = z
     PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
     /** Behind a reverse proxy: trust X-Forwarded-Proto/-For from it (https for cookies). */
     TRUST_PROXY: z.enum(["true", "false"]).default("false"),
+    EDIT_WINDOW_SECONDS: z.coerce.number().int().min(0).default(15 * 60),
+    ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(10 * 1024 * 1024),
   })
   .refine((config) => config.EVENT_STORE !== "esdb" || config.EVENTSTORE_URL, {
     message: "EVENTSTORE_URL is required when EVENT_STORE=esdb",
@@ -73,6 +75,10 @@ export interface Config {
   /** The public origin (scheme://host[:port]), when configured. */
   publicOrigin: string | undefined;
   trustProxy: boolean;
+  /** How long after sending a message its sender may edit or retract it. */
+  editWindowMs: number;
+  /** The largest attachment accepted, in bytes. */
+  attachmentMaxBytes: number;
 }
 
 export interface PickupConfig {
@@ -118,5 +124,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     passwordCost: { ...owaspScryptCost, N: e.PASSWORD_SCRYPT_N },
     publicOrigin: e.PUBLIC_URL === undefined ? undefined : new URL(e.PUBLIC_URL).origin,
     trustProxy: e.TRUST_PROXY === "true",
+    editWindowMs: e.EDIT_WINDOW_SECONDS * 1000,
+    attachmentMaxBytes: e.ATTACHMENT_MAX_BYTES,
   };
 }

@@ -7,6 +7,7 @@ import type { Config } from "../config.ts";
 import { openEventStore } from "../eventstore/openEventStore.ts";
 import { instrumentEventStore } from "../eventstore/instrumentedStore.ts";
 import type { EventStore } from "../eventstore/port.ts";
+import { blobFolderName, folderBlobStore, type BlobStore } from "../attachments/blobStore.ts";
 import { LiveHub } from "../live/liveHub.ts";
 import { startPresenceSignals, type PresenceSignals } from "../live/presenceSignals.ts";
 import { componentLogger, errorFields } from "../observability/logger.ts";
@@ -19,6 +20,7 @@ import { startProjectionRunner, type ProjectionRunner } from "../projections/pro
 import { openReadModelDatabase } from "../projections/readModelDatabase.ts";
 import { createReadYourWrites, type ReadYourWrites } from "../projections/readYourWrites.ts";
 import { sessionsQueries } from "../projections/sessionsProjection.ts";
+import { timelineQueries } from "../projections/timelineProjection.ts";
 import { usersQueries } from "../projections/usersProjection.ts";
 import { claimReadModelSlot } from "../scale/readModelSlot.ts";
 import { createPickupReminders } from "../live/pickupReminders.ts";
@@ -35,6 +37,7 @@ export type ReadModelQueries = ReturnType<typeof conversationQueries> &
   ReturnType<typeof inboxQueries> &
   ReturnType<typeof pickupQueries> &
   ReturnType<typeof usersQueries> &
+  ReturnType<typeof timelineQueries> &
   ReturnType<typeof sessionsQueries>;
 
 export interface Handoff {
@@ -49,6 +52,8 @@ export interface Handoff {
   /** Lets a request that just wrote wait until the read models show its write. */
   readYourWrites: ReadYourWrites;
   commands: GiveawayCommandHandler;
+  /** Attachment bytes by SHA-256. */
+  blobs: BlobStore;
   accounts: UserAccounts;
   tokens: TokenService;
   /** Streams end when the session they were opened with ends. */
@@ -69,6 +74,7 @@ export interface HandoffOverrides {
   now?: () => Date;
   newId?: () => string;
   pick?: (n: number) => number;
+  blobs?: BlobStore;
 }
 
 export function openHandoff(config: Config, overrides: HandoffOverrides = {}): Handoff {
@@ -87,6 +93,7 @@ export function openHandoff(config: Config, overrides: HandoffOverrides = {}): H
     ...giveawaysQueries(readDb),
     ...inboxQueries(readDb),
     ...pickupQueries(readDb),
+    ...timelineQueries(readDb),
     ...usersQueries(readDb),
     ...sessionsQueries(readDb),
   };
@@ -106,6 +113,8 @@ export function openHandoff(config: Config, overrides: HandoffOverrides = {}): H
       if (online) presenceSignals?.load(giveawayId);
       presenceSignals?.localChanged(giveawayId, userId, online);
     },
+    timelineAt: queries.timelineAt,
+    lastActiveAt: queries.lastActiveAt,
   });
   // Read-your-writes rides on the giveaways projection: while it is stopped, nobody waits for it.
   const readYourWritesStopped = () => runner.failureOf("giveaways") !== undefined || runner.fatalError() !== undefined;
@@ -157,6 +166,7 @@ export function openHandoff(config: Config, overrides: HandoffOverrides = {}): H
     accounts: createUserAccounts({ store, newId, now, passwords: createPasswordHasher(config.passwordCost), sessionTtlSeconds: config.tokenTtlSeconds }),
     tokens: createTokenService(resolveJwtSecret(config.jwtSecret, config.dataDir), sessions),
     sessionEnds,
+    blobs: overrides.blobs ?? folderBlobStore(join(config.dataDir, blobFolderName)),
     now,
     newId,
     pick,

@@ -10,9 +10,15 @@ export type AuditLineDetail =
   | { type: "GiveawayCreated"; title: string }
   | { type: "EntrySubmitted" }
   | { type: "DrawConducted"; winnerId: string }
-  | { type: "MessageSent"; messageId: string; content: string; sentAt: string }
+  | { type: "MessageSent"; messageId: string; content: string; sentAt: string; replyTo?: string | undefined; attachmentIds?: string[] | undefined }
   | { type: "ConversationRead"; upToRevision: number }
   | { type: "Pickup"; event: PickupEvent }
+  | { type: "ReactionAdded" | "ReactionRemoved"; messageId: string; emoji: string }
+  /** Every version of a message: the edit's full text. */
+  | { type: "MessageEdited"; messageId: string; content: string; editedAt: string }
+  | { type: "MessageRetracted"; messageId: string; retractedAt: string }
+  | { type: "AttachmentUploaded"; attachmentId: string; sha256: string; contentType: string; size: number }
+  | { type: "ConversationMuted" | "ConversationUnmuted" }
   /** Stored data that no longer fits the catalogue: shown, never folded. */
   | { type: "Unreadable"; storedType: string; problem: string };
 
@@ -48,8 +54,8 @@ export function toAuditLine(recorded: RecordedEvent): AuditLine {
     case "DrawConducted":
       return { ...base, whoId: actorOf(recorded.metadata), detail: { type: event.type, winnerId: event.data.winnerId } };
     case "MessageSent": {
-      const { messageId, senderId, content, sentAt } = event.data;
-      return { ...base, whoId: senderId, detail: { type: event.type, messageId, content, sentAt } };
+      const { messageId, senderId, content, sentAt, replyTo, attachmentIds } = event.data;
+      return { ...base, whoId: senderId, detail: { type: event.type, messageId, content, sentAt, replyTo, attachmentIds } };
     }
     case "ConversationRead":
       return { ...base, whoId: event.data.userId, detail: { type: event.type, upToRevision: event.data.upToRevision } };
@@ -63,6 +69,24 @@ export function toAuditLine(recorded: RecordedEvent): AuditLine {
     case "WinnerRedrawn":
     case "GiveawayCancelled":
       return { ...base, whoId: pickupActor(event) ?? actorOf(recorded.metadata), detail: { type: "Pickup", event } };
+    case "ReactionAdded":
+    case "ReactionRemoved":
+      return { ...base, whoId: event.data.userId, detail: { type: event.type, messageId: event.data.messageId, emoji: event.data.emoji } };
+    case "MessageEdited": {
+      const { messageId, editorId, content, editedAt } = event.data;
+      return { ...base, whoId: editorId, detail: { type: event.type, messageId, content, editedAt } };
+    }
+    case "MessageRetracted": {
+      const { messageId, retractedBy, retractedAt } = event.data;
+      return { ...base, whoId: retractedBy, detail: { type: event.type, messageId, retractedAt } };
+    }
+    case "AttachmentUploaded": {
+      const { attachmentId, uploaderId, sha256, contentType, size } = event.data;
+      return { ...base, whoId: uploaderId, detail: { type: event.type, attachmentId, sha256, contentType, size } };
+    }
+    case "ConversationMuted":
+    case "ConversationUnmuted":
+      return { ...base, whoId: event.data.userId, detail: { type: event.type } };
     default:
       return assertNever(event);
   }
@@ -76,10 +100,23 @@ export function userIdsOf(line: AuditLine): string[] {
   return ids;
 }
 
-/** The message a line holds, exactly as the conversation read model shows it; undefined for other events. */
+/** The message a line holds as first sent (see messageReplay.ts for what happened to it since); undefined for other events. */
 export function messageOf(line: AuditLine, giveawayId: string, nameOf: (userId: string) => string | undefined): MessageView | undefined {
   if (line.detail.type !== "MessageSent") return undefined;
   const senderId = line.whoId!;
-  const { messageId, content, sentAt } = line.detail;
-  return { id: messageId, giveawayId, senderId, senderName: nameOf(senderId) ?? "?", content, sentAt, revision: line.revision };
+  const { messageId, content, sentAt, replyTo } = line.detail;
+  return {
+    id: messageId,
+    giveawayId,
+    senderId,
+    senderName: nameOf(senderId) ?? "?",
+    content,
+    sentAt,
+    revision: line.revision,
+    replyTo: replyTo ?? null,
+    attachments: [],
+    reactions: {},
+    editedAt: null,
+    retractedAt: null,
+  };
 }

@@ -2,7 +2,8 @@
 import { giveawayStream } from "../domain/streams.ts";
 import type { EventStore, RecordedEvent } from "../eventstore/port.ts";
 import type { MessageView } from "../projections/conversationProjection.ts";
-import { messageOf, toAuditLine, userIdsOf, type AuditLine } from "./auditLine.ts";
+import { toAuditLine, userIdsOf, type AuditLine } from "./auditLine.ts";
+import { messageReplay } from "./messageReplay.ts";
 import { readStreamPages } from "./storePages.ts";
 import { cutAt, type Until } from "./until.ts";
 import type { UserNameLookup } from "./userNames.ts";
@@ -49,6 +50,8 @@ export async function replayConversation(
   }
   const names = new Map<string, string>();
   for (const userId of new Set(lines.flatMap(userIdsOf))) names.set(userId, (await nameOf(userId)) ?? "?");
-  const messages = lines.flatMap((line) => messageOf(line, giveawayId, (id) => names.get(id)) ?? []);
+  const fold = messageReplay(giveawayId, (id) => names.get(id));
+  for (const line of lines) fold.apply(line);
+  const messages = fold.messages();
   return { giveawayId, lines, messages, names, revision: lines.length === 0 ? -1 : lines[lines.length - 1]!.revision, earlierLines };
 }

@@ -1,7 +1,8 @@
 // npm run replay -- <giveawayId> [--until <rev|time>] [--json]
 // Prints a giveaway's conversation as it stood at a revision or a time, from the store alone.
 import { parseArgs } from "node:util";
-import { messageOf, toAuditLine } from "../audit/auditLine.ts";
+import { toAuditLine } from "../audit/auditLine.ts";
+import { messageReplay } from "../audit/messageReplay.ts";
 import { giveawayEventsUntil } from "../audit/conversationReplay.ts";
 import { parseUntil, type Until } from "../audit/until.ts";
 import { storeUserNames } from "../audit/userNames.ts";
@@ -35,6 +36,8 @@ async function replay(): Promise<number> {
   const { store } = openCliStore();
   const nameOf = storeUserNames(store);
   const progress = progressLine("replay");
+  const names = new Map<string, string>();
+  const fold = messageReplay(giveawayId, (id) => names.get(id));
   let events = 0;
   try {
     for await (const event of giveawayEventsUntil(store, giveawayId, until)) {
@@ -44,10 +47,13 @@ async function replay(): Promise<number> {
         process.stderr.write(`revision ${line.revision} (${line.eventId}): unreadable ${line.detail.storedType} event left out: ${line.detail.problem}\n`);
         continue;
       }
-      if (line.detail.type !== "MessageSent") continue;
-      const senderName = await nameOf(line.whoId!);
-      const message = messageOf(line, giveawayId, () => senderName)!;
-      const text = json ? JSON.stringify(message) : `[${message.sentAt}] ${terminalSafe(message.senderName)}: ${terminalSafe(message.content)}`;
+      if (line.whoId !== undefined && !names.has(line.whoId)) names.set(line.whoId, (await nameOf(line.whoId)) ?? "?");
+      // Every version: a message as sent, then again at each edit and at its removal.
+      const message = fold.apply(line);
+      if (!message) continue;
+      const at = message.retractedAt ?? message.editedAt ?? message.sentAt;
+      const what = message.retractedAt ? "(message removed)" : `${message.editedAt ? "(edited) " : ""}${terminalSafe(message.content)}`;
+      const text = json ? JSON.stringify(message) : `[${at}] ${terminalSafe(message.senderName)}: ${what}`;
       if (!process.stdout.write(`${text}\n`)) await new Promise((resolve) => process.stdout.once("drain", resolve));
     }
   } catch (error) {

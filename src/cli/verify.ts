@@ -1,10 +1,15 @@
 // npm run verify -- [<giveawayId>]
 // Checks the hash chains of every giveaway stream (or one): exit 0 when intact, 1 naming the first
 // break of each broken stream, 2 when the check could not run.
+import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { describeBreak } from "../audit/chainCheck.ts";
+import { blobFolderName, folderBlobStore } from "../attachments/blobStore.ts";
+import { describeBlobProblem, verifyBlobs } from "../audit/blobVerification.ts";
 import { verifyAllGiveaways, verifyGiveaway } from "../audit/chainVerification.ts";
-import { hasErrorCode } from "../eventstore/port.ts";
+import { readAllPages, readStreamPages } from "../audit/storePages.ts";
+import { giveawayStream, giveawayStreamPrefix } from "../domain/streams.ts";
+import { hasErrorCode, type RecordedEvent } from "../eventstore/port.ts";
 import { CliError, openCliStore, runCli } from "./cliStore.ts";
 import { progressLine } from "./progressLine.ts";
 
@@ -19,7 +24,15 @@ async function verify(): Promise<number> {
   }
   if (positionals.length > 1) throw new CliError(usage);
   const giveawayId = positionals[0];
-  const { store } = openCliStore();
+  const { store, config } = openCliStore();
+  const blobs = folderBlobStore(join(config.dataDir, blobFolderName));
+  /** Attachments: every referenced blob is there and matches its hash. Prints what is wrong; true when all is well. */
+  const blobsIntact = async (events: AsyncIterable<RecordedEvent>): Promise<boolean> => {
+    const result = await verifyBlobs(events, blobs);
+    for (const found of result.problems) process.stdout.write(`BROKEN ${describeBlobProblem(found)}\n`);
+    if (result.checked > 0 && result.problems.length === 0) process.stdout.write(`OK ${result.checked} attachments: bytes present and matching their sha256\n`);
+    return result.problems.length === 0;
+  };
   const progress = progressLine("verify");
   try {
     if (giveawayId !== undefined) {
@@ -36,7 +49,7 @@ async function verify(): Promise<number> {
         return 1;
       }
       process.stdout.write(`OK ${result.streamId}: ${result.events} events, head revision ${result.head.revision}, head hash ${result.head.hash}\n`);
-      return 0;
+      return (await blobsIntact(readStreamPages(store, giveawayStream(giveawayId)))) ? 0 : 1;
     }
     const result = await verifyAllGiveaways(store, (n) => progress.update(n));
     progress.done();
@@ -47,7 +60,7 @@ async function verify(): Promise<number> {
       return 1;
     }
     process.stdout.write(`OK ${summary}: hash chains intact\n`);
-    return 0;
+    return (await blobsIntact(readAllPages(store, { streamPrefixes: [giveawayStreamPrefix] }))) ? 0 : 1;
   } finally {
     progress.done();
     await store.close();

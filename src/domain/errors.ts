@@ -17,6 +17,14 @@ export type DomainErrorCode =
   | "invalid_title"
   | "invalid_description"
   | "invalid_revision"
+  // the conversation's later facts (conversationDecide.ts)
+  | "message_not_found"
+  | "not_sender"
+  | "message_retracted"
+  | "edit_window_closed"
+  | "invalid_emoji"
+  | "invalid_reply_to"
+  | "invalid_attachment"
   | PickupErrorCode;
 
 export interface DomainError {

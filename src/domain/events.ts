@@ -4,6 +4,7 @@
 import { z } from "zod";
 import { assertNever } from "./errors.ts";
 import { isPickupEventType, pickupEventSchemas, type PickupEvent, type PickupEventType } from "./pickupEvents.ts";
+import { isChatEventType, parseChatEvent, chatEventTypes, type ChatEvent } from "./conversationEvents.ts";
 
 const id = z.uuid();
 const instant = z.iso.datetime();
@@ -34,6 +35,10 @@ export const MessageSentSchema = z.object({
   senderId: id,
   content: z.string().trim().min(1).max(2000),
   sentAt: instant,
+  /** Added with replies: the message this one quotes. */
+  replyTo: id.optional(),
+  /** Added with attachments: AttachmentUploaded ids of this conversation. */
+  attachmentIds: z.array(id).max(10).optional(),
 });
 
 export const ConversationReadSchema = z.object({
@@ -55,7 +60,8 @@ export type GiveawayEvent =
   | { type: "DrawConducted"; data: DrawConducted }
   | { type: "MessageSent"; data: MessageSent }
   | { type: "ConversationRead"; data: ConversationRead }
-  | PickupEvent;
+  | PickupEvent
+  | ChatEvent;
 
 export type GiveawayEventType = GiveawayEvent["type"];
 
@@ -66,6 +72,7 @@ const giveawayEventTypes: ReadonlySet<string> = new Set<GiveawayEventType>([
   "MessageSent",
   "ConversationRead",
   ...(Object.keys(pickupEventSchemas) as PickupEventType[]),
+  ...(chatEventTypes as ReadonlySet<GiveawayEventType>),
 ]);
 
 export function isGiveawayEventType(type: string): type is GiveawayEventType {
@@ -76,6 +83,7 @@ export function isGiveawayEventType(type: string): type is GiveawayEventType {
 export function parseGiveawayEvent(type: string, data: unknown): GiveawayEvent {
   if (!isGiveawayEventType(type)) throw new Error(`unknown giveaway event type: ${type}`);
   if (isPickupEventType(type)) return { type, data: parseData(pickupEventSchemas[type], type, data) } as PickupEvent;
+  if (isChatEventType(type)) return parseChatEvent(type, data);
   switch (type) {
     case "GiveawayCreated":
       return { type, data: parseData(GiveawayCreatedSchema, type, data) };

@@ -2,6 +2,7 @@
 import type { GiveawayEvent } from "./events.ts";
 import { assertNever } from "./errors.ts";
 import { contentDigest, MessageIndex } from "./messageIndex.ts";
+import { evolveChat, isChatEvent, linksDigest, type ChatState } from "./conversationEvolve.ts";
 
 import { evolvePickup, noteWinnerActivity, startPickup } from "./pickup.ts";
 import type { PickupState } from "./pickup.ts";
@@ -37,6 +38,8 @@ export interface DrawnGiveaway {
   readonly lastRead: Readonly<Record<string, number>>;
   /** Proposals, plan, handover, redraws. `winnerId` is always the current round's winner. */
   readonly pickup: PickupState;
+  /** Reactions, edits, retractions, attachments, mutes: see conversationEvolve.ts. Absent until the first. */
+  readonly chat?: ChatState;
 }
 
 export type GiveawayState = NoGiveaway | OpenGiveaway | DrawnGiveaway;
@@ -48,6 +51,7 @@ export const initialState: GiveawayState = { status: "none" };
  * never emits one, and a fold must not fail on history that is already written.
  */
 export function evolve(state: GiveawayState, event: GiveawayEvent, revision: number): GiveawayState {
+  if (isChatEvent(event)) return state.status === "drawn" ? evolveChat(state, event) : state;
   switch (event.type) {
     case "GiveawayCreated": {
       if (state.status !== "none") return state;
@@ -69,7 +73,9 @@ export function evolve(state: GiveawayState, event: GiveawayEvent, revision: num
       const { messageId, senderId, content, sentAt } = event.data;
       // The participants' own id strings, so a long conversation does not hold one copy per message.
       const sender = senderId === state.giverId ? state.giverId : senderId === state.winnerId ? state.winnerId : senderId;
-      const messages = state.messages.with(messageId, { senderId: sender, contentDigest: contentDigest(content), revision });
+      const links = linksDigest(event.data);
+      const stored = { senderId: sender, contentDigest: contentDigest(content), revision, sentAtMs: Date.parse(sentAt), ...(links && { linksDigest: links }) };
+      const messages = state.messages.with(messageId, stored);
       // O(1): only the winner's first message changes the pickup.
       return { ...state, messages, pickup: noteWinnerActivity(state.pickup, senderId, sentAt) };
     }

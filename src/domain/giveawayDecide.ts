@@ -9,6 +9,9 @@ import { conversationAccess, type ConversationRole } from "./conversationAccess.
 import type { DrawnGiveaway, GiveawayState } from "./giveaway.ts";
 import { contentDigest } from "./messageIndex.ts";
 import { decidePickup, isPickupCommand, type PickupCommand } from "./pickupDecide.ts";
+import { decideChat, isChatCommand, messageLinksProblem } from "./conversationDecide.ts";
+import type { ChatCommand } from "./conversationDecide.ts";
+import { linksDigest } from "./conversationEvolve.ts";
 
 export const titleMaxLength = 120;
 export const descriptionMaxLength = 2000;
@@ -44,6 +47,10 @@ export interface SendMessage {
   readonly senderId: string;
   readonly content: string;
   readonly now: Date;
+  /** A message of this conversation that this one quotes. */
+  readonly replyTo?: string | undefined;
+  /** Attachments the sender uploaded to this conversation. */
+  readonly attachmentIds?: readonly string[] | undefined;
 }
 
 export interface MarkConversationRead {
@@ -54,10 +61,11 @@ export interface MarkConversationRead {
   readonly now: Date;
 }
 
-export type GiveawayCommand = CreateGiveaway | SubmitEntry | ConductDraw | SendMessage | MarkConversationRead | PickupCommand;
+export type GiveawayCommand = CreateGiveaway | SubmitEntry | ConductDraw | SendMessage | MarkConversationRead | PickupCommand | ChatCommand;
 
 export function decide(command: GiveawayCommand, state: GiveawayState): Decision<GiveawayEvent> {
   if (isPickupCommand(command)) return decidePickup(command, state);
+  if (isChatCommand(command)) return decideChat(command, state);
   switch (command.type) {
     case "CreateGiveaway":
       return createGiveaway(command, state);
@@ -126,16 +134,20 @@ function sendMessage(command: SendMessage, state: GiveawayState): Decision<Givea
   const existing = access.conversation.messages.get(command.messageId);
   if (existing) {
     // The same message sent again is a retry; anything else under that id is a clash.
-    if (existing.senderId === command.senderId && existing.contentDigest === contentDigest(content)) return decided([]);
+    const sameLinks = existing.linksDigest === linksDigest(command);
+    if (existing.senderId === command.senderId && existing.contentDigest === contentDigest(content) && sameLinks) return decided([]);
     return refused("message_id_conflict", "another message already has this id");
   }
-  const { messageId, senderId, now } = command;
   if (!access.canWrite) {
     // A winner replaced by a redraw is no longer a party to send; anyone else finds it closed.
     if (access.role === "former_winner") return refused("not_participant", "a redraw chose another winner: this conversation can still be read");
     return refused("conversation_read_only", "this conversation is closed: it can still be read");
   }
-  return decided([{ type: "MessageSent", data: { messageId, senderId, content, sentAt: now.toISOString() } }]);
+  const problem = messageLinksProblem(command, access.conversation);
+  if (problem) return { ok: false, error: problem };
+  const { messageId, senderId, now, replyTo, attachmentIds } = command;
+  const links = { ...(replyTo !== undefined && { replyTo }), ...(attachmentIds?.length && { attachmentIds: [...attachmentIds] }) };
+  return decided([{ type: "MessageSent", data: { messageId, senderId, content, sentAt: now.toISOString(), ...links } }]);
 }
 
 function markConversationRead(command: MarkConversationRead, state: GiveawayState): Decision<GiveawayEvent> {
@@ -155,7 +167,7 @@ type ConversationFor =
   | { ok: false; error: DomainError };
 
 /** The one participant rule (conversationAccess.ts), asked of the stream's fold. */
-function conversationFor(state: GiveawayState, userId: string, now: Date): ConversationFor {
+export function conversationFor(state: GiveawayState, userId: string, now: Date): ConversationFor {
   const access = conversationAccess(
     {
       status: state.status,

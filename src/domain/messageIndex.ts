@@ -8,6 +8,10 @@ export interface StoredMessage {
   readonly contentDigest: string;
   /** Stream revision of the MessageSent event. */
   readonly revision: number;
+  /** When it was sent (ms since the epoch): edits and retractions have a window. */
+  readonly sentAtMs?: number;
+  /** Digest of its quote and attachments, only when it has any: a retry must name the same. */
+  readonly linksDigest?: string;
 }
 
 interface IndexedMessage extends StoredMessage {

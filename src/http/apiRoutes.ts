@@ -2,6 +2,8 @@
 import express from "express";
 import type { Handoff } from "../app/handoff.ts";
 import { apiErrorHandler, unknownApiRoute } from "./api/apiErrors.ts";
+import { attachmentsApi } from "./api/attachmentsApi.ts";
+import { conversationApi } from "./api/conversationApi.ts";
 import { giveawaysApi } from "./api/giveawaysApi.ts";
 import { messagesApi } from "./api/messagesApi.ts";
 import { pickupApi } from "./api/pickupApi.ts";
@@ -25,6 +27,8 @@ export function apiRoutes(handoff: Handoff): express.Router {
   router.use(giveawaysApi(handoff));
   router.use(messagesApi(handoff));
   router.use(pickupApi(handoff));
+  router.use(conversationApi(handoff));
+  router.use(attachmentsApi(handoff));
   router.use(unknownApiRoute);
   router.use(apiErrorHandler);
   return router;

@@ -3,13 +3,13 @@ import type { Handoff } from "../app/handoff.ts";
 import { readerAccess } from "../app/conversationAccessQuery.ts";
 import { mayReadRevision } from "../domain/pickupAccess.ts";
 import { componentLogger, errorFields } from "../observability/logger.ts";
+import { timelineRevision } from "../projections/timelineProjection.ts";
 import type { ConversationEvent } from "./liveHub.ts";
-
 
 export interface FollowConversationOptions {
   giveawayId: string;
   userId: string;
-  /** Exclusive: the last revision the client has (-1: from the start); "now": only new messages. */
+  /** Exclusive: the last revision the client has (-1: from the start); "now": only what happens from now on. */
   after: number | "now";
   deliver(event: ConversationEvent): void;
   /** Resolves when the client has taken what it was sent, so a long history never piles up in memory. */
@@ -32,7 +32,7 @@ const historyPageSize = 500;
 /** Returns the function that stops following (and marks the user offline here). */
 export function followConversation(handoff: Handoff, options: FollowConversationOptions): () => void {
   const { giveawayId, userId, deliver } = options;
-  let lastDelivered = options.after === "now" ? (handoff.queries.latestMessages(giveawayId, 1)[0]?.revision ?? -1) : options.after;
+  let lastDelivered = options.after === "now" ? handoff.readYourWrites.appliedRevision(giveawayId) : options.after;
   let stopped = false;
   let replaying = true;
   const heldBack: ConversationEvent[] = [];
@@ -47,20 +47,19 @@ export function followConversation(handoff: Handoff, options: FollowConversation
   };
 
   const deliverInOrder = (event: ConversationEvent) => {
-    if (event.kind === "message") {
-      if (event.message.revision <= lastDelivered) return; // already sent from history
-      lastDelivered = event.message.revision;
-      if (!mayRead(event.message.revision)) return;
-    } else if (event.kind === "pickup") {
+    if (event.kind !== "presence" && event.kind !== "typing") {
+      const revision = timelineRevision(event);
+      if (revision <= lastDelivered) return; // already sent from history
+      lastDelivered = revision;
       // A redraw is news to both winners it concerns; everything else follows the rounds.
-      const redraw = event.event.type === "WinnerRedrawn" ? event.event.data : undefined;
-      if (!mayRead(event.revision) && !(redraw && (redraw.winnerId === userId || redraw.previousWinnerId === userId))) return;
+      const redraw = event.kind === "pickup" && event.event.type === "WinnerRedrawn" ? event.event.data : undefined;
+      if (!mayRead(revision) && !(redraw && (redraw.winnerId === userId || redraw.previousWinnerId === userId))) return;
     }
     deliver(event);
   };
 
   // Join first and hold live events back until history is out: the hub publishes only after the
-  // read model commits, so every message is in a history page, in the held-back list, or both.
+  // read model commits, so every durable frame is in a history page, in the held-back list, or both.
   const leave = handoff.hub.joinConversation(giveawayId, userId, (event) => {
     if (stopped) return;
     if (!replaying) return deliverInOrder(event);
@@ -71,14 +70,15 @@ export function followConversation(handoff: Handoff, options: FollowConversation
   });
 
   const replayHistory = async () => {
-    for (;;) {
-      const page = handoff.queries.messagesAfter(giveawayId, lastDelivered, historyPageSize);
-      for (const message of page) {
-        deliverInOrder({ kind: "message", giveawayId, message });
+    for (let from = lastDelivered; ; ) {
+      const page = handoff.queries.timelinePage(giveawayId, from, historyPageSize);
+      for (const event of page.events) {
+        deliverInOrder(event);
         if (options.waitForRoom) await options.waitForRoom();
         if (stopped) return;
       }
-      if (page.length < historyPageSize) break;
+      if (page.next === undefined) break;
+      from = page.next;
     }
     // Whatever was committed after the last page was read is held back: flush it in order.
     replaying = false;

@@ -1,14 +1,17 @@
 // One process-wide fan-out: the projection runner publishes what it applied, stream connections listen.
 import type { ProjectedEvent } from "../projections/projection.ts";
 import type { MessageView } from "../projections/conversationProjection.ts";
+import type { TimelineEvent } from "../projections/timelineProjection.ts";
 import { PresenceBoard } from "./presenceBoard.ts";
 import { isPickupEvent, type PickupEvent } from "../domain/pickupEvents.ts";
 import { componentLogger, errorFields } from "../observability/logger.ts";
+import { inProcessTypingSignals, type TypingSignals } from "./typingSignals.ts";
 
+/** Durable frames (TimelineEvent, resumable by revision) and ephemeral ones (presence, typing: no revision). */
 export type ConversationEvent =
-  | { kind: "message"; giveawayId: string; message: MessageView }
-  | { kind: "presence"; giveawayId: string; userId: string; online: boolean }
-  | { kind: "pickup"; giveawayId: string; revision: number; event: PickupEvent };
+  | TimelineEvent
+  | { kind: "presence"; giveawayId: string; userId: string; online: boolean; lastSeenAt: string | null }
+  | { kind: "typing"; giveawayId: string; userId: string; username: string; until: string };
 
 export type UserNotification =
   | { kind: "message"; giveawayId: string; message: MessageView }
@@ -16,7 +19,8 @@ export type UserNotification =
   | { kind: "unread"; giveawayId: string; unreadCount: number; unreadTotal: number }
   /** To the giver: someone entered (their page's entrant count and draw button follow). */
   | { kind: "entered"; giveawayId: string; revision: number }
-  | { kind: "pickup"; giveawayId: string; title: string; revision: number; event: PickupEvent };
+  | { kind: "pickup"; giveawayId: string; title: string; revision: number; event: PickupEvent }
+  | { kind: "muted"; giveawayId: string; muted: boolean };
 
 type Listener<T> = (event: T) => void;
 
@@ -27,7 +31,14 @@ export interface LiveHubDeps {
   /** This process's own presence count flipped (other processes learn it through the store). */
   onLocalPresence?(giveawayId: string, userId: string, online: boolean): void;
   now?: () => number;
+  /** The durable frame an event made (a read mark, a reaction, an edit...), if any. */
+  timelineAt?(giveawayId: string, revision: number): TimelineEvent | undefined;
+  /** When the user last did something in the conversation: "last seen" when this process has not seen them. */
+  lastActiveAt?(giveawayId: string, userId: string): string | null;
+  typingSignals?: TypingSignals;
 }
+
+const timelineEventTypes: ReadonlySet<string> = new Set(["ConversationRead", "ReactionAdded", "ReactionRemoved", "MessageEdited", "MessageRetracted"]);
 
 export class LiveHub {
   private readonly conversations = new Map<string, Set<Listener<ConversationEvent>>>();
@@ -35,13 +46,22 @@ export class LiveHub {
   /** Online means a conversation connection open here, or another process announcing one. */
   readonly presence: PresenceBoard;
   private readonly now: () => number;
+  /** When each user was last seen going offline in a conversation (process memory). */
+  private readonly lastSeen = new Map<string, Map<string, string>>();
+  readonly typingSignals: TypingSignals;
 
   constructor(private readonly deps: LiveHubDeps) {
     this.now = deps.now ?? Date.now;
     this.presence = new PresenceBoard({
-      onChange: (giveawayId, userId, online) => this.emit(this.conversations.get(giveawayId), { kind: "presence", giveawayId, userId, online }),
+      onChange: (giveawayId, userId, online) => {
+        const lastSeenAt = new Date(this.now()).toISOString();
+        if (!online) this.lastSeen.set(giveawayId, (this.lastSeen.get(giveawayId) ?? new Map<string, string>()).set(userId, lastSeenAt));
+        this.emit(this.conversations.get(giveawayId), { kind: "presence", giveawayId, userId, online, lastSeenAt });
+      },
       onLocalChange: deps.onLocalPresence,
     });
+    this.typingSignals = deps.typingSignals ?? inProcessTypingSignals();
+    this.typingSignals.subscribe((signal) => this.emit(this.conversations.get(signal.giveawayId), { kind: "typing", ...signal }));
   }
 
   /** Called by the projection runner after each committed batch. */
@@ -50,6 +70,14 @@ export class LiveHub {
       if (projected.stream !== "giveaway") continue;
       const { giveawayId, event, recorded } = projected;
       const revision = Number(recorded.revision);
+      if (timelineEventTypes.has(event.type) && this.conversations.has(giveawayId)) {
+        const frame = this.deps.timelineAt?.(giveawayId, revision);
+        if (frame) this.emit(this.conversations.get(giveawayId), frame);
+      }
+      if (event.type === "ConversationMuted" || event.type === "ConversationUnmuted") {
+        this.emit(this.users.get(event.data.userId), { kind: "muted", giveawayId, muted: event.type === "ConversationMuted" });
+        continue;
+      }
       // The queries below run only for someone listening: a rebuild at start publishes every
       // event of the log, and nobody is connected yet.
       if (event.type === "MessageSent") {
@@ -111,6 +139,14 @@ export class LiveHub {
 
   isOnline(giveawayId: string, userId: string): boolean {
     return this.presence.isOnline(giveawayId, userId, this.now());
+  }
+
+  /** Online now, or when last seen: here, else their last activity in the conversation, else unknown (null). */
+  presenceOf(giveawayId: string, userId: string): { online: boolean; lastSeenAt: string | null } {
+    if (this.isOnline(giveawayId, userId)) return { online: true, lastSeenAt: new Date(this.now()).toISOString() };
+    const seen = this.lastSeen.get(giveawayId)?.get(userId) ?? null;
+    const active = this.deps.lastActiveAt?.(giveawayId, userId) ?? null;
+    return { online: false, lastSeenAt: seen === null || (active !== null && active > seen) ? active : seen };
   }
 
   connectionCount(): number {

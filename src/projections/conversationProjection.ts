@@ -1,5 +1,7 @@
-// A conversation: the messages of one giveaway in stream order, with sender names.
+// A conversation: the messages of one giveaway in stream order, with sender names, and what
+// happened to each since (edits, retraction, reactions, attachments, the message it quotes).
 import type Database from "better-sqlite3";
+import { reactionEmoji } from "../domain/conversationEvents.ts";
 import type { Projection } from "./projection.ts";
 
 export const conversationProjection: Projection = {
@@ -8,48 +10,162 @@ export const conversationProjection: Projection = {
   schema: `
     CREATE TABLE IF NOT EXISTS messages (
       giveaway_id TEXT NOT NULL, revision INTEGER NOT NULL, id TEXT NOT NULL, sender_id TEXT NOT NULL,
-      content TEXT NOT NULL, sent_at TEXT NOT NULL, PRIMARY KEY (giveaway_id, revision));
-    -- A send answers with its message looked up by id: without this, each lookup scans the conversation.
-    CREATE INDEX IF NOT EXISTS messages_by_id ON messages (giveaway_id, id);`,
+      content TEXT NOT NULL, sent_at TEXT NOT NULL, reply_to TEXT, attachments TEXT NOT NULL DEFAULT '[]',
+      reactions TEXT NOT NULL DEFAULT '{}', edited_at TEXT, retracted_at TEXT, PRIMARY KEY (giveaway_id, revision));
+    CREATE INDEX IF NOT EXISTS messages_by_id ON messages (giveaway_id, id);
+    CREATE TABLE IF NOT EXISTS reactions (
+      giveaway_id TEXT NOT NULL, message_id TEXT NOT NULL, user_id TEXT NOT NULL, emoji TEXT NOT NULL,
+      PRIMARY KEY (giveaway_id, message_id, user_id, emoji));
+    CREATE TABLE IF NOT EXISTS attachments (
+      giveaway_id TEXT NOT NULL, id TEXT NOT NULL, uploader_id TEXT NOT NULL, sha256 TEXT NOT NULL,
+      content_type TEXT NOT NULL, size INTEGER NOT NULL, uploaded_at TEXT NOT NULL,
+      -- 1 once the message carrying it was removed: no longer served.
+      withdrawn INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (giveaway_id, id));`,
   prepare(db) {
-    const insert = db.prepare("INSERT OR IGNORE INTO messages (giveaway_id, revision, id, sender_id, content, sent_at) VALUES (?, ?, ?, ?, ?, ?)");
+    const insert = db.prepare(
+      `INSERT OR IGNORE INTO messages (giveaway_id, revision, id, sender_id, content, sent_at, reply_to, attachments)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const attachment = db.prepare<[string, string], { contentType: string; size: number; sha256: string }>(
+      "SELECT content_type AS contentType, size, sha256 FROM attachments WHERE giveaway_id = ? AND id = ?",
+    );
+    const upload = db.prepare(
+      "INSERT OR IGNORE INTO attachments (giveaway_id, id, uploader_id, sha256, content_type, size, uploaded_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+    );
+    const react = db.prepare("INSERT OR IGNORE INTO reactions (giveaway_id, message_id, user_id, emoji) VALUES (?, ?, ?, ?)");
+    const unreact = db.prepare("DELETE FROM reactions WHERE giveaway_id = ? AND message_id = ? AND user_id = ? AND emoji = ?");
+    const reactionsOf = db.prepare<[string, string], { emoji: string; userId: string }>(
+      "SELECT emoji, user_id AS userId FROM reactions WHERE giveaway_id = ? AND message_id = ? ORDER BY rowid",
+    );
+    const setReactions = db.prepare("UPDATE messages SET reactions = ? WHERE giveaway_id = ? AND id = ?");
+    const edit = db.prepare("UPDATE messages SET content = ?, edited_at = ? WHERE giveaway_id = ? AND id = ? AND retracted_at IS NULL");
+    // A removed message keeps no text, quote target or files here: only the audit replay shows what it was.
+    const carried = db.prepare<[string, string], { attachments: string }>("SELECT attachments FROM messages WHERE giveaway_id = ? AND id = ? AND retracted_at IS NULL");
+    const withdraw = db.prepare("UPDATE attachments SET withdrawn = ? WHERE giveaway_id = ? AND id = ?");
+    const retract = db.prepare(
+      "UPDATE messages SET content = '', attachments = '[]', retracted_at = ? WHERE giveaway_id = ? AND id = ? AND retracted_at IS NULL",
+    );
     return (projected) => {
-      if (projected.stream !== "giveaway" || projected.event.type !== "MessageSent") return;
-      const { messageId, senderId, content, sentAt } = projected.event.data;
-      insert.run(projected.giveawayId, projected.recorded.revision, messageId, senderId, content, sentAt);
+      if (projected.stream !== "giveaway") return;
+      const { giveawayId, event, recorded } = projected;
+      switch (event.type) {
+        case "MessageSent": {
+          const { messageId, senderId, content, sentAt, replyTo, attachmentIds } = event.data;
+          const refs = (attachmentIds ?? []).flatMap((id) => {
+            const found = attachment.get(giveawayId, id);
+            return found ? [{ id, ...found }] : [];
+          });
+          insert.run(giveawayId, recorded.revision, messageId, senderId, content, sentAt, replyTo ?? null, JSON.stringify(refs));
+          for (const ref of refs) withdraw.run(0, giveawayId, ref.id); // attached again after a removal: shown again
+          return;
+        }
+        case "AttachmentUploaded": {
+          const { attachmentId, uploaderId, sha256, contentType, size, uploadedAt } = event.data;
+          upload.run(giveawayId, attachmentId, uploaderId, sha256, contentType, size, uploadedAt);
+          return;
+        }
+        case "ReactionAdded":
+        case "ReactionRemoved": {
+          const { messageId, userId, emoji } = event.data;
+          (event.type === "ReactionAdded" ? react : unreact).run(giveawayId, messageId, userId, emoji);
+          setReactions.run(JSON.stringify(reactionSummary(reactionsOf.all(giveawayId, messageId))), giveawayId, messageId);
+          return;
+        }
+        case "MessageEdited":
+          edit.run(event.data.content, event.data.editedAt, giveawayId, event.data.messageId);
+          return;
+        case "MessageRetracted":
+          for (const ref of JSON.parse(carried.get(giveawayId, event.data.messageId)?.attachments ?? "[]") as AttachmentRef[]) {
+            withdraw.run(1, giveawayId, ref.id);
+          }
+          retract.run(event.data.retractedAt, giveawayId, event.data.messageId);
+          return;
+        default:
+          return;
+      }
     };
   },
 };
 
-/** A message as every way in shows it (API, pages, streams). */
+/** Reactions by emoji (in the set's order), each with its users in the order they reacted. */
+export function reactionSummary(reactions: Iterable<{ emoji: string; userId: string }>): Record<string, string[]> {
+  const byEmoji = new Map<string, string[]>();
+  for (const { emoji, userId } of reactions) byEmoji.set(emoji, [...(byEmoji.get(emoji) ?? []), userId]);
+  const order = (emoji: string) => (reactionEmoji as readonly string[]).indexOf(emoji);
+  return Object.fromEntries([...byEmoji].sort(([a], [b]) => order(a) - order(b)));
+}
+
+export interface AttachmentRef {
+  id: string;
+  contentType: string;
+  size: number;
+  /** Lower-case hex SHA-256 of the bytes. */
+  sha256: string;
+}
+
+/** A message as every way in shows it (API, pages, streams, audit replay). */
 export interface MessageView {
   id: string;
   giveawayId: string;
   senderId: string;
   senderName: string;
+  /** The newest version; "" once retracted. */
   content: string;
   sentAt: string;
   revision: number;
+  /** The message this one quotes. */
+  replyTo: string | null;
+  attachments: AttachmentRef[];
+  /** Emoji to the users who reacted with it. */
+  reactions: Record<string, string[]>;
+  editedAt: string | null;
+  retractedAt: string | null;
 }
 
-const selectMessage = `
-  SELECT m.id, m.giveaway_id AS giveawayId, m.sender_id AS senderId, coalesce(u.username, '?') AS senderName,
-         m.content, m.sent_at AS sentAt, m.revision
-  FROM messages m LEFT JOIN users u ON u.id = m.sender_id`;
+interface MessageRow extends Omit<MessageView, "attachments" | "reactions"> {
+  attachments: string;
+  reactions: string;
+}
+
+export const messageColumns = `m.id, m.giveaway_id AS giveawayId, m.sender_id AS senderId, coalesce(u.username, '?') AS senderName,
+         m.content, m.sent_at AS sentAt, m.revision, m.reply_to AS replyTo, m.attachments, m.reactions,
+         m.edited_at AS editedAt, m.retracted_at AS retractedAt`;
+
+const selectMessage = `SELECT ${messageColumns} FROM messages m LEFT JOIN users u ON u.id = m.sender_id`;
+
+export function toMessageView(row: MessageRow): MessageView {
+  return { ...row, attachments: JSON.parse(row.attachments) as AttachmentRef[], reactions: JSON.parse(row.reactions) as Record<string, string[]> };
+}
+
+export interface AttachmentView extends AttachmentRef {
+  giveawayId: string;
+  uploaderId: string;
+  uploadedAt: string;
+}
 
 export function conversationQueries(db: Database.Database) {
-  const after = db.prepare<[string, number, number], MessageView>(`${selectMessage} WHERE m.giveaway_id = ? AND m.revision > ? ORDER BY m.revision LIMIT ?`);
-  const latest = db.prepare<[string, number], MessageView>(
-    `SELECT * FROM (${selectMessage} WHERE m.giveaway_id = ? ORDER BY m.revision DESC LIMIT ?) ORDER BY revision`,
+  const after = db.prepare<[string, number, number], MessageRow>(`${selectMessage} WHERE m.giveaway_id = ? AND m.revision > ? ORDER BY m.revision LIMIT ?`);
+  const before = db.prepare<[string, number, number], MessageRow>(
+    `SELECT * FROM (${selectMessage} WHERE m.giveaway_id = ? AND m.revision < ? ORDER BY m.revision DESC LIMIT ?) ORDER BY revision`,
   );
-  const byId = db.prepare<[string, string], MessageView>(`${selectMessage} WHERE m.giveaway_id = ? AND m.id = ?`);
-  const atRevision = db.prepare<[string, number], MessageView>(`${selectMessage} WHERE m.giveaway_id = ? AND m.revision = ?`);
+  const byId = db.prepare<[string, string], MessageRow>(`${selectMessage} WHERE m.giveaway_id = ? AND m.id = ?`);
+  const atRevision = db.prepare<[string, number], MessageRow>(`${selectMessage} WHERE m.giveaway_id = ? AND m.revision = ?`);
+  const attachmentById = db.prepare<[string, string], AttachmentView>(
+    `SELECT id, giveaway_id AS giveawayId, uploader_id AS uploaderId, sha256, content_type AS contentType, size, uploaded_at AS uploadedAt
+     FROM attachments WHERE giveaway_id = ? AND id = ? AND withdrawn = 0`,
+  );
+  const view = (row: MessageRow | undefined) => (row ? toMessageView(row) : undefined);
   return {
     /** Messages with a revision greater than `afterRevision` (-1: from the start), oldest first. */
-    messagesAfter: (giveawayId: string, afterRevision: number, limit = 1000): MessageView[] => after.all(giveawayId, afterRevision, limit),
+    messagesAfter: (giveawayId: string, afterRevision: number, limit = 1000): MessageView[] => after.all(giveawayId, afterRevision, limit).map(toMessageView),
+    /** The newest `limit` messages with a revision below `beforeRevision`, oldest first. */
+    messagesBefore: (giveawayId: string, beforeRevision: number, limit = 100): MessageView[] =>
+      before.all(giveawayId, beforeRevision, limit).map(toMessageView),
     /** The newest `limit` messages, oldest first. */
-    latestMessages: (giveawayId: string, limit = 200): MessageView[] => latest.all(giveawayId, limit),
-    messageById: (giveawayId: string, id: string): MessageView | undefined => byId.get(giveawayId, id),
-    messageAtRevision: (giveawayId: string, revision: number): MessageView | undefined => atRevision.get(giveawayId, revision),
+    latestMessages: (giveawayId: string, limit = 200): MessageView[] => before.all(giveawayId, Number.MAX_SAFE_INTEGER, limit).map(toMessageView),
+    messageById: (giveawayId: string, id: string): MessageView | undefined => view(byId.get(giveawayId, id)),
+    messageAtRevision: (giveawayId: string, revision: number): MessageView | undefined => view(atRevision.get(giveawayId, revision)),
+    /** An attachment of this conversation, unless the message carrying it was removed. */
+    attachmentById: (giveawayId: string, id: string): AttachmentView | undefined => attachmentById.get(giveawayId, id),
   };
 }

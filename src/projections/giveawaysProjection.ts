@@ -57,6 +57,13 @@ export const giveawaysProjection: Projection = {
         case "PickupReminderSent":
         case "HandoverConfirmed":
         case "PrizeDeclined":
+        case "ReactionAdded":
+        case "ReactionRemoved":
+        case "MessageEdited":
+        case "MessageRetracted":
+        case "AttachmentUploaded":
+        case "ConversationMuted":
+        case "ConversationUnmuted":
           break;
         default:
           assertNever(event);

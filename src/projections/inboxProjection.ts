@@ -14,6 +14,7 @@ export const inboxProjection: Projection = {
       user_id TEXT NOT NULL, giveaway_id TEXT NOT NULL, other_user_id TEXT NOT NULL,
       last_message_revision INTEGER, last_message_preview TEXT, last_message_at TEXT, last_message_sender_id TEXT,
       last_read_revision INTEGER NOT NULL, unread_count INTEGER NOT NULL, opened_at TEXT NOT NULL,
+      muted INTEGER NOT NULL DEFAULT 0,
       PRIMARY KEY (user_id, giveaway_id));
     -- Messages update both participants' rows by giveaway: without this, each one scans the table.
     CREATE INDEX IF NOT EXISTS inbox_by_giveaway ON inbox (giveaway_id);`,
@@ -42,6 +43,12 @@ export const inboxProjection: Projection = {
                          AND m.revision > max(inbox.last_read_revision, @upTo))
        WHERE giveaway_id = @giveawayId AND user_id = @userId`,
     );
+    const mute = db.prepare("UPDATE inbox SET muted = ? WHERE giveaway_id = ? AND user_id = ?");
+    // An edited or removed last message changes the preview (removed: empty).
+    const preview = db.prepare(
+      `UPDATE inbox SET last_message_preview = substr((SELECT content FROM messages m WHERE m.giveaway_id = @giveawayId AND m.id = @messageId), 1, ${inboxPreviewLength})
+       WHERE giveaway_id = @giveawayId AND last_message_revision = (SELECT revision FROM messages m WHERE m.giveaway_id = @giveawayId AND m.id = @messageId)`,
+    );
     return (projected) => {
       if (projected.stream !== "giveaway") return;
       const { giveawayId, event, recorded } = projected;
@@ -69,8 +76,19 @@ export const inboxProjection: Projection = {
           giverFacesNewWinner.run(winnerId, giver.giver_id, giveawayId);
           return;
         }
+        case "ConversationMuted":
+        case "ConversationUnmuted":
+          mute.run(event.type === "ConversationMuted" ? 1 : 0, giveawayId, event.data.userId);
+          return;
+        case "MessageEdited":
+        case "MessageRetracted":
+          preview.run({ giveawayId, messageId: event.data.messageId });
+          return;
         case "GiveawayCreated":
         case "EntrySubmitted":
+        case "ReactionAdded":
+        case "ReactionRemoved":
+        case "AttachmentUploaded":
         case "PickupProposed":
         case "PickupProposalAccepted":
         case "PickupProposalDeclined":
@@ -100,23 +118,31 @@ export interface InboxEntry {
   lastMessageRevision: number | null;
   lastReadRevision: number;
   unreadCount: number;
+  /** The user muted this conversation's notifications. */
+  muted: boolean;
 }
 
 const selectEntry = `
   SELECT i.giveaway_id AS giveawayId, g.title, g.status, i.other_user_id AS otherUserId, coalesce(u.username, '?') AS otherUsername,
          i.last_message_preview AS lastMessagePreview, i.last_message_at AS lastMessageAt,
          i.last_message_sender_id AS lastMessageSenderId, i.last_message_revision AS lastMessageRevision,
-         i.last_read_revision AS lastReadRevision, i.unread_count AS unreadCount
+         i.last_read_revision AS lastReadRevision, i.unread_count AS unreadCount, i.muted
   FROM inbox i JOIN giveaways g ON g.id = i.giveaway_id LEFT JOIN users u ON u.id = i.other_user_id`;
 
 export function inboxQueries(db: Database.Database) {
   const forUser = db.prepare<[string], InboxEntry>(`${selectEntry} WHERE i.user_id = ? ORDER BY coalesce(i.last_message_at, i.opened_at) DESC`);
   const one = db.prepare<[string, string], InboxEntry>(`${selectEntry} WHERE i.user_id = ? AND i.giveaway_id = ?`);
   const unreadTotal = db.prepare<[string], { total: number }>("SELECT coalesce(sum(unread_count), 0) AS total FROM inbox WHERE user_id = ?");
+  const marks = db.prepare<[string], { userId: string; revision: number }>(
+    "SELECT user_id AS userId, last_read_revision AS revision FROM inbox WHERE giveaway_id = ? ORDER BY user_id",
+  );
+  const entry = (row: InboxEntry | undefined) => row && { ...row, muted: Boolean(row.muted) };
   return {
-    inboxFor: (userId: string): InboxEntry[] => forUser.all(userId),
+    inboxFor: (userId: string): InboxEntry[] => forUser.all(userId).map((row) => entry(row)!),
     /** One conversation's row, by its key: for a single count, without reading the whole inbox. */
-    inboxEntry: (userId: string, giveawayId: string): InboxEntry | undefined => one.get(userId, giveawayId),
+    inboxEntry: (userId: string, giveawayId: string): InboxEntry | undefined => entry(one.get(userId, giveawayId)),
+    /** Each participant's read mark (sending a message reads everything before it too). */
+    readUpTo: (giveawayId: string): Record<string, number> => Object.fromEntries(marks.all(giveawayId).map((m) => [m.userId, m.revision])),
     unreadTotal: (userId: string): number => unreadTotal.get(userId)?.total ?? 0,
   };
 }

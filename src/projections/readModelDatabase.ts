@@ -7,21 +7,40 @@ import { pickupProjection } from "./pickupProjection.ts";
 import type { Projection } from "./projection.ts";
 import { ensureProjectionRows, projectionStatusSchema } from "./projectionStatus.ts";
 import { sessionsProjection } from "./sessionsProjection.ts";
+import { timelineProjection } from "./timelineProjection.ts";
 import { usersProjection } from "./usersProjection.ts";
 
 /** In dependency order: the inbox reads giveaways and messages written earlier in the same batch. */
-export const allProjections: Projection[] = [usersProjection, giveawaysProjection, pickupProjection, conversationProjection, inboxProjection, sessionsProjection];
+export const allProjections: Projection[] = [usersProjection, giveawaysProjection, pickupProjection, conversationProjection, timelineProjection, inboxProjection, sessionsProjection];
+
+/**
+ * Raise this when a read model's tables change shape: a file made by an older version is emptied
+ * when opened and rebuilt from the log (read models are only ever a cache of it).
+ */
+export const readModelVersion = 3;
 
 export function openReadModelDatabase(file: string): Database.Database {
   const db = new Database(file);
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = NORMAL");
   db.pragma("busy_timeout = 5000");
+  if (db.pragma("user_version", { simple: true }) !== readModelVersion) dropEverything(db);
   db.exec("CREATE TABLE IF NOT EXISTS checkpoint (id INTEGER PRIMARY KEY CHECK (id = 1), position TEXT NOT NULL)");
   db.exec(projectionStatusSchema);
   for (const projection of allProjections) db.exec(projection.schema);
   ensureProjectionRows(db, allProjections.map((projection) => projection.name));
+  db.pragma(`user_version = ${readModelVersion}`);
   return db;
+}
+
+/** Every table but the operator's record of skipped events, which the log cannot rebuild. */
+function dropEverything(db: Database.Database): void {
+  const tables = db
+    .prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'projection_skips'")
+    .all();
+  db.transaction(() => {
+    for (const { name } of tables) db.exec(`DROP TABLE IF EXISTS "${name.replace(/"/g, '""')}"`);
+  })();
 }
 
 /** The furthest log position the runner has read (each projection keeps its own in projection_status). */

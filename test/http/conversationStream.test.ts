@@ -56,18 +56,26 @@ describe("conversation stream", () => {
     const giverStream = await stream(giver.auth, "", giveawayId);
     const presence = () => giverStream.events.filter((event) => event.event === "presence").map((event) => JSON.parse(event.data));
     await expect.poll(() => presence()).toHaveLength(1);
-    expect(presence()[0]).toEqual({ userId: winner.id, online: false });
+    // Never seen and never active here: no "last seen" to show.
+    expect(presence()[0]).toEqual({ userId: winner.id, online: false, lastSeenAt: null });
     expect(giverStream.events[0]!.id).toBeUndefined();
 
     const winnerStream = await stream(winner.auth, "", giveawayId);
     await expect.poll(() => winnerStream.events.some((event) => event.event === "presence")).toBe(true);
-    expect(JSON.parse(winnerStream.events.find((event) => event.event === "presence")!.data)).toEqual({ userId: giver.id, online: true });
+    expect(JSON.parse(winnerStream.events.find((event) => event.event === "presence")!.data)).toEqual({
+      userId: giver.id,
+      online: true,
+      lastSeenAt: expect.any(String),
+    });
     await expect.poll(() => presence()).toHaveLength(2);
-    expect(presence()[1]).toEqual({ userId: winner.id, online: true });
+    expect(presence()[1]).toEqual({ userId: winner.id, online: true, lastSeenAt: expect.any(String) });
+    const connectedAt = Date.parse(presence()[1].lastSeenAt);
 
     winnerStream.close();
     await expect.poll(() => presence()).toHaveLength(3);
-    expect(presence()[2]).toEqual({ userId: winner.id, online: false });
+    expect(presence()[2]).toEqual({ userId: winner.id, online: false, lastSeenAt: expect.any(String) });
+    // "Last seen" is when their last connection closed.
+    expect(Date.parse(presence()[2].lastSeenAt)).toBeGreaterThanOrEqual(connectedAt);
     // Nobody is told about their own presence.
     expect(presence().every((p) => p.userId !== giver.id)).toBe(true);
     giverStream.close();

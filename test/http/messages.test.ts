@@ -28,6 +28,11 @@ describe("sending", () => {
       content: "Hello!\nWhen can I come?",
       sentAt: expect.any(String),
       revision: expect.any(Number),
+      replyTo: null,
+      attachments: [],
+      reactions: {},
+      editedAt: null,
+      retractedAt: null,
     });
     expect(new Date(sent.body.sentAt).toISOString()).toBe(sent.body.sentAt);
     const listed = await request(server.url).get(`${messagesUrl()}?after=${sent.body.revision - 1}`).set(talk.giver.auth);

@@ -25,6 +25,8 @@ export type EdgeErrorCode =
   | "rate_limited"
   | "store_unavailable"
   | "read_model_stopped"
+  | "unsupported_media_type"
+  | "attachment_not_found"
   | "internal";
 
 export type ApiErrorCode = DomainErrorCode | EdgeErrorCode;
@@ -40,12 +42,15 @@ export function statusOf(code: ApiErrorCode): number {
     case "invalid_credentials":
       return 401;
     case "cross_site_request":
+    case "not_sender":
     case "not_participant":
     case "not_giver":
     case "giver_cannot_enter":
       return 403;
     case "not_found":
     case "giveaway_not_found":
+    case "message_not_found":
+    case "attachment_not_found":
       return 404;
     case "username_taken":
     case "conversation_closed":
@@ -54,10 +59,13 @@ export function statusOf(code: ApiErrorCode): number {
     case "giveaway_exists":
     case "message_id_conflict":
     case "resume_point_ahead":
+    case "message_retracted":
+    case "edit_window_closed":
       return 409;
     case "body_too_large":
       return 413;
     case "unsupported_encoding":
+    case "unsupported_media_type":
       return 415;
     case "invalid_field":
     case "invalid_content":
@@ -67,6 +75,9 @@ export function statusOf(code: ApiErrorCode): number {
     case "invalid_description":
     case "invalid_revision":
     case "invalid_resume_point":
+    case "invalid_emoji":
+    case "invalid_reply_to":
+    case "invalid_attachment":
       return 422;
     case "rate_limited":
       return 429;

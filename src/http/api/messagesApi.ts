@@ -13,17 +13,24 @@ import { requireApiIdentity } from "./requestContext.ts";
 
 export const maxMessagesPerPage = 1000;
 
-const MessagesQuerySchema = z.object({
-  /** Exclusive; -1 from the start. Absent: the newest `limit` messages. */
-  after: integerText(-1).optional(),
-  limit: integerText(1, maxMessagesPerPage).optional(),
-});
+const MessagesQuerySchema = z
+  .object({
+    /** Exclusive; -1 from the start. Absent: the newest `limit` messages. */
+    after: integerText(-1).optional(),
+    /** Exclusive: the newest `limit` messages older than this revision (paging back). */
+    before: integerText(0).optional(),
+    limit: integerText(1, maxMessagesPerPage).optional(),
+  })
+  .refine((query) => query.after === undefined || query.before === undefined, { message: "give after or before, not both" });
 
 const SendMessageSchema = z.object({
   // Length and blank checks are the domain's (invalid_content).
   content: z.string(),
   /** Chosen by the client so a retried send is recognised; one is made when absent. */
   id: clientUuid.optional(),
+  /** The message this one quotes (the domain checks it is in this conversation). */
+  replyTo: clientUuid.optional(),
+  attachmentIds: z.array(clientUuid).max(10).optional(),
 });
 
 const MarkReadSchema = z.object({ revision: z.int().min(0) });
@@ -36,20 +43,27 @@ export function messagesApi(handoff: Handoff): express.Router {
     const giveawayId = giveawayIdParam(req.params.id);
     await awaitMinRevision(handoff, giveawayId, { minRevision: (req.query as Record<string, unknown>).minRevision });
     const access = conversationForReader(handoff, giveawayId, identityOf(res).userId);
-    const { after, limit = 100 } = parseInput(MessagesQuerySchema, req.query);
+    const { after, before, limit = 100 } = parseInput(MessagesQuerySchema, req.query);
+    const { queries } = handoff;
     const messages = visibleTo(
       access,
-      after === undefined ? handoff.queries.latestMessages(giveawayId, limit) : handoff.queries.messagesAfter(giveawayId, after, limit),
+      after !== undefined
+        ? queries.messagesAfter(giveawayId, after, limit)
+        : before !== undefined
+          ? queries.messagesBefore(giveawayId, before, limit)
+          : queries.latestMessages(giveawayId, limit),
     );
-    res.json({ messages });
+    const muted = queries.inboxEntry(identityOf(res).userId, giveawayId)?.muted ?? false;
+    res.json({ messages, readUpTo: queries.readUpTo(giveawayId), muted });
   });
 
   router.post("/giveaways/:id/messages", signedIn, async (req, res) => {
     const giveawayId = giveawayIdParam(req.params.id);
-    const { content, id } = parseBody(SendMessageSchema, req.body);
+    const { content, id, replyTo, attachmentIds } = parseBody(SendMessageSchema, req.body);
     const messageId = id ?? handoff.newId();
     const senderId = identityOf(res).userId;
-    const result = await runGiveawayCommand(handoff, res, giveawayId, { type: "SendMessage", messageId, senderId, content, now: handoff.now() });
+    const command = { type: "SendMessage", messageId, senderId, content, replyTo, attachmentIds, now: handoff.now() } as const;
+    const result = await runGiveawayCommand(handoff, res, giveawayId, command);
     const message = handoff.queries.messageById(giveawayId, messageId);
     if (!message) refuseWhileStopped(handoff, ["conversation"], `the message was saved (revision ${result.revision}) but cannot be shown until an operator has resolved it`);
     if (!message) throw new ApiError("read_model_lagging", "the message was saved but is not visible yet: send it again with the same id");

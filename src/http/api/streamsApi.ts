@@ -20,9 +20,20 @@ export function conversationFrame(event: ConversationEvent): SseFrame {
   switch (event.kind) {
     case "message":
       return { id: event.message.revision, event: "message", data: JSON.stringify(event.message) };
+    case "message-edited":
+    case "message-retracted":
+      return { id: event.revision, event: event.kind, data: JSON.stringify(event.message) };
+    case "read":
+      return { id: event.revision, event: "read", data: JSON.stringify({ userId: event.userId, upToRevision: event.upToRevision }) };
+    case "reaction": {
+      const { messageId, userId, emoji, reacted } = event;
+      return { id: event.revision, event: "reaction", data: JSON.stringify({ messageId, userId, emoji, reacted }) };
+    }
     case "presence":
       // No id: presence is not part of the history a client resumes from.
-      return { event: "presence", data: JSON.stringify({ userId: event.userId, online: event.online }) };
+      return { event: "presence", data: JSON.stringify({ userId: event.userId, online: event.online, lastSeenAt: event.lastSeenAt }) };
+    case "typing":
+      return { event: "typing", data: JSON.stringify({ userId: event.userId, username: event.username, until: event.until }) };
     case "pickup":
       // Same id space as messages (the stream revision), so Last-Event-ID resumes after it.
       return { id: event.revision, event: "pickup", data: JSON.stringify({ giveawayId: event.giveawayId, revision: event.revision, type: event.event.type, data: event.event.data }) };
@@ -50,6 +61,8 @@ export function notificationFrame(notification: UserNotification): SseFrame {
       const kind = event.type === "PickupReminderSent" ? "pickup_reminder" : "pickup";
       return { event: kind, data: JSON.stringify({ giveawayId, title, revision, type: event.type, data: event.data }) };
     }
+    case "muted":
+      return { event: "muted", data: JSON.stringify({ giveawayId: notification.giveawayId, muted: notification.muted }) };
     default:
       return assertNever(notification);
   }
@@ -102,8 +115,8 @@ export function streamsApi(handoff: Handoff): StreamRoute[] {
 
     const stream = openStream(handoff, req, res, identity, "api_conversation");
     const deliver = (event: ConversationEvent) => {
-      // The caller's own comings and goings (other tabs) tell them nothing.
-      if (event.kind === "presence" && event.userId === userId) return;
+      // The caller's own comings and goings (other tabs) and typing tell them nothing.
+      if ((event.kind === "presence" || event.kind === "typing") && event.userId === userId) return;
       stream.send(sharedConversationFrame(event));
     };
     const stop = followConversation(handoff, {
@@ -115,7 +128,7 @@ export function streamsApi(handoff: Handoff): StreamRoute[] {
       bound: { maxBytes: handoff.config.sseMaxQueuedBytes, queuedBytes: stream.queuedBytes, drop: stream.drop },
     });
     stream.onClose(stop);
-    stream.send(conversationFrame({ kind: "presence", giveawayId, userId: otherId, online: handoff.hub.isOnline(giveawayId, otherId) }));
+    stream.send(conversationFrame({ kind: "presence", giveawayId, userId: otherId, ...handoff.hub.presenceOf(giveawayId, otherId) }));
   });
 
   const notifications = apiStream(handoff, "/api/me/stream", (req, res, _params, identity) => {

@@ -39,6 +39,20 @@ export function viewOfLine(line: AuditLine, names: ReadonlyMap<string, string>):
       return view(detail.type, `read up to revision ${detail.upToRevision}`);
     case "Pickup":
       return view(detail.event.type, describePickup(detail.event, (id) => nameOf(id)));
+    case "ReactionAdded":
+      return view(detail.type, `reacted ${detail.emoji} to message ${detail.messageId}`);
+    case "ReactionRemoved":
+      return view(detail.type, `took back ${detail.emoji} on message ${detail.messageId}`);
+    case "MessageEdited":
+      return view(detail.type, `edited message ${detail.messageId} to:`, detail.content);
+    case "MessageRetracted":
+      return view(detail.type, `removed message ${detail.messageId}`);
+    case "AttachmentUploaded":
+      return view(detail.type, `uploaded ${detail.contentType}, ${detail.size} bytes, sha256 ${detail.sha256}`);
+    case "ConversationMuted":
+      return view(detail.type, "muted the conversation");
+    case "ConversationUnmuted":
+      return view(detail.type, "unmuted the conversation");
     case "Unreadable":
       return view(detail.storedType, `unreadable stored event: ${detail.problem}`);
     default:

@@ -53,7 +53,7 @@ export function chatStream(handoff: Handoff, renderer: PageRenderer): SignedInSt
         } else if (event.kind === "pickup") {
           const frame = pickupFrame(handoff, renderer, giveawayId, viewerId, event.revision, event.event.type === "PickupProposed" ? event.event.data.proposalId : undefined);
           if (frame) stream.send(frame);
-        } else if (event.userId === otherId) {
+        } else if (event.kind === "presence" && event.userId === otherId) {
           stream.send(presence(event.online));
         }
       },

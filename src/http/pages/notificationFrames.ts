@@ -39,6 +39,8 @@ export function notificationFrames(handoff: Handoff, renderer: PageRenderer, use
         case "entered":
           // A named event: the giveaway page (page.js) fetches itself again.
           return { event: "giveaway-changed", data: notification.giveawayId };
+        case "muted":
+          return undefined; // the page asks the inbox when it decides to notify
         case "draw_won":
           return { data: renderer.partial("./partials/drawWonNotice", { giveawayId: notification.giveawayId, title: notification.title }) };
         case "pickup": {

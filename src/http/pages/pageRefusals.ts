@@ -65,6 +65,18 @@ export function pageRefusal(code: PageRefusalCode, detail?: string): PageRefusal
     case "invalid_revision":
       // The domain's own sentence already says what is allowed.
       return refusal(422, "Please check the form", "Some of what was sent was not valid.");
+    case "message_not_found":
+      return refusal(404, "Not found", "That message is not in this conversation.");
+    case "not_sender":
+      return refusal(403, "Not yours", "Only its sender can change a message.");
+    case "message_retracted":
+      return refusal(409, "Message removed", "That message was removed.");
+    case "edit_window_closed":
+      return refusal(409, "Too late to change", "A message can only be changed for a while after it is sent.");
+    case "invalid_emoji":
+    case "invalid_reply_to":
+    case "invalid_attachment":
+      return refusal(422, "Please check the form", "Some of what was sent was not valid.");
     case "internal":
       return refusal(500, "Something went wrong", "Something went wrong on our side. Please try again.");
     default:

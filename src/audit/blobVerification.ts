@@ -1,0 +1,45 @@
+// Every attachment a giveaway stream references (AttachmentUploaded) must have its bytes in the
+// blob store, matching the SHA-256 the event recorded, which the hash chain covers.
+import type { BlobStore } from "../attachments/blobStore.ts";
+import { sha256Hex } from "../attachments/blobStore.ts";
+import { AttachmentUploadedSchema } from "../domain/conversationEvents.ts";
+import type { RecordedEvent } from "../eventstore/port.ts";
+
+export interface BlobProblem {
+  streamId: string;
+  revision: bigint;
+  attachmentId: string;
+  sha256: string;
+  problem: "missing" | "altered";
+}
+
+export interface BlobVerification {
+  checked: number;
+  problems: BlobProblem[];
+}
+
+export async function verifyBlobs(events: AsyncIterable<RecordedEvent>, blobs: BlobStore): Promise<BlobVerification> {
+  let checked = 0;
+  const problems: BlobProblem[] = [];
+  const verdicts = new Map<string, "ok" | "missing" | "altered">(); // one read per blob, however often referenced
+  for await (const event of events) {
+    if (event.type !== "AttachmentUploaded") continue;
+    const parsed = AttachmentUploadedSchema.safeParse(event.data);
+    if (!parsed.success) continue; // an altered event: the chain check names it
+    const { attachmentId, sha256 } = parsed.data;
+    checked += 1;
+    let verdict = verdicts.get(sha256);
+    if (verdict === undefined) {
+      const bytes = await blobs.get(sha256);
+      verdict = !bytes ? "missing" : sha256Hex(bytes) === sha256 ? "ok" : "altered";
+      verdicts.set(sha256, verdict);
+    }
+    if (verdict !== "ok") problems.push({ streamId: event.streamId, revision: event.revision, attachmentId, sha256, problem: verdict });
+  }
+  return { checked, problems };
+}
+
+export function describeBlobProblem(found: BlobProblem): string {
+  const what = found.problem === "missing" ? "its bytes are missing from the blob store" : "its stored bytes do not match their sha256";
+  return `${found.streamId} revision ${found.revision} attachment ${found.attachmentId} (sha256 ${found.sha256}): ${what}`;
+}

@@ -1,0 +1,79 @@
+// What a participant does to a conversation besides sending: react, edit, retract, type, mute.
+import express from "express";
+import { z } from "zod";
+import type { Handoff } from "../../app/handoff.ts";
+import { typingSignalMs } from "../../live/typingSignals.ts";
+import { identityOf } from "../authentication.ts";
+import { ApiError } from "./apiErrors.ts";
+import { conversationForReader } from "./conversationAccess.ts";
+import { runGiveawayCommand } from "./giveawayCommands.ts";
+import { giveawayIdParam, parseBody } from "./requestInput.ts";
+import { requireApiIdentity } from "./requestContext.ts";
+
+const uuidShape = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A message id from the path: anything that is not a UUID names no message (404). */
+function messageIdParam(value: unknown): string {
+  if (typeof value !== "string" || !uuidShape.test(value)) throw new ApiError("message_not_found", "no such message in this conversation");
+  return value.toLowerCase();
+}
+
+// Length and blank checks are the domain's (invalid_content).
+const EditSchema = z.object({ content: z.string() });
+
+export function conversationApi(handoff: Handoff): express.Router {
+  const router = express.Router();
+  const signedIn = requireApiIdentity(handoff);
+  const now = () => handoff.now();
+  const editWindowMs = handoff.config.editWindowMs;
+
+  const reaction = (reacted: boolean): express.RequestHandler => async (req, res) => {
+    const giveawayId = giveawayIdParam(req.params.id);
+    const messageId = messageIdParam(req.params.messageId);
+    const emoji = String(req.params.emoji);
+    const userId = identityOf(res).userId;
+    await runGiveawayCommand(handoff, res, giveawayId, { type: "ReactToMessage", messageId, userId, emoji, reacted, now: now() });
+    res.status(204).end();
+  };
+  router.put("/giveaways/:id/messages/:messageId/reactions/:emoji", signedIn, reaction(true));
+  router.delete("/giveaways/:id/messages/:messageId/reactions/:emoji", signedIn, reaction(false));
+
+  router.patch("/giveaways/:id/messages/:messageId", signedIn, async (req, res) => {
+    const giveawayId = giveawayIdParam(req.params.id);
+    const messageId = messageIdParam(req.params.messageId);
+    const { content } = parseBody(EditSchema, req.body);
+    const userId = identityOf(res).userId;
+    await runGiveawayCommand(handoff, res, giveawayId, { type: "EditMessage", messageId, userId, content, now: now(), editWindowMs });
+    const message = handoff.queries.messageById(giveawayId, messageId);
+    if (!message) throw new ApiError("read_model_lagging", "the edit was saved but is not visible yet: read again in a moment");
+    res.json(message);
+  });
+
+  router.delete("/giveaways/:id/messages/:messageId", signedIn, async (req, res) => {
+    const giveawayId = giveawayIdParam(req.params.id);
+    const messageId = messageIdParam(req.params.messageId);
+    const userId = identityOf(res).userId;
+    await runGiveawayCommand(handoff, res, giveawayId, { type: "RetractMessage", messageId, userId, now: now(), editWindowMs });
+    res.status(204).end();
+  });
+
+  router.post("/giveaways/:id/typing", signedIn, (req, res) => {
+    const giveawayId = giveawayIdParam(req.params.id);
+    const { userId, username } = identityOf(res);
+    conversationForReader(handoff, giveawayId, userId);
+    const until = new Date(now().getTime() + typingSignalMs).toISOString();
+    handoff.hub.typingSignals.publish({ giveawayId, userId, username, until });
+    res.status(204).end();
+  });
+
+  const mute = (muted: boolean): express.RequestHandler => async (req, res) => {
+    const giveawayId = giveawayIdParam(req.params.id);
+    const userId = identityOf(res).userId;
+    await runGiveawayCommand(handoff, res, giveawayId, { type: "MuteConversation", userId, muted, now: now() });
+    res.status(204).end();
+  };
+  router.put("/giveaways/:id/mute", signedIn, mute(true));
+  router.delete("/giveaways/:id/mute", signedIn, mute(false));
+
+  return router;
+}

@@ -1,0 +1,118 @@
+// What a conversation's stream shows, in stream order: each durable frame a client resumes by
+// revision (messages, read marks, reactions, edits, retractions, pickup facts), so history and live match.
+import type Database from "better-sqlite3";
+import { isPickupEvent, type PickupEvent } from "../domain/pickupEvents.ts";
+import { messageColumns, toMessageView, type MessageView } from "./conversationProjection.ts";
+import type { Projection } from "./projection.ts";
+
+/** A durable conversation frame; `revision` is its event's revision in the giveaway stream. */
+export type TimelineEvent =
+  | { kind: "message"; giveawayId: string; message: MessageView }
+  | { kind: "message-edited" | "message-retracted"; giveawayId: string; revision: number; message: MessageView }
+  | { kind: "read"; giveawayId: string; revision: number; userId: string; upToRevision: number }
+  | { kind: "reaction"; giveawayId: string; revision: number; messageId: string; userId: string; emoji: string; reacted: boolean }
+  /** A pickup fact (proposal, plan, handover, redraw...): who may read it follows the draw's rounds. */
+  | { kind: "pickup"; giveawayId: string; revision: number; event: PickupEvent };
+
+export type TimelineKind = TimelineEvent["kind"];
+
+export function timelineRevision(event: TimelineEvent): number {
+  return event.kind === "message" ? event.message.revision : event.revision;
+}
+
+export const timelineProjection: Projection = {
+  name: "timeline",
+  schema: `
+    CREATE TABLE IF NOT EXISTS timeline (
+      giveaway_id TEXT NOT NULL, revision INTEGER NOT NULL, kind TEXT NOT NULL, message_id TEXT, user_id TEXT NOT NULL,
+      at TEXT NOT NULL, data TEXT, PRIMARY KEY (giveaway_id, revision));
+    CREATE INDEX IF NOT EXISTS timeline_by_user ON timeline (giveaway_id, user_id, at);`,
+  prepare(db) {
+    const insert = db.prepare("INSERT OR IGNORE INTO timeline (giveaway_id, revision, kind, message_id, user_id, at, data) VALUES (?, ?, ?, ?, ?, ?, ?)");
+    return (projected) => {
+      if (projected.stream !== "giveaway") return;
+      const { giveawayId, event } = projected;
+      const row = (kind: TimelineKind, messageId: string | null, userId: string, at: string, data?: unknown) =>
+        insert.run(giveawayId, projected.recorded.revision, kind, messageId, userId, at, data === undefined ? null : JSON.stringify(data));
+      switch (event.type) {
+        case "MessageSent":
+          return void row("message", event.data.messageId, event.data.senderId, event.data.sentAt);
+        case "ConversationRead":
+          return void row("read", null, event.data.userId, event.data.readAt, { upToRevision: event.data.upToRevision });
+        case "ReactionAdded":
+        case "ReactionRemoved": {
+          const { messageId, userId, emoji } = event.data;
+          const at = event.type === "ReactionAdded" ? event.data.reactedAt : event.data.removedAt;
+          return void row("reaction", messageId, userId, at, { emoji, reacted: event.type === "ReactionAdded" });
+        }
+        case "MessageEdited":
+          return void row("message-edited", event.data.messageId, event.data.editorId, event.data.editedAt);
+        case "MessageRetracted":
+          return void row("message-retracted", event.data.messageId, event.data.retractedBy, event.data.retractedAt);
+        default:
+          // The event as checked by the catalogue, so history carries exactly what the live frame did.
+          if (isPickupEvent(event)) row("pickup", null, "", projected.recorded.created.toISOString(), { type: event.type, data: event.data });
+          return;
+      }
+    };
+  },
+};
+
+interface TimelineRow {
+  eventRevision: number;
+  kind: TimelineKind;
+  messageId: string | null;
+  userId: string;
+  data: string | null;
+  // the message's columns, when the row is about one
+  id: string | null;
+  [column: string]: unknown;
+}
+
+function toTimelineEvent(giveawayId: string, row: TimelineRow): TimelineEvent | undefined {
+  const revision = row.eventRevision;
+  switch (row.kind) {
+    case "message":
+    case "message-edited":
+    case "message-retracted": {
+      if (row.id === null) return undefined;
+      const message = toMessageView(row as never);
+      // Edits and retractions carry the message as it is now: a removed message's text is never sent again.
+      return row.kind === "message" ? { kind: "message", giveawayId, message } : { kind: row.kind, giveawayId, revision, message };
+    }
+    case "read": {
+      const { upToRevision } = JSON.parse(row.data ?? "{}") as { upToRevision: number };
+      return { kind: "read", giveawayId, revision, userId: row.userId, upToRevision };
+    }
+    case "reaction": {
+      const { emoji, reacted } = JSON.parse(row.data ?? "{}") as { emoji: string; reacted: boolean };
+      return { kind: "reaction", giveawayId, revision, messageId: row.messageId ?? "", userId: row.userId, emoji, reacted };
+    }
+    case "pickup":
+      return { kind: "pickup", giveawayId, revision, event: JSON.parse(row.data ?? "{}") as PickupEvent };
+    default:
+      return undefined;
+  }
+}
+
+export function timelineQueries(db: Database.Database) {
+  const select = `SELECT t.revision AS eventRevision, t.kind, t.message_id AS messageId, t.user_id AS userId, t.data, ${messageColumns}
+    FROM timeline t LEFT JOIN messages m ON m.giveaway_id = t.giveaway_id AND m.id = t.message_id LEFT JOIN users u ON u.id = m.sender_id`;
+  const after = db.prepare<[string, number, number], TimelineRow>(`${select} WHERE t.giveaway_id = ? AND t.revision > ? ORDER BY t.revision LIMIT ?`);
+  const at = db.prepare<[string, number], TimelineRow>(`${select} WHERE t.giveaway_id = ? AND t.revision = ?`);
+  const lastActive = db.prepare<[string, string], { at: string | null }>("SELECT max(at) AS at FROM timeline WHERE giveaway_id = ? AND user_id = ?");
+  return {
+    /** Durable frames after `afterRevision` (exclusive), in stream order; `next` is where the next page starts, if any. */
+    timelinePage(giveawayId: string, afterRevision: number, limit = 500): { events: TimelineEvent[]; next: number | undefined } {
+      const rows = after.all(giveawayId, afterRevision, limit);
+      const events = rows.flatMap((row) => toTimelineEvent(giveawayId, row) ?? []);
+      return { events, next: rows.length === limit ? rows[rows.length - 1]!.eventRevision : undefined };
+    },
+    timelineAt(giveawayId: string, revision: number): TimelineEvent | undefined {
+      const row = at.get(giveawayId, revision);
+      return row && toTimelineEvent(giveawayId, row);
+    },
+    /** When the user last did something in the conversation (sent, read, reacted, edited). */
+    lastActiveAt: (giveawayId: string, userId: string): string | null => lastActive.get(giveawayId, userId)?.at ?? null,
+  };
+}

@@ -11,7 +11,8 @@ import { median } from "./lib/stats.ts";
 import { signIn } from "./drivers/handoffSetup.ts";
 import type { CatchupResult, CatchupTarget } from "./drivers/catchupClient.ts";
 import { writeHistory } from "./seed/giveawayHistory.ts";
-import { rotated, selectedSystems, startSystem, type RunningSystem, type SystemName } from "./systems/systems.ts";
+import { rotated, selectedSystems, startSystem, systemNames, type RunningSystem, type SystemName } from "./systems/systems.ts";
+import { loadNow } from "./lib/machine.ts";
 
 export interface CatchupRow {
   system: SystemName;
@@ -33,7 +34,7 @@ async function prepare(name: SystemName, seeded: number): Promise<{ system: Runn
     const system = await startSystem(name);
     const { lastId } = await system.worker.request<{ lastId: number }>("seed", { count: seeded });
     const reconnect: Reconnect = (behind) =>
-      name === "limit"
+      name === "limit" || name === "durable"
         ? { kind: "sse", url: `${system.url}/stream`, headers: {}, lastEventId: lastId - behind }
         : { kind: "socketio", url: system.url, room: "conversation", after: lastId - behind };
     return { system, reconnect, remove: () => {} };
@@ -64,9 +65,11 @@ export async function runCatchup(scale: Scale = currentScale()) {
   const client = await forkWorker(new URL("./drivers/catchupClient.ts", import.meta.url));
   const samples = new Map<string, number[]>();
   const reconnects = new Map<string, number>();
+  const load: number[] = [];
   try {
     for (const name of selectedSystems()) prepared.set(name, await prepare(name, seeded));
     for (let rep = 0; rep < repetitions + 1; rep++) {
+      load.push(loadNow());
       for (const behind of levels) {
         for (const name of rotated(rep)) {
           const result = await client.request<CatchupResult>("catchUp", { target: prepared.get(name)!.reconnect(behind), expect: behind, timeoutMs: 60_000 });
@@ -86,7 +89,7 @@ export async function runCatchup(scale: Scale = currentScale()) {
   }
   const rows: CatchupRow[] = [];
   for (const behind of levels) {
-    for (const name of ["limit", "socketio", "handoff"] as const) {
+    for (const name of systemNames) {
       const times = samples.get(`${name}:${behind}`);
       if (!times) continue;
       const row = { system: name, behind, medianMs: median(times), minMs: Math.min(...times), maxMs: Math.max(...times), repetitions: times.length, reconnects: reconnects.get(`${name}:${behind}`) ?? 0 };
@@ -94,7 +97,7 @@ export async function runCatchup(scale: Scale = currentScale()) {
       rows.push(row);
     }
   }
-  return saveFigure("catchup", scale.name, (Date.now() - started) / 1000, { rows });
+  return saveFigure("catchup", scale.name, (Date.now() - started) / 1000, { rows }, load);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

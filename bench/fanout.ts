@@ -5,13 +5,16 @@ import { forkWorker, type Worker } from "./lib/childProcess.ts";
 import { sleep } from "./lib/clock.ts";
 import { currentScale, type FanoutLevel, type Scale } from "./lib/scale.ts";
 import { round3, saveFigure } from "./lib/results.ts";
-import { concatSamples, summarize, type LatencySummary } from "./lib/stats.ts";
+import { concatSamples, spread, summarize, type LatencySummary, type Spread } from "./lib/stats.ts";
+import { loadNow } from "./lib/machine.ts";
 import { bearer, createConversation, createUsers } from "./drivers/handoffSetup.ts";
 import type { SenderTarget, SubscriberTarget } from "./drivers/targets.ts";
-import { rotated, startSystem, type RunningSystem, type SystemName } from "./systems/systems.ts";
+import { rotated, startSystem, systemNames, type RunningSystem, type SystemName } from "./systems/systems.ts";
 
 export interface FanoutRow extends LatencySummary {
   level: FanoutLevel["name"];
+  /** The round (per-round rows); absent on the rows pooled over every round. */
+  round?: number;
   system: SystemName;
   subscribers: number;
   messages: number;
@@ -30,6 +33,15 @@ export interface FanoutRow extends LatencySummary {
   clientCpuMsPerMessage: number;
 }
 
+/** Over the rounds of one level, N and system: each round's p99 and POST answer p99. */
+export interface FanoutSpread {
+  level: FanoutLevel["name"];
+  system: SystemName;
+  subscribers: number;
+  p99: Spread;
+  answerP99: Spread;
+}
+
 interface CpuPerMessage {
   server: number;
   clients: number;
@@ -40,6 +52,7 @@ const connectionsPerProcess = 2500;
 async function targetsFor(system: RunningSystem): Promise<{ subscriber: SubscriberTarget; sender: SenderTarget }> {
   switch (system.name) {
     case "limit":
+    case "durable":
       return {
         subscriber: { kind: "sse", url: `${system.url}/stream`, headers: [{}] },
         sender: { kind: "http", url: `${system.url}/publish`, headers: {}, withId: false },
@@ -68,7 +81,7 @@ interface Measured {
   answers: Float64Array;
 }
 
-async function measure(name: SystemName, subscribers: number, level: FanoutLevel): Promise<Measured> {
+async function measure(name: SystemName, subscribers: number, level: FanoutLevel, round: number): Promise<Measured> {
   const { messages, warmup, intervalMs } = level;
   const interval = intervalMs(subscribers);
   const system = await startSystem(name);
@@ -116,7 +129,7 @@ async function measure(name: SystemName, subscribers: number, level: FanoutLevel
     const samples = concatSamples(collected.map((c) => c.latencies));
     const errors = [...sent.errors, ...collected.flatMap((c) => c.failures)];
     return {
-      row: rowOf(level.name, name, subscribers, messages - warmup, interval, samples, sent.answerMs, errors, Math.max(...corrections.map(Math.abs)), cpu),
+      row: { round, ...rowOf(level.name, name, subscribers, messages - warmup, interval, samples, sent.answerMs, errors, Math.max(...corrections.map(Math.abs)), cpu) },
       cpu,
       samples,
       answers: sent.answerMs,
@@ -163,16 +176,19 @@ export async function runFanout(scale: Scale = currentScale()) {
   const started = Date.now();
   const raw: Measured[] = [];
   const rows: FanoutRow[] = [];
+  const spreads: FanoutSpread[] = [];
+  const load: number[] = [];
   for (const level of scale.fanout.levels) {
     const measured: Measured[] = [];
     for (let round = 0; round < level.rounds; round++) {
+      load.push(loadNow());
       for (const [index, subscribers] of scale.fanout.subscribers.entries()) {
         for (const name of rotated(round + index)) {
-          const run = await measure(name, subscribers, level);
+          const run = await measure(name, subscribers, level, round);
           const row = run.row;
           console.log(
-            `fanout ${level.name} ${name} N=${subscribers} every ${row.intervalMs} ms: p50 ${round3(row.p50)} ms, p99 ${round3(row.p99)} ms, max ${round3(row.max)} ms, ` +
-              `cpu/msg server ${round3(row.serverCpuMsPerMessage)} ms clients ${round3(row.clientCpuMsPerMessage)} ms ` +
+            `fanout ${level.name} round ${round} ${name} N=${subscribers} every ${row.intervalMs} ms: p50 ${round3(row.p50)} ms, p99 ${round3(row.p99)} ms, max ${round3(row.max)} ms, ` +
+              `answer p99 ${round3(row.answerP99)} ms, cpu/msg server ${round3(row.serverCpuMsPerMessage)} ms clients ${round3(row.clientCpuMsPerMessage)} ms ` +
               `(${row.received}/${row.expected} receipts${row.errors.length ? `, errors: ${row.errors[0]}` : ""})`,
           );
           measured.push(run);
@@ -181,10 +197,11 @@ export async function runFanout(scale: Scale = currentScale()) {
     }
     raw.push(...measured);
     for (const subscribers of scale.fanout.subscribers) {
-      for (const name of ["limit", "socketio", "handoff"] as const) {
+      for (const name of systemNames) {
         // Rounds pooled: percentiles over every receipt of every round.
         const runs = measured.filter(({ row }) => row.system === name && row.subscribers === subscribers);
         if (runs.length === 0) continue;
+        spreads.push({ level: level.name, system: name, subscribers, p99: spread(runs.map((run) => run.row.p99)), answerP99: spread(runs.map((run) => run.row.answerP99)) });
         const first = runs[0]!.row;
         rows.push(
           rowOf(
@@ -208,7 +225,7 @@ export async function runFanout(scale: Scale = currentScale()) {
     // The samples are large (N x messages): only the rows are kept past their level.
     for (const run of measured) run.samples = new Float64Array(0);
   }
-  return saveFigure("fanout", scale.name, (Date.now() - started) / 1000, { rows, rounds: raw.map((run) => run.row) });
+  return saveFigure("fanout", scale.name, (Date.now() - started) / 1000, { rows, spreads, rounds: raw.map((run) => run.row) }, load);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -7,10 +7,13 @@ import { currentScale, type Scale } from "./lib/scale.ts";
 import { round3, saveFigure } from "./lib/results.ts";
 import { bearer, createConversation, createUsers } from "./drivers/handoffSetup.ts";
 import type { SubscriberTarget } from "./drivers/targets.ts";
-import { rotated, startSystem, type RunningSystem, type SystemName } from "./systems/systems.ts";
+import { rotated, startSystem, systemNames, type RunningSystem, type SystemName } from "./systems/systems.ts";
+import { loadNow } from "./lib/machine.ts";
+import { spread, type Spread } from "./lib/stats.ts";
 
 export interface MemoryRow {
   system: SystemName;
+  round: number;
   connections: number;
   /** As the server counts them, to be sure they are all there. */
   serverConnections: number;
@@ -25,6 +28,7 @@ const MiB = 2 ** 20;
 async function targetFor(system: RunningSystem): Promise<SubscriberTarget> {
   switch (system.name) {
     case "limit":
+    case "durable":
       return { kind: "sse", url: `${system.url}/stream`, headers: [{}] };
     case "socketio":
       return { kind: "socketio", url: system.url, room: "conversation" };
@@ -46,7 +50,7 @@ async function openConnections(target: SubscriberTarget, count: number, perProce
   return workers;
 }
 
-async function measure(name: SystemName, scale: Scale): Promise<MemoryRow> {
+async function measure(name: SystemName, round: number, scale: Scale): Promise<MemoryRow> {
   const { connections, perProcess } = scale.memory;
   const system = await startSystem(name);
   try {
@@ -67,6 +71,7 @@ async function measure(name: SystemName, scale: Scale): Promise<MemoryRow> {
     await Promise.all(workers.map((worker) => worker.stop()));
     return {
       system: name,
+      round,
       connections,
       serverConnections,
       rssBeforeMiB: before.rss / MiB,
@@ -79,18 +84,33 @@ async function measure(name: SystemName, scale: Scale): Promise<MemoryRow> {
   }
 }
 
+/** Over the rounds, per system: RSS per connection. */
+export interface MemorySummary {
+  system: SystemName;
+  rssPerConnectionKiB: Spread;
+  heapPerConnectionKiB: Spread;
+}
+
 export async function runMemory(scale: Scale = currentScale()) {
   const started = Date.now();
   const rows: MemoryRow[] = [];
-  for (const name of rotated(2)) {
-    const row = await measure(name, scale);
-    console.log(
-      `memory ${name}: ${row.serverConnections} connections, RSS ${round3(row.rssBeforeMiB)} -> ${round3(row.rssAfterMiB)} MiB, ` +
-        `${round3(row.rssPerConnectionKiB)} KiB RSS and ${round3(row.heapPerConnectionKiB)} KiB heap per connection`,
-    );
-    rows.push(row);
+  const load: number[] = [];
+  for (let round = 0; round < scale.memory.rounds; round++) {
+    load.push(loadNow());
+    for (const name of rotated(round + 2)) {
+      const row = await measure(name, round, scale);
+      console.log(
+        `memory round ${round} ${name}: ${row.serverConnections} connections, RSS ${round3(row.rssBeforeMiB)} -> ${round3(row.rssAfterMiB)} MiB, ` +
+          `${round3(row.rssPerConnectionKiB)} KiB RSS and ${round3(row.heapPerConnectionKiB)} KiB heap per connection`,
+      );
+      rows.push(row);
+    }
   }
-  return saveFigure("memory", scale.name, (Date.now() - started) / 1000, { rows });
+  const summary: MemorySummary[] = systemNames
+    .map((name) => rows.filter((row) => row.system === name))
+    .filter((list) => list.length > 0)
+    .map((list) => ({ system: list[0]!.system, rssPerConnectionKiB: spread(list.map((row) => row.rssPerConnectionKiB)), heapPerConnectionKiB: spread(list.map((row) => row.heapPerConnectionKiB)) }));
+  return saveFigure("memory", scale.name, (Date.now() - started) / 1000, { rows, summary }, load);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

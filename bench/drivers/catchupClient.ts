@@ -70,6 +70,10 @@ function catchUp({ target, expect, timeoutMs }: { target: CatchupTarget; expect:
     } else {
       const socket = io(target.url, { transports: ["websocket"], forceNew: true, reconnection: false, auth: { role: "subscriber", room: target.room, after: target.after } });
       socket.on("message", (message: { revision: number }) => count(message.revision, wallNow()));
+      socket.on("messages", (batch: { revision: number }[]) => {
+        const at = wallNow();
+        for (const message of batch) count(message.revision, at);
+      });
       socket.once("connect_error", (error) => {
         clearTimeout(timer);
         reject(error);

@@ -16,6 +16,11 @@ export interface MachineInfo {
   date: string;
 }
 
+/** The 1-minute load average now: figures sample it at every round, since other work moves every number. */
+export function loadNow(): number {
+  return Math.round(loadavg()[0]! * 100) / 100;
+}
+
 export function machineInfo(): MachineInfo {
   const list = cpus();
   let openFilesLimit = "unknown";
@@ -32,7 +37,7 @@ export function machineInfo(): MachineInfo {
     platform: `${process.platform} ${process.arch}`,
     openFilesLimit,
     storeDurability: benchDurability(),
-    loadAverage: Math.round(loadavg()[0]! * 100) / 100,
+    loadAverage: loadNow(),
     date: new Date().toISOString(),
   };
 }

@@ -1,5 +1,6 @@
 // Formatting for the results section: numbers as a benchmark can claim them, tables, verdicts.
 import type { FigureResult } from "./results.ts";
+import type { Spread } from "./stats.ts";
 import type { SystemName } from "../systems/systems.ts";
 
 export type Verdict = "met" | "missed" | "not measured";
@@ -8,7 +9,27 @@ export interface TargetRow {
   figure: string;
   target: string;
   measured: string;
+  /** handoff's figure divided by each limit's (same figure, same run), where the target is relative. */
+  vsNoStore?: string;
+  vsDurable?: string;
   verdict: Verdict;
+  /** Said after the verdict: which limit a relative target was met or missed against. */
+  note?: string;
+}
+
+/**
+ * A target relative to "the limit": judged against both, the no-store limit and the durable limit,
+ * and met only when met against both; the note says which one it missed.
+ */
+export function againstBoth(noStore: boolean | undefined, durable: boolean | undefined): { verdict: Verdict; note?: string } {
+  if (noStore === undefined && durable === undefined) return { verdict: "not measured" };
+  if (noStore === undefined || durable === undefined) {
+    const only = noStore ?? durable;
+    return { verdict: only ? "met" : "missed", note: `(only the ${noStore === undefined ? "durable" : "no-store"} limit measured)` };
+  }
+  if (noStore && durable) return { verdict: "met" };
+  if (!noStore && !durable) return { verdict: "missed" };
+  return { verdict: "missed", note: durable ? "(met against the durable limit)" : "(met against the no-store limit)" };
 }
 
 export function ms(value: number | undefined): string {
@@ -36,5 +57,12 @@ export function find<T extends { system: SystemName }>(rows: T[], system: System
 }
 
 export function runLine(result: FigureResult<unknown>): string {
-  return `_${result.scale} scale, ${result.seconds.toFixed(0)} s, finished ${result.machine.date}, load average ${result.machine.loadAverage}._`;
+  const load = result.load && result.load.length > 1 ? `load average ${Math.min(...result.load)}–${Math.max(...result.load)} (1-minute, sampled at every round)` : `load average ${result.machine.loadAverage}`;
+  return `_${result.scale} scale, ${result.seconds.toFixed(0)} s, finished ${result.machine.date}, ${load}._`;
+}
+
+/** A figure over rounds: the median, then the range (min – max) when there was more than one round. */
+export function spreadText(s: Spread | undefined, format: (value: number) => string = ms): string {
+  if (!s || !Number.isFinite(s.median)) return "–";
+  return s.values.length > 1 ? `${format(s.median)} [${format(s.min)} – ${format(s.max)}]` : format(s.median);
 }

@@ -11,12 +11,15 @@ export interface FigureResult<T> {
   machine: MachineInfo;
   /** Run time of the whole figure, seconds. */
   seconds: number;
+  /** 1-minute load average sampled at the start of every round (and at the end). */
+  load?: number[];
   data: T;
 }
 
-export function saveFigure<T>(figure: string, scale: ScaleName, seconds: number, data: T): FigureResult<T> {
+export function saveFigure<T>(figure: string, scale: ScaleName, seconds: number, data: T, load?: number[]): FigureResult<T> {
   mkdirSync(resultsDir, { recursive: true });
-  const result: FigureResult<T> = { figure, scale, machine: machineInfo(), seconds, data };
+  const machine = machineInfo();
+  const result: FigureResult<T> = { figure, scale, machine, seconds, ...(load ? { load: [...load, machine.loadAverage] } : {}), data };
   writeFileSync(new URL(`${figure}.json`, resultsDir), JSON.stringify(result, null, 2) + "\n");
   return result;
 }

@@ -40,3 +40,17 @@ export function concatSamples(parts: ArrayLike<number>[]): Float64Array {
   }
   return all;
 }
+
+/** Per-round values of one figure: the spread the report shows as median [min – max]. */
+export interface Spread {
+  min: number;
+  median: number;
+  max: number;
+  values: number[];
+}
+
+export function spread(values: number[]): Spread {
+  const finite = values.filter(Number.isFinite);
+  if (finite.length === 0) return { min: NaN, median: NaN, max: NaN, values };
+  return { min: Math.min(...finite), median: median(finite), max: Math.max(...finite), values };
+}

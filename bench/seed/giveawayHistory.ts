@@ -146,7 +146,9 @@ export async function writeHistory(store: EventStore, plan: HistoryPlan, onProgr
       const decision = decideRegisterUser({ type: "RegisterUser", userId: user.id, username: user.username, passwordHash, now: registeredAt });
       if (!decision.ok) throw new Error(`seed history: ${decision.error.message}`);
       const metadata = contextFor(user.id);
-      const [reserved, registered] = decision.events;
+      // By type, not position: the domain decides both, in an order that is its own business.
+      const reserved = decision.events.find((event) => event.type === "UsernameReserved");
+      const registered = decision.events.find((event) => event.type === "UserRegistered");
       appends.push(store.appendToStream(usernameStream(user.username), [{ id: randomUUID(), ...reserved!, metadata }], { expectedRevision: "no_stream" }));
       appends.push(store.appendToStream(userStream(user.id), [{ id: randomUUID(), ...registered!, metadata }], { expectedRevision: "no_stream" }));
       users.push(user);

@@ -1,6 +1,6 @@
 // The earlier stack: a small Socket.IO server. Subscribers join a conversation's room; a send is
 // an emit with an acknowledgement, broadcast to the room; a reconnecting subscriber that says
-// which id it has gets the buffered messages after it, one emit each. In-memory only.
+// which id it has gets the buffered messages after it in one emit (an array). In-memory only.
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Server } from "socket.io";
@@ -30,8 +30,10 @@ io.on("connection", (socket) => {
   if (auth.role === "subscriber") {
     socket.join(room);
     if (typeof auth.after === "number") {
+      // Everything missed in one emit, as a fair peer would (one frame, one serialisation).
       const firstId = buffered[0]?.revision ?? lastId + 1;
-      for (const message of buffered.slice(Math.max(0, auth.after + 1 - firstId))) socket.emit("message", message);
+      const missed = buffered.slice(Math.max(0, auth.after + 1 - firstId));
+      if (missed.length > 0) socket.emit("messages", missed);
     }
     socket.emit("joined");
   }

@@ -1,14 +1,18 @@
-// The three systems every figure compares, started fresh in their own processes.
+// The four systems every figure compares, started fresh in their own processes.
 import { benchDurability } from "../lib/machine.ts";
 import { forkWorker, type Worker } from "../lib/childProcess.ts";
 import { makeBenchDir } from "../lib/benchDir.ts";
 
-export type SystemName = "limit" | "socketio" | "handoff";
+export type SystemName = "limit" | "durable" | "socketio" | "handoff";
 
-export const systemNames: SystemName[] = ["limit", "socketio", "handoff"];
+export const systemNames: SystemName[] = ["limit", "durable", "socketio", "handoff"];
+
+/** The two limits every handoff figure is divided by: storing nothing, and storing durably. */
+export const limitNames = ["limit", "durable"] as const;
 
 export const systemLabels: Record<SystemName, string> = {
-  limit: "limit (node:http)",
+  limit: "no-store limit (node:http)",
+  durable: "durable limit (node:http + SQLite)",
   socketio: "Socket.IO",
   handoff: "handoff",
 };
@@ -17,7 +21,7 @@ export interface RunningSystem {
   name: SystemName;
   url: string;
   worker: Worker;
-  /** handoff only: the data dir (kept until stop). */
+  /** handoff and the durable limit: the data dir (kept until stop). */
   dataDir?: string;
   /** Server RSS in bytes, after a full GC. */
   rss(): Promise<number>;
@@ -42,11 +46,11 @@ export async function startSystem(name: SystemName, options: StartOptions = {}):
   let worker: Worker;
   let dataDir: string | undefined;
   let removeDir = () => {};
-  if (name === "handoff") {
-    const dir = options.dataDir ? undefined : makeBenchDir("handoff");
+  if (name === "handoff" || name === "durable") {
+    const dir = options.dataDir ? undefined : makeBenchDir(name);
     dataDir = options.dataDir ?? dir!.path;
     removeDir = () => dir?.remove();
-    worker = await forkWorker(new URL("./handoffServer.ts", import.meta.url), {
+    worker = await forkWorker(new URL(name === "handoff" ? "./handoffServer.ts" : "./durableLimitServer.ts", import.meta.url), {
       args: [dataDir],
       env: { STORE_DURABILITY: benchDurability(), ...options.env },
       nodeFlags,
@@ -71,13 +75,13 @@ export async function startSystem(name: SystemName, options: StartOptions = {}):
   };
 }
 
-/** The three systems in a different order each round, so no system always runs first or last. */
+/** The systems in a different order each round, so no system always runs first or last. */
 export function rotated(round: number): SystemName[] {
   const shift = round % systemNames.length;
   return [...systemNames.slice(shift), ...systemNames.slice(0, shift)].filter((name) => selectedSystems().includes(name));
 }
 
-/** BENCH_SYSTEMS=limit,handoff narrows a run while working on one system; reports need all three. */
+/** BENCH_SYSTEMS=limit,handoff narrows a run while working on one system; reports need all four. */
 export function selectedSystems(): SystemName[] {
   const list = process.env.BENCH_SYSTEMS?.split(",").map((name) => name.trim());
   if (!list) return systemNames;

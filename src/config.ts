@@ -3,6 +3,36 @@ import { z } from "zod";
 import { logLevels, type LogLevel } from "./observability/logger.ts";
 import { owaspScryptCost, type ScryptCost } from "./app/passwordHash.ts";
 
+/** "<count>/<seconds>": at most that many in any window of that many seconds. */
+const rate = (fallback: string) =>
+  z
+    .string()
+    .regex(/^\d{1,7}\/\d{1,7}$/, 'must be "<count>/<seconds>", e.g. "30/300"')
+    .default(fallback)
+    .transform((text) => {
+      const [points, seconds] = text.split("/").map(Number) as [number, number];
+      return { points: Math.max(1, points), seconds: Math.max(1, seconds) };
+    });
+
+export interface RateLimit {
+  points: number;
+  seconds: number;
+}
+
+/** The abuse limits (README "Abuse limits"): none of them is met by two people talking. */
+export interface RateLimitsConfig {
+  enabled: boolean;
+  signInPerIp: RateLimit;
+  /** Failed sign-ins only (src/app/abuseLimits.ts says why). */
+  signInPerAccount: RateLimit;
+  registerPerIp: RateLimit;
+  messagesPerAccount: RateLimit;
+  messagesPerIp: RateLimit;
+  giveawaysPerAccount: RateLimit;
+  giveawaysPerIp: RateLimit;
+  streamsPerUser: number;
+}
+
 const ConfigSchema = z
   .object({
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -37,10 +67,19 @@ const ConfigSchema = z
       .default(owaspScryptCost.N),
     /** The origin browsers use (https://chat.example): cookies are Secure under https, and writes must come from it. */
     PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
-    /** Behind a reverse proxy: trust X-Forwarded-Proto/-For from it (https for cookies). */
+    /** Behind one reverse proxy: trust X-Forwarded-Proto/-For from it (client IPs for limits, https for cookies). */
     TRUST_PROXY: z.enum(["true", "false"]).default("false"),
     EDIT_WINDOW_SECONDS: z.coerce.number().int().min(0).default(15 * 60),
     ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(10 * 1024 * 1024),
+    RATE_LIMITS: z.enum(["on", "off"]).default("on"),
+    RATE_LIMIT_SIGNIN_PER_IP: rate("30/300"),
+    RATE_LIMIT_SIGNIN_PER_ACCOUNT: rate("10/300"),
+    RATE_LIMIT_REGISTER_PER_IP: rate("10/3600"),
+    RATE_LIMIT_MESSAGES_PER_ACCOUNT: rate("30/10"),
+    RATE_LIMIT_MESSAGES_PER_IP: rate("60/10"),
+    RATE_LIMIT_GIVEAWAYS_PER_ACCOUNT: rate("10/60"),
+    RATE_LIMIT_GIVEAWAYS_PER_IP: rate("20/60"),
+    RATE_LIMIT_STREAMS_PER_USER: z.coerce.number().int().min(1).max(10_000).default(20),
   })
   .refine((config) => config.EVENT_STORE !== "esdb" || config.EVENTSTORE_URL, {
     message: "EVENTSTORE_URL is required when EVENT_STORE=esdb",
@@ -79,6 +118,7 @@ export interface Config {
   editWindowMs: number;
   /** The largest attachment accepted, in bytes. */
   attachmentMaxBytes: number;
+  rateLimits: RateLimitsConfig;
 }
 
 export interface PickupConfig {
@@ -126,5 +166,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.TRUST_PROXY === "true",
     editWindowMs: e.EDIT_WINDOW_SECONDS * 1000,
     attachmentMaxBytes: e.ATTACHMENT_MAX_BYTES,
+    rateLimits: {
+      enabled: e.RATE_LIMITS === "on",
+      signInPerIp: e.RATE_LIMIT_SIGNIN_PER_IP,
+      signInPerAccount: e.RATE_LIMIT_SIGNIN_PER_ACCOUNT,
+      registerPerIp: e.RATE_LIMIT_REGISTER_PER_IP,
+      messagesPerAccount: e.RATE_LIMIT_MESSAGES_PER_ACCOUNT,
+      messagesPerIp: e.RATE_LIMIT_MESSAGES_PER_IP,
+      giveawaysPerAccount: e.RATE_LIMIT_GIVEAWAYS_PER_ACCOUNT,
+      giveawaysPerIp: e.RATE_LIMIT_GIVEAWAYS_PER_IP,
+      streamsPerUser: e.RATE_LIMIT_STREAMS_PER_USER,
+    },
   };
 }

@@ -7,7 +7,7 @@ import { serveParent } from "../lib/childProcess.ts";
 
 serveParent({
   async rebuild({ dataDir }: { dataDir: string }) {
-    const config = loadConfig({ DATA_DIR: dataDir, JWT_SECRET: "bench-secret-bench-secret-0123456789", STORE_DURABILITY: process.env.STORE_DURABILITY ?? "full" });
+    const config = loadConfig({ DATA_DIR: dataDir, JWT_SECRET: "bench-secret-bench-secret-0123456789", STORE_DURABILITY: process.env.STORE_DURABILITY ?? "full", RATE_LIMITS: "off" });
     const started = performance.now();
     const handoff = openHandoff(config);
     await handoff.runner.caughtUp;

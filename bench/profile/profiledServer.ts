@@ -9,7 +9,7 @@ import { loadConfig } from "../../src/config.ts";
 import { startServer } from "../../src/server.ts";
 
 const [dataDir, profileDir, durability = "full"] = process.argv.slice(2) as [string, string, string?];
-const config = loadConfig({ PORT: "0", HOST: "127.0.0.1", DATA_DIR: dataDir, JWT_SECRET: "profile-secret-profile-secret-0123", STORE_DURABILITY: durability, LOG_LEVEL: "warn" });
+const config = loadConfig({ PORT: "0", HOST: "127.0.0.1", DATA_DIR: dataDir, JWT_SECRET: "profile-secret-profile-secret-0123", STORE_DURABILITY: durability, LOG_LEVEL: "warn", RATE_LIMITS: "off" });
 const running = await startServer(config);
 const session = new Session();
 session.connect();

@@ -42,7 +42,7 @@ export async function startServerProcesses(count: number, dataDir: string, env: 
   for (let i = 0; i < count; i += 1) {
     const port = await freePort();
     const child = spawn(process.execPath, ["--import", "tsx", mainFile], {
-      env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", DATA_DIR: dataDir, LOG_LEVEL: "silent", JWT_SECRET: "bench-secret-bench-secret-0123", ...env },
+      env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", DATA_DIR: dataDir, LOG_LEVEL: "silent", JWT_SECRET: "bench-secret-bench-secret-0123", RATE_LIMITS: "off", ...env },
       stdio: ["ignore", "ignore", "inherit"],
     });
     children.push(child);

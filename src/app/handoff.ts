@@ -24,6 +24,7 @@ import { timelineQueries } from "../projections/timelineProjection.ts";
 import { usersQueries } from "../projections/usersProjection.ts";
 import { claimReadModelSlot } from "../scale/readModelSlot.ts";
 import { createPickupReminders } from "../live/pickupReminders.ts";
+import { openAbuseLimits, type AbuseLimits } from "./abuseLimits.ts";
 import { createGiveawayCommandHandler, type GiveawayCommandHandler } from "./giveawayCommandHandler.ts";
 import { resolveJwtSecret } from "./jwtSecret.ts";
 import { createLifecycle, type Lifecycle } from "./lifecycle.ts";
@@ -66,6 +67,8 @@ export interface Handoff {
   lifecycle: Lifecycle;
   /** The open live streams, which a shutdown ends with a reconnect hint. */
   openStreams: OpenStreams;
+  /** Rate limits and the open-stream cap, shared by every process on the data dir. */
+  limits: AbuseLimits;
   close(): Promise<void>;
 }
 
@@ -87,6 +90,7 @@ export function openHandoff(config: Config, overrides: HandoffOverrides = {}): H
   const slot = claimReadModelSlot(config.dataDir);
   const readDb = openReadModelDatabase(slot.file);
   const instanceId = `${process.pid}-${randomUUID().slice(0, 8)}`;
+  const limits = openAbuseLimits(config.rateLimits, config.dataDir, instanceId);
   let presenceSignals: PresenceSignals | undefined;
   const queries: ReadModelQueries = {
     ...conversationQueries(readDb),
@@ -172,6 +176,7 @@ export function openHandoff(config: Config, overrides: HandoffOverrides = {}): H
     pick,
     lifecycle: createLifecycle(),
     openStreams: createOpenStreams(),
+    limits,
     async close() {
       closing = true;
       reminders.stop();
@@ -180,6 +185,7 @@ export function openHandoff(config: Config, overrides: HandoffOverrides = {}): H
       readYourWrites.close();
       await store.close();
       readDb.close();
+      limits.close();
       slot.release();
     },
   };

@@ -15,8 +15,13 @@ export function userStream(userId: string): string {
   return `${userStreamPrefix}${userId}`;
 }
 
+/** One account per name whatever its case: the key uniqueness (and the per-account sign-in limit) uses. */
+export function usernameKey(username: string): string {
+  return username.toLowerCase();
+}
+
 export function usernameStream(username: string): string {
-  return `${usernameStreamPrefix}${username.toLowerCase()}`;
+  return `${usernameStreamPrefix}${usernameKey(username)}`;
 }
 
 /** The giveaway id inside a giveaway stream name, or undefined for any other stream. */

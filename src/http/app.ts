@@ -15,7 +15,9 @@ import { streamRouter, type StreamRouter } from "./sse/streamRoutes.ts";
 export function createApp(handoff: Handoff): express.Express {
   const app = express();
   app.disable("x-powered-by");
-  app.set("trust proxy", false);
+  // req.ip (the abuse limits' client address): the socket's peer, or behind one trusted reverse
+  // proxy the address that proxy appended to X-Forwarded-For (never one a client wrote itself).
+  app.set("trust proxy", handoff.config.trustProxy ? 1 : false);
   app.use(requestLog(handoff.newId));
 
   // Prometheus text format, from the one registry every part records into (docs/operations.md).

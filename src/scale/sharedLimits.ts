@@ -5,6 +5,7 @@
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { RateLimiterSQLite, type RateLimiterAbstract } from "rate-limiter-flexible";
+import { openStreamLeases, type StreamLeases, type StreamLeasesOptions } from "./streamLeases.ts";
 
 export interface LimitSpec {
   /** Names the limit; keys of different limits never meet. */
@@ -16,10 +17,15 @@ export interface LimitSpec {
 
 export interface SharedLimits {
   limiter(spec: LimitSpec): RateLimiterAbstract;
+  /** Open-stream leases in the same file (streamLeases.ts). */
+  streamLeases(options: StreamLeasesOptions): StreamLeases;
   close(): void;
 }
 
 export const limitsFileName = "limits.db";
+
+/** Expired counters are deleted this often (they are already ignored once expired). */
+const sweepEveryMs = 5 * 60_000;
 
 export function openSharedLimits(dataDir: string): SharedLimits {
   const db = new Database(join(dataDir, limitsFileName), { timeout: 5000 });
@@ -28,6 +34,18 @@ export function openSharedLimits(dataDir: string): SharedLimits {
   const tableName = "rate_limits";
   // Created here, once and synchronously, so the limiter never answers "table is not created yet".
   db.exec(`CREATE TABLE IF NOT EXISTS ${tableName} (key TEXT PRIMARY KEY, points INTEGER NOT NULL DEFAULT 0, expire INTEGER)`);
+  // Our own sweep rather than the library's (clearExpiredByTimeout): its timer outlives close() and
+  // would then fail, unhandled, on the closed file.
+  const sweep = db.prepare(`DELETE FROM ${tableName} WHERE expire < ?`);
+  const sweeper = setInterval(() => {
+    try {
+      sweep.run(Date.now());
+    } catch {
+      // busy or closing: the next sweep catches up
+    }
+  }, sweepEveryMs);
+  sweeper.unref();
+  const leases: StreamLeases[] = [];
   return {
     limiter(spec) {
       return new RateLimiterSQLite({
@@ -35,13 +53,20 @@ export function openSharedLimits(dataDir: string): SharedLimits {
         storeType: "better-sqlite3",
         tableName,
         tableCreated: true,
-        clearExpiredByTimeout: true,
+        clearExpiredByTimeout: false,
         keyPrefix: spec.keyPrefix,
         points: spec.points,
         duration: spec.durationSeconds,
       });
     },
+    streamLeases(options) {
+      const opened = openStreamLeases(db, options);
+      leases.push(opened);
+      return opened;
+    },
     close() {
+      clearInterval(sweeper);
+      for (const each of leases.splice(0)) each.close();
       if (db.open) db.close();
     },
   };

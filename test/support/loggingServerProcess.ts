@@ -19,7 +19,7 @@ export interface LoggingServer {
 export async function startLoggingServer(env: Record<string, string>): Promise<LoggingServer> {
   const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
     cwd: root,
-    env: { PATH: process.env.PATH, HOST: "127.0.0.1", PORT: "0", JWT_SECRET: "test-secret-test-secret-0123456789", STORE_DURABILITY: "normal", ...env },
+    env: { PATH: process.env.PATH, HOST: "127.0.0.1", PORT: "0", JWT_SECRET: "test-secret-test-secret-0123456789", STORE_DURABILITY: "normal", RATE_LIMITS: "off", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stdout = "";

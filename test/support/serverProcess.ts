@@ -52,6 +52,8 @@ export async function startServerProcess(options: { dataDir: string; env?: Recor
       DATA_DIR: options.dataDir,
       JWT_SECRET: "test-secret-test-secret-0123456789",
       STORE_DURABILITY: "normal",
+      // Off unless a test turns them on: see testServer.ts.
+      RATE_LIMITS: "off",
       LOG_LEVEL: process.env.LOG_LEVEL ?? "silent",
       ...options.env,
     },

@@ -12,8 +12,13 @@ export interface TestServer extends RunningServer {
   close(): Promise<void>;
 }
 
+/**
+ * The abuse limits are off unless a test turns them on (`env: { RATE_LIMITS: "on" }`): every test
+ * signs up its people from one loopback address, which soon passes 10 registrations an hour. The
+ * limits are tested on their own (test/http/abuseLimits.test.ts and the tests beside it).
+ */
 export function testConfig(dataDir: string, env: Record<string, string> = {}): Config {
-  return loadConfig({ PORT: "0", HOST: "127.0.0.1", DATA_DIR: dataDir, JWT_SECRET: "test-secret-test-secret-0123456789", STORE_DURABILITY: "normal", PASSWORD_SCRYPT_N: "1024", ...env });
+  return loadConfig({ PORT: "0", HOST: "127.0.0.1", DATA_DIR: dataDir, JWT_SECRET: "test-secret-test-secret-0123456789", STORE_DURABILITY: "normal", PASSWORD_SCRYPT_N: "1024", RATE_LIMITS: "off", ...env });
 }
 
 export async function startTestServer(options: { dataDir?: string; env?: Record<string, string>; overrides?: HandoffOverrides } = {}): Promise<TestServer> {

@@ -9,6 +9,7 @@ import { awaitMinRevision, runGiveawayCommand } from "./giveawayCommands.ts";
 import { withPickup } from "./pickupApi.ts";
 import { giveawayIdParam, integerText, parseBody, parseInput } from "./requestInput.ts";
 import { requireApiIdentity } from "./requestContext.ts";
+import { clientIp, rateLimitedError } from "../edge/rateLimits.ts";
 
 // Lengths are the domain's rule (invalid_title, invalid_description); here only the shape.
 const CreateGiveawaySchema = z.object({
@@ -29,6 +30,8 @@ export function giveawaysApi(handoff: Handoff): express.Router {
   const signedIn = requireApiIdentity(handoff);
 
   router.post("/giveaways", signedIn, async (req, res) => {
+    const limited = await handoff.limits.giveawayCreation(clientIp(req), identityOf(res).userId);
+    if (limited) throw rateLimitedError(limited);
     const { title, description } = parseBody(CreateGiveawaySchema, req.body);
     const giveawayId = handoff.newId();
     const giverId = identityOf(res).userId;

@@ -7,6 +7,7 @@ import { ApiError } from "./apiErrors.ts";
 import { parseBody } from "./requestInput.ts";
 import { requestIdOf, requireApiIdentity } from "./requestContext.ts";
 import { untilSessionEnded } from "../sessionEnd.ts";
+import { clientIp, rateLimitedError } from "../edge/rateLimits.ts";
 
 // Only the shape here: the username and password rules are the domain's (invalid_username, invalid_password).
 const CredentialsSchema = z.object({
@@ -18,6 +19,8 @@ export function usersApi(handoff: Handoff): express.Router {
   const router = express.Router();
 
   router.post("/users", async (req, res) => {
+    const limited = await handoff.limits.registration(clientIp(req));
+    if (limited) throw rateLimitedError(limited);
     const { username, password } = parseBody(CredentialsSchema, req.body);
     const result = await handoff.accounts.register({ username, password, correlationId: requestIdOf(res) });
     if (!result.ok) throw new ApiError(result.error.code, result.error.message);
@@ -26,9 +29,12 @@ export function usersApi(handoff: Handoff): express.Router {
 
   router.post("/tokens", async (req, res) => {
     const { username, password } = parseBody(CredentialsSchema, req.body);
+    const limited = await handoff.limits.signInAttempt(clientIp(req), username);
+    if (limited) throw rateLimitedError(limited);
     const account = await handoff.accounts.authenticate(username, password);
     // One answer for an unknown name and a wrong password: which one is nobody's business.
     if (!account) throw new ApiError("invalid_credentials", "the username or the password is wrong");
+    await handoff.limits.signInSucceeded(username);
     const session = await handoff.accounts.startSession(account, requestIdOf(res));
     const { token, expiresAt } = handoff.tokens.issue(account, session);
     res.status(201).json({ token, expiresAt: expiresAt.toISOString() });

@@ -13,11 +13,13 @@ export interface Failure {
   message: string;
   /** True when the request, not the server, was at fault. */
   clientFault: boolean;
+  /** Retry-After, when the refusal says when to come back (a rate limit). */
+  retryAfterSeconds?: number | undefined;
 }
 
 /** What went wrong, in the API's terms: our own refusals, the body reader's and express's (http-errors), else internal. */
 export function classifyFailure(error: unknown): Failure {
-  if (error instanceof ApiError) return { code: error.code, message: error.message, clientFault: error.status < 500 };
+  if (error instanceof ApiError) return { code: error.code, message: error.message, clientFault: error.status < 500, retryAfterSeconds: error.retryAfterSeconds };
   // The event store down or unreachable: worth retrying, so 503 with Retry-After, not 500.
   if (hasErrorCode(error, "unavailable")) {
     const message = "the event store is unavailable: try again in a few seconds (a retried send with the same id is stored once)";
@@ -91,6 +93,7 @@ export function answerFailure(error: unknown, req: IncomingMessage, res: ServerR
       res.end();
       return;
     }
+    if (failure.retryAfterSeconds !== undefined) res.setHeader("Retry-After", String(failure.retryAfterSeconds));
     if (isApiPath(req)) return sendApiError(res, failure.code, failure.message);
     if (page) return page(failure);
     sendPlainText(res, failure.clientFault ? statusFor(failure) : 500, failure.clientFault ? failure.message : "Something went wrong on our side. Please try again.");

@@ -14,6 +14,7 @@ import { chatItems, pickupPanel } from "./pickupView.ts";
 import { domainRefusal, pageRefusal, type PageRefusal } from "./pageRefusals.ts";
 import { componentLogger } from "../../observability/logger.ts";
 import { awaitPageMinRevision, pageAfterWrite } from "./pageReadYourWrites.ts";
+import { clientIp, rateLimitedPage } from "../edge/rateLimits.ts";
 
 const pagesLog = componentLogger("pages");
 
@@ -113,6 +114,9 @@ export function chatPage(handoff: Handoff, renderer: PageRenderer, requireSigned
       return answer(422, { id: handoff.newId(), content, error: pageRefusal("invalid_content").message });
     }
     const { id, content } = parsed.data;
+    // Refused: the text stays in the form (no-JS) or in its "Not sent" bubble with Retry (chatSend.js).
+    const limited = await handoff.limits.messageSend(clientIp(req), identity.userId);
+    if (limited) return answer(429, { id, content, error: rateLimitedPage(res, limited).message });
     const result = await handoff.commands(
       giveawayId,
       { type: "SendMessage", messageId: id, senderId: identity.userId, content, now: handoff.now() },

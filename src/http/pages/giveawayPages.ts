@@ -11,6 +11,7 @@ import { IdSchema, isId } from "../../domain/ids.ts";
 import type { PageRenderer } from "./pageRenderer.ts";
 import { domainRefusal, pageRefusal, type PageRefusal } from "./pageRefusals.ts";
 import { awaitPageMinRevision, pageAfterWrite } from "./pageReadYourWrites.ts";
+import { clientIp, rateLimitedPage } from "../edge/rateLimits.ts";
 
 const CreateForm = z.object({
   // Chosen when the form was drawn, so a form sent twice creates one giveaway.
@@ -58,6 +59,8 @@ export function giveawayPages(handoff: Handoff, renderer: PageRenderer): express
     const parsed = CreateForm.safeParse(req.body ?? {});
     if (!parsed.success) return showList(res, identity, 422, undefined, pageRefusal("bad_form").message);
     const { giveawayId, title, description = "" } = parsed.data;
+    const limited = await handoff.limits.giveawayCreation(clientIp(req), identity.userId);
+    if (limited) return showList(res, identity, 429, { giveawayId, title, description }, rateLimitedPage(res, limited).message);
     const result = await handoff.commands(
       giveawayId,
       { type: "CreateGiveaway", giveawayId, giverId: identity.userId, title, description, now: handoff.now() },

@@ -12,6 +12,7 @@ export type PageRefusalCode =
   | "body_too_large"
   | "wrong_credentials"
   | "username_taken"
+  | "rate_limited"
   | "internal";
 
 export interface PageRefusal {
@@ -77,6 +78,8 @@ export function pageRefusal(code: PageRefusalCode, detail?: string): PageRefusal
     case "invalid_reply_to":
     case "invalid_attachment":
       return refusal(422, "Please check the form", "Some of what was sent was not valid.");
+    case "rate_limited":
+      return refusal(429, "Slow down", "That was too many at once. Please wait a little and try again.");
     case "internal":
       return refusal(500, "Something went wrong", "Something went wrong on our side. Please try again.");
     default:

@@ -9,6 +9,7 @@ import type { PageRenderer } from "./pageRenderer.ts";
 import { domainRefusal, pageRefusal } from "./pageRefusals.ts";
 import { untilSessionEnded } from "../sessionEnd.ts";
 import { untilReadModelShows } from "./untilReadModelShows.ts";
+import { clientIp, rateLimitedPage } from "../edge/rateLimits.ts";
 
 const CredentialsForm = z.object({
   username: z.string().trim().max(64),
@@ -42,11 +43,17 @@ export function sessionPages(handoff: Handoff, renderer: PageRenderer): express.
     const parsed = CredentialsForm.safeParse(req.body ?? {});
     if (!parsed.success) return showForm(res, "./signin", 422, { username: "", next: undefined, error: pageRefusal("bad_form").message });
     const { username, password, next } = parsed.data;
+    const limited = await handoff.limits.signInAttempt(clientIp(req), username);
+    if (limited) {
+      const refusal = rateLimitedPage(res, limited);
+      return showForm(res, "./signin", refusal.status, { username, next: safeReturnPath(next), error: refusal.message });
+    }
     const account = await handoff.accounts.authenticate(username, password);
     if (!account) {
       const refusal = pageRefusal("wrong_credentials");
       return showForm(res, "./signin", refusal.status, { username, next: safeReturnPath(next), error: refusal.message });
     }
+    await handoff.limits.signInSucceeded(username);
     await signIn(req, res, account, next);
   });
 
@@ -54,6 +61,11 @@ export function sessionPages(handoff: Handoff, renderer: PageRenderer): express.
     const parsed = CredentialsForm.safeParse(req.body ?? {});
     if (!parsed.success) return showForm(res, "./register", 422, { username: "", next: undefined, error: pageRefusal("bad_form").message });
     const { username, password, next } = parsed.data;
+    const limited = await handoff.limits.registration(clientIp(req));
+    if (limited) {
+      const refusal = rateLimitedPage(res, limited);
+      return showForm(res, "./register", refusal.status, { username, next: safeReturnPath(next), error: refusal.message });
+    }
     const result = await handoff.accounts.register({ username, password, correlationId: randomUUID() });
     if (!result.ok) {
       const refusal = result.error.code === "username_taken" ? pageRefusal("username_taken") : domainRefusal(result.error);

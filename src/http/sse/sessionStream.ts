@@ -2,13 +2,18 @@
 // registry a shutdown ends it through; it ends with a final `event: expired` when its token expires or
 // its session ends (sign-out, sign-out everywhere, from any process), and counts toward the user's streams.
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { isLimitRefusal } from "../../app/abuseLimits.ts";
 import type { Handoff } from "../../app/handoff.ts";
+import { rateLimitedError } from "../edge/rateLimits.ts";
 import type { RequestIdentity } from "../authentication.ts";
 import { openSseStream, type SseStream } from "./sseStream.ts";
 
 export type StreamKind = "api_conversation" | "api_notifications" | "page_chat" | "page_notifications";
 
+/** Over the user's open-stream cap it throws, before the first byte: the route answers 429 (JSON on /api, text on pages). */
 export function openSessionStream(handoff: Handoff, req: IncomingMessage, res: ServerResponse, identity: RequestIdentity, kind: StreamKind): SseStream {
+  const lease = handoff.limits.openStream(identity.userId);
+  if (isLimitRefusal(lease)) throw rateLimitedError(lease);
   const stream = openSseStream(req, res, {
     heartbeatMs: handoff.config.sseHeartbeatMs,
     maxQueuedBytes: handoff.config.sseMaxQueuedBytes,
@@ -18,5 +23,8 @@ export function openSessionStream(handoff: Handoff, req: IncomingMessage, res: S
   });
   const unwatch = handoff.sessionEnds.watch(identity, () => stream.expire("the session this stream was opened with has ended (signed out)"));
   stream.onClose(unwatch);
+  stream.onClose(() => lease.release());
+  // Gone already: no close event will come to release the lease, so close now.
+  if (res.destroyed) stream.close();
   return stream;
 }

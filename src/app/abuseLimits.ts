@@ -69,7 +69,7 @@ function refusalMessage(limit: LimitName, seconds: number, streams: number): str
     case "giveaways_ip":
       return `you are creating giveaways too fast: ${wait}`;
     case "streams_user":
-      return `at most ${streams} live streams may be open at once for one user: close one (another tab or client) and ${wait}`;
+      return `at most ${streams} live stream${streams === 1 ? "" : "s"} may be open at once for one user: close one (another tab or client) and ${wait}`;
   }
 }
 

@@ -10,6 +10,7 @@ import type { EventStore } from "../eventstore/port.ts";
 import { blobFolderName, folderBlobStore, type BlobStore } from "../attachments/blobStore.ts";
 import { LiveHub } from "../live/liveHub.ts";
 import { startPresenceSignals, type PresenceSignals } from "../live/presenceSignals.ts";
+import { storeTypingSignals } from "../live/storeTypingSignals.ts";
 import { componentLogger, errorFields } from "../observability/logger.ts";
 import { createOpenStreams, type OpenStreams } from "../live/openStreams.ts";
 import { conversationQueries } from "../projections/conversationProjection.ts";
@@ -103,7 +104,14 @@ export function openHandoff(config: Config, overrides: HandoffOverrides = {}): H
   };
   const sessions: SessionLedger = { hasEnded: (identity) => queries.sessionHasEnded(identity.userId, identity.sessionId, identity.sessionStartedAt) };
   const sessionEnds = createSessionEnds(sessions);
+  // Typing crosses processes through the store, like presence.
+  const typingSignals = storeTypingSignals({
+    store,
+    instanceId,
+    onError: (error) => componentLogger("typing").warn({ ...errorFields(error), instanceId }, "typing signal failed"),
+  });
   const hub = new LiveHub({
+    typingSignals,
     messageAtRevision: queries.messageAtRevision,
     participantsOf(giveawayId) {
       const giveaway = queries.giveawayById(giveawayId);
@@ -146,6 +154,7 @@ export function openHandoff(config: Config, overrides: HandoffOverrides = {}): H
     () => {
       if (closing) return;
       reminders.armPending();
+      typingSignals.start();
       presenceSignals = startPresenceSignals({
         store,
         board: hub.presence,
@@ -181,6 +190,7 @@ export function openHandoff(config: Config, overrides: HandoffOverrides = {}): H
       closing = true;
       reminders.stop();
       await presenceSignals?.stop();
+      await typingSignals.stop();
       await runner.stop();
       readYourWrites.close();
       await store.close();

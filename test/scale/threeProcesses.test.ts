@@ -1,8 +1,8 @@
 // Three `npm start` processes on one data dir act as one service: two participants on different
 // processes talk live, see each other online, read their own writes anywhere, and a client whose
-// process is SIGKILLed moves to another and resumes exactly by Last-Event-ID. Then a bounded chaos
-// run: processes killed and started again under load, every acknowledged message delivered once
-// to every client. (One file, so the processes' start-up is paid once.)
+// process is SIGKILLed moves to another and resumes exactly by Last-Event-ID; typing and last seen
+// cross processes too. Then a bounded chaos run: processes killed and started again under load,
+// every acknowledged message delivered once to every client. (One file, so the processes' start-up is paid once.)
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import request from "supertest";
@@ -97,8 +97,14 @@ describe("three processes over one embedded store", () => {
       await until(connection, (events) => messagesIn(events).some((m) => m.id === sent.id), 10_000, "the message sent on A");
       expect(connection.events.find((e) => e.event === "message" && JSON.parse(e.data).id === sent.id)?.id).toBe(String(sent.revision));
     }
+    // Typing is ephemeral, never in the giveaway's stream, and still crosses processes (through the store).
+    const typing = await request(a.url).post(`/api/giveaways/${talk.giveawayId}/typing`).set(talk.winner.auth);
+    expect(typing.status).toBe(204);
+    await until(giverOnB, (events) => events.some((e) => e.event === "typing" && JSON.parse(e.data).userId === talk.winner.id), 10_000, "the winner typing (on A), seen on B");
     winnerOnC.close();
     await until(giverOnB, (events) => lastPresence(events, talk.winner.id) === false, 10_000, "the winner offline after leaving C");
+    const lastSeen = giverOnB.events.filter((e) => e.event === "presence").map((e) => JSON.parse(e.data) as { userId: string; online: boolean; lastSeenAt: string | null }).at(-1);
+    expect(lastSeen?.lastSeenAt, "last seen, known on B though the winner was on C").toMatch(/^\d{4}-\d\d-\d\dT/);
   });
 
   it("a SIGKILLed process's clients go offline for the others, move to another process and resume exactly", async () => {

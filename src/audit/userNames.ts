@@ -1,6 +1,6 @@
 // Usernames straight from the store (UserRegistered in user-<id>), remembered once looked up.
 import { parseUserEvent } from "../domain/events.ts";
-import { userStream } from "../domain/streams.ts";
+import { userStream, usernameStream } from "../domain/streams.ts";
 import { hasErrorCode, type EventStore } from "../eventstore/port.ts";
 
 export type UserNameLookup = (userId: string) => Promise<string | undefined>;
@@ -20,4 +20,16 @@ export function storeUserNames(store: EventStore): UserNameLookup {
     known.set(userId, name);
     return name;
   };
+}
+
+/** The user who holds a username now (the newest event of username-<name>), straight from the store. */
+export async function storeUserIdOf(store: EventStore, username: string): Promise<string | undefined> {
+  try {
+    const [newest] = await store.readStream(usernameStream(username), { direction: "backwards", maxCount: 1 });
+    const event = newest && parseUserEvent(newest.type, newest.data);
+    return event?.type === "UsernameReserved" ? event.data.userId : undefined;
+  } catch (error) {
+    if (hasErrorCode(error, "stream_not_found")) return undefined;
+    throw error;
+  }
 }

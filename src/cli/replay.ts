@@ -1,22 +1,24 @@
-// npm run replay -- <giveawayId> [--until <rev|time>] [--json]
-// Prints a giveaway's conversation as it stood at a revision or a time, from the store alone.
+// npm run replay -- <giveawayId> [--until <rev|time>] [--as <username|userId>] [--json]
+// Prints a giveaway's conversation as it stood at a revision or a time, from the store alone, with
+// who could read it from each change on; `--as` shows only what that user may see.
 import { parseArgs } from "node:util";
-import { toAuditLine } from "../audit/auditLine.ts";
+import { auditedEventsUntil, describeReaders, type ReadersChange } from "../audit/auditedStream.ts";
 import { messageReplay } from "../audit/messageReplay.ts";
-import { giveawayEventsUntil } from "../audit/conversationReplay.ts";
 import { parseUntil, type Until } from "../audit/until.ts";
 import { storeUserNames } from "../audit/userNames.ts";
 import { hasErrorCode } from "../eventstore/port.ts";
 import { CliError, openCliStore, runCli } from "./cliStore.ts";
 import { progressLine } from "./progressLine.ts";
+import { replayViewer } from "./replayViewer.ts";
 import { terminalSafe } from "./terminalText.ts";
 
-const usage = "usage: npm run replay -- <giveawayId> [--until <revision|ISO time>] [--json]";
+const usage = "usage: npm run replay -- <giveawayId> [--until <revision|ISO time>] [--as <username|userId>] [--json]";
 
-function parseCommandLine(argv: string[]): { giveawayId: string; until: Until | undefined; json: boolean } {
+function parseCommandLine(argv: string[]): { giveawayId: string; until: Until | undefined; as: string | undefined; json: boolean } {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: { until: { type: "string" }, json: { type: "boolean", default: false } } });
+    const options = { until: { type: "string" }, as: { type: "string" }, json: { type: "boolean", default: false } } as const;
+    parsed = parseArgs({ args: argv, allowPositionals: true, options });
   } catch (error) {
     throw new CliError(`${(error as Error).message}\n${usage}`);
   }
@@ -28,21 +30,34 @@ function parseCommandLine(argv: string[]): { giveawayId: string; until: Until | 
     if (!result.ok) throw new CliError(`--until: ${result.message}`);
     until = result.until;
   }
-  return { giveawayId, until, json: parsed.values.json ?? false };
+  return { giveawayId, until, as: parsed.values.as, json: parsed.values.json ?? false };
+}
+
+/** "-- from revision 3: giver gina, winner walt", or as JSON with the usernames. */
+async function readersText(change: ReadersChange, json: boolean, nameOf: (userId: string) => Promise<string | undefined>): Promise<string> {
+  const names = new Map<string, string>();
+  for (const reader of change.readers) names.set(reader.userId, (await nameOf(reader.userId)) ?? "?");
+  if (json) return JSON.stringify({ fromRevision: change.fromRevision, readers: change.readers.map((reader) => ({ ...reader, username: names.get(reader.userId) })) });
+  return `-- from revision ${change.fromRevision}: ${terminalSafe(describeReaders(change.readers, (id) => names.get(id) ?? "?"))}`;
+}
+
+async function print(text: string): Promise<void> {
+  if (!process.stdout.write(`${text}\n`)) await new Promise((resolve) => process.stdout.once("drain", resolve));
 }
 
 async function replay(): Promise<number> {
-  const { giveawayId, until, json } = parseCommandLine(process.argv.slice(2));
+  const { giveawayId, until, as, json } = parseCommandLine(process.argv.slice(2));
   const { store } = openCliStore();
   const nameOf = storeUserNames(store);
   const progress = progressLine("replay");
   const names = new Map<string, string>();
   const fold = messageReplay(giveawayId, (id) => names.get(id));
-  let events = 0;
   try {
-    for await (const event of giveawayEventsUntil(store, giveawayId, until)) {
-      progress.update(++events);
-      const line = toAuditLine(event);
+    const viewer = await replayViewer(store, giveawayId, as, new Date());
+    const read = { revision: -1 };
+    for await (const { line, readers } of auditedEventsUntil(store, giveawayId, until, viewer, read)) {
+      progress.update(read.revision + 1);
+      if (readers) await print(await readersText(readers, json, nameOf));
       if (line.detail.type === "Unreadable") {
         process.stderr.write(`revision ${line.revision} (${line.eventId}): unreadable ${line.detail.storedType} event left out: ${line.detail.problem}\n`);
         continue;
@@ -54,7 +69,7 @@ async function replay(): Promise<number> {
       const at = message.retractedAt ?? message.editedAt ?? message.sentAt;
       const what = message.retractedAt ? "(message removed)" : `${message.editedAt ? "(edited) " : ""}${terminalSafe(message.content)}`;
       const text = json ? JSON.stringify(message) : `[${at}] ${terminalSafe(message.senderName)}: ${what}`;
-      if (!process.stdout.write(`${text}\n`)) await new Promise((resolve) => process.stdout.once("drain", resolve));
+      await print(text);
     }
   } catch (error) {
     if (hasErrorCode(error, "stream_not_found")) throw new CliError(`no giveaway ${giveawayId} in the store`);

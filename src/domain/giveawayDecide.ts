@@ -6,6 +6,7 @@ import type { GiveawayEvent } from "./events.ts";
 import { assertNever, refuse } from "./errors.ts";
 import type { DomainError } from "./errors.ts";
 import { conversationAccess, type ConversationRole } from "./conversationAccess.ts";
+import { conversationFactsOf } from "./conversationReaders.ts";
 import type { DrawnGiveaway, GiveawayState } from "./giveaway.ts";
 import { contentDigest } from "./messageIndex.ts";
 import { decidePickup, isPickupCommand, type PickupCommand } from "./pickupDecide.ts";
@@ -168,18 +169,7 @@ type ConversationFor =
 
 /** The one participant rule (conversationAccess.ts), asked of the stream's fold. */
 export function conversationFor(state: GiveawayState, userId: string, now: Date): ConversationFor {
-  const access = conversationAccess(
-    {
-      status: state.status,
-      giverId: state.status === "none" ? undefined : state.giverId,
-      winnerId: state.status === "drawn" ? state.winnerId : undefined,
-      hasEntered: state.status !== "none" && state.entrants.includes(userId),
-      rounds: state.status === "drawn" ? state.pickup.rounds : undefined,
-      readOnlyFrom: state.status === "drawn" ? state.pickup.readOnlyFrom : undefined,
-    },
-    userId,
-    now,
-  );
+  const access = conversationAccess(conversationFactsOf(state, userId), userId, now);
   if (!access.ok) return { ok: false, error: refuse(access.code, access.message) };
   return state.status === "drawn" ? { ok: true, conversation: state, canWrite: access.canWrite, role: access.role } : { ok: false, error: refuse("giveaway_not_found", "no such giveaway") };
 }

@@ -48,13 +48,13 @@ describe("audit replay of the conversation's later facts", () => {
   it("replay at each revision equals what the read models showed", async () => {
     const names = storeUserNames(server.handoff.store);
     for (const moment of shown) {
-      const replayed = await replayConversation(server.handoff.store, giveawayId, { kind: "revision", revision: BigInt(moment.revision) }, names);
+      const replayed = await replayConversation(server.handoff.store, giveawayId, { kind: "revision", revision: BigInt(moment.revision) }, names, "operator");
       expect(replayed.messages).toEqual(moment.messages);
     }
   });
 
   it("keeps every version: the first text, the edit, and the removal are lines", async () => {
-    const replayed = await replayConversation(server.handoff.store, giveawayId, undefined, storeUserNames(server.handoff.store));
+    const replayed = await replayConversation(server.handoff.store, giveawayId, undefined, storeUserNames(server.handoff.store), "operator");
     const texts = replayed.lines.flatMap((line) => ("content" in line.detail ? [line.detail.content] : []));
     expect(texts).toEqual(["Address: 1 Main St", "Address: 2 Main St", "Here?"]);
     expect(replayed.lines.map((line) => line.detail.type)).toContain("MessageRetracted");

@@ -27,7 +27,7 @@ describe("replay at a point equals what the read models showed then", () => {
   it("by revision", async () => {
     const names = storeUserNames(server.handoff.store);
     for (const moment of conversation.moments) {
-      const replayed = await replayConversation(server.handoff.store, conversation.giveawayId, { kind: "revision", revision: BigInt(moment.revision) }, names);
+      const replayed = await replayConversation(server.handoff.store, conversation.giveawayId, { kind: "revision", revision: BigInt(moment.revision) }, names, "operator");
       expect(replayed.revision).toBe(moment.revision);
       expect(replayed.messages).toEqual(moment.messages);
     }
@@ -36,7 +36,7 @@ describe("replay at a point equals what the read models showed then", () => {
   it("by time", async () => {
     const names = storeUserNames(server.handoff.store);
     for (const moment of conversation.moments) {
-      const replayed = await replayConversation(server.handoff.store, conversation.giveawayId, { kind: "time", at: moment.time }, names);
+      const replayed = await replayConversation(server.handoff.store, conversation.giveawayId, { kind: "time", at: moment.time }, names, "operator");
       expect(replayed.revision).toBe(moment.revision);
       expect(replayed.messages).toEqual(moment.messages);
     }
@@ -45,13 +45,13 @@ describe("replay at a point equals what the read models showed then", () => {
   it("a millisecond before a moment, the event recorded then is not there yet", async () => {
     const moment = conversation.moments[1]!;
     const before = new Date(moment.time.getTime() - 1);
-    const replayed = await replayConversation(server.handoff.store, conversation.giveawayId, { kind: "time", at: before }, storeUserNames(server.handoff.store));
+    const replayed = await replayConversation(server.handoff.store, conversation.giveawayId, { kind: "time", at: before }, storeUserNames(server.handoff.store), "operator");
     expect(replayed.revision).toBe(moment.revision - 1);
     expect(replayed.messages).toEqual(conversation.moments[0]!.messages);
   });
 
   it("without a cut, replay equals the read models now, and every event is a line", async () => {
-    const replayed = await replayConversation(server.handoff.store, conversation.giveawayId, undefined, storeUserNames(server.handoff.store));
+    const replayed = await replayConversation(server.handoff.store, conversation.giveawayId, undefined, storeUserNames(server.handoff.store), "operator");
     expect(replayed.messages).toEqual(server.handoff.queries.messagesAfter(conversation.giveawayId, -1));
     expect(replayed.lines.map((line) => line.detail.type)).toEqual([
       "GiveawayCreated",
@@ -76,8 +76,10 @@ describe("npm run replay", () => {
       for (const until of [String(moment.revision), moment.time.toISOString()]) {
         const result = await runCliCommand("replay", [conversation.giveawayId, "--until", until, "--json"], env());
         expect(result.code, result.stderr).toBe(0);
-        const printed = result.stdout.trim().split("\n").map((line) => JSON.parse(line) as MessageView);
-        expect(printed).toEqual(moment.messages);
+        const printed = result.stdout.trim().split("\n").map((line) => JSON.parse(line) as MessageView | { readers: unknown });
+        // The readers come first (from the draw), then the messages.
+        expect(printed[0]).toEqual({ fromRevision: 3, readers: [expect.objectContaining({ role: "giver", username: "gina" }), expect.objectContaining({ role: "winner", username: "walt" })] });
+        expect(printed.slice(1)).toEqual(moment.messages);
       }
     }
   });
@@ -86,7 +88,8 @@ describe("npm run replay", () => {
     const result = await runCliCommand("replay", [conversation.giveawayId], env());
     expect(result.code, result.stderr).toBe(0);
     const last = conversation.moments.at(-1)!.messages;
-    const lines = result.stdout.trimEnd().split("\n");
+    const [readers, ...lines] = result.stdout.trimEnd().split("\n");
+    expect(readers).toBe("-- from revision 3: giver gina, winner walt");
     expect(lines[0]).toBe(`[${last[0]!.sentAt}] gina: Congratulations! When can you pick it up?`);
     // A line break inside a message continues on an indented line.
     expect(lines[1]).toBe(`[${last[1]!.sentAt}] walt: Thanks! Saturday at 10?`);

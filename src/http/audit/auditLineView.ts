@@ -1,5 +1,7 @@
 // A replayed line as the audit page prints it: a message's text, or what the event did (pure).
 import type { AuditLine } from "../../audit/auditLine.ts";
+import { describeReaders } from "../../audit/auditedStream.ts";
+import type { AuditedLine } from "../../audit/conversationReplay.ts";
 import { describePickup } from "../../audit/pickupAudit.ts";
 import { assertNever } from "../../domain/errors.ts";
 
@@ -58,4 +60,16 @@ export function viewOfLine(line: AuditLine, names: ReadonlyMap<string, string>):
     default:
       return assertNever(detail);
   }
+}
+
+/** A line with its winner's round ("round 2 · carl") and, where they changed, who could read from it on. */
+export type AuditedLineView = AuditLineView & { round: string | undefined; readers: string | undefined };
+
+export function auditedLineView(line: AuditedLine, names: ReadonlyMap<string, string>): AuditedLineView {
+  const nameOf = (id: string) => names.get(id) ?? "?";
+  return {
+    ...viewOfLine(line, names),
+    round: line.round && `round ${line.round.number} · ${nameOf(line.round.winnerId)}`,
+    readers: line.readers && `from revision ${line.readers.fromRevision}: ${describeReaders(line.readers.readers, nameOf)}`,
+  };
 }

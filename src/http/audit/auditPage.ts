@@ -9,7 +9,7 @@ import { hasErrorCode } from "../../eventstore/port.ts";
 import { identityOf } from "../authentication.ts";
 import { isId } from "../../domain/ids.ts";
 import { auditAccess } from "./auditAccess.ts";
-import { viewOfLine } from "./auditLineView.ts";
+import { auditedLineView } from "./auditLineView.ts";
 import { renderAuditView } from "./auditViews.ts";
 
 const AuditQuery = z.object({
@@ -72,7 +72,7 @@ export function auditPage(handoff: Handoff) {
     }
     const nameOf = async (userId: string) => handoff.queries.userById(userId)?.username;
     const until = choice.ok ? choice.until : undefined;
-    const conversation = choice.ok && head >= 0n ? await replayConversation(handoff.store, giveawayId, until, nameOf, auditLinesPerPage) : undefined;
+    const conversation = choice.ok && head >= 0n ? await replayConversation(handoff.store, giveawayId, until, nameOf, { userId: identity.userId }, auditLinesPerPage) : undefined;
     const revision = conversation?.revision ?? -1;
     const headRevision = Number(head);
     const step = (to: number) => `${base}?revision=${to}`;
@@ -87,7 +87,7 @@ export function auditPage(handoff: Handoff) {
       error: choice.ok ? undefined : choice.message,
       revisionText: choice.revisionText || (conversation && until?.kind !== "time" ? String(revision) : ""),
       timeText: choice.timeText,
-      lines: lines.map((line) => viewOfLine(line, conversation!.names)),
+      lines: lines.map((line) => auditedLineView(line, conversation!.names)),
       // The page before: the conversation as it stood just before the first line shown here.
       earlier: conversation && conversation.earlierLines > 0 && firstShown !== undefined ? step(firstShown - 1) : undefined,
       earlierLines: conversation?.earlierLines ?? 0,

@@ -3,7 +3,7 @@ import type { Request, Response } from "express";
 import { z } from "zod";
 import type { Handoff } from "../../app/handoff.ts";
 import { toAuditEvent, type AuditEvent } from "../../audit/auditEvent.ts";
-import { giveawayEventsUntil } from "../../audit/conversationReplay.ts";
+import { auditedEventsUntil, type AuditViewer, type ReadersChange } from "../../audit/auditedStream.ts";
 import { parseUntil, type Until } from "../../audit/until.ts";
 import { hasErrorCode } from "../../eventstore/port.ts";
 import { identityOf } from "../authentication.ts";
@@ -41,7 +41,7 @@ function drained(res: Response): Promise<boolean> {
  * falls behind: memory per request is one store page and the socket's buffer, however long the
  * stream. The first event is read before the status goes out, so "no such stream" is still a 404.
  */
-async function streamAnswer(res: Response, events: AsyncGenerator<AuditEvent>, format: "json" | "ndjson"): Promise<void> {
+async function streamAnswer(res: Response, events: AsyncGenerator<AuditEvent>, format: "json" | "ndjson", trailer: () => object): Promise<void> {
   try {
     let item = await events.next();
     res.status(200).setHeader("Content-Type", format === "json" ? "application/json; charset=utf-8" : "application/x-ndjson; charset=utf-8");
@@ -54,14 +54,28 @@ async function streamAnswer(res: Response, events: AsyncGenerator<AuditEvent>, f
       if (!res.write(text) && !(await drained(res))) return;
       item = await events.next();
     }
-    res.end(format === "json" ? "]}" : undefined);
+    res.end(format === "json" ? `],${JSON.stringify(trailer()).slice(1)}` : undefined);
   } finally {
     await events.return(undefined);
   }
 }
 
-async function* auditEvents(handoff: Handoff, giveawayId: string, until: Until | undefined): AsyncGenerator<AuditEvent> {
-  for await (const recorded of giveawayEventsUntil(handoff.store, giveawayId, until)) yield toAuditEvent(recorded);
+/** The events the participant rule gives the viewer; the readers' changes are collected on the side. */
+async function* auditEvents(handoff: Handoff, giveawayId: string, until: Until | undefined, viewer: AuditViewer, readers: ReadersChange[]): AsyncGenerator<AuditEvent> {
+  for await (const audited of auditedEventsUntil(handoff.store, giveawayId, until, viewer)) {
+    if (audited.readers) readers.push(audited.readers);
+    yield toAuditEvent(audited.recorded);
+  }
+}
+
+/** Who could read the conversation from each change on, with names (JSON answer only: NDJSON is events alone). */
+function readersAnswer(handoff: Handoff, changes: ReadersChange[]) {
+  return {
+    readers: changes.map(({ fromRevision, readers }) => ({
+      fromRevision,
+      readers: readers.map((reader) => ({ ...reader, username: handoff.queries.userById(reader.userId)?.username ?? null })),
+    })),
+  };
 }
 
 export function eventsEndpoint(handoff: Handoff) {
@@ -84,7 +98,9 @@ export function eventsEndpoint(handoff: Handoff) {
     }
 
     try {
-      await streamAnswer(res, auditEvents(handoff, giveawayId, until), query.data.format);
+      const readers: ReadersChange[] = [];
+      const events = auditEvents(handoff, giveawayId, until, { userId: identity.userId }, readers);
+      await streamAnswer(res, events, query.data.format, () => readersAnswer(handoff, readers));
     } catch (error) {
       if (res.headersSent) {
         res.destroy(error instanceof Error ? error : undefined); // cut short, so the client sees the body is incomplete

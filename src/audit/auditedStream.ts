@@ -1,0 +1,84 @@
+// A giveaway's stream as one viewer may audit it: folded as it is read, each event kept only when
+// the participant rule gives it to the viewer (domain/conversationReaders.ts), and the readers of
+// the conversation noted wherever they change. The audit page, the events API and `npm run replay`
+// all read a giveaway's stream through here.
+import { mayAuditEvent, readersOf, roundNumberOf, type ConversationReader, type EventAbout } from "../domain/conversationReaders.ts";
+import { parseGiveawayEvent } from "../domain/events.ts";
+import { evolve, initialState, type GiveawayState } from "../domain/giveaway.ts";
+import { giveawayStream } from "../domain/streams.ts";
+import type { EventStore, RecordedEvent } from "../eventstore/port.ts";
+import { toAuditLine, type AuditLine } from "./auditLine.ts";
+import { readStreamPages } from "./storePages.ts";
+import { cutAt, type Until } from "./until.ts";
+
+/** A participant sees what the rule gives them; the operator (the command line, over the store itself) sees every round. */
+export type AuditViewer = { readonly userId: string } | "operator";
+
+export interface ReadersChange {
+  /** The revision from which these readers stand. */
+  fromRevision: number;
+  readers: ConversationReader[];
+}
+
+export interface AuditedEvent {
+  recorded: RecordedEvent;
+  line: AuditLine;
+  /** The winner's round it belongs to (1 = the first draw's); undefined for the giveaway up to the draw. */
+  round: { number: number; winnerId: string } | undefined;
+  /** Set on the first event this viewer sees after the readers changed. */
+  readers: ReadersChange | undefined;
+}
+
+function aboutOf(line: AuditLine): EventAbout {
+  const { messageId } = line.detail as { messageId?: unknown };
+  return { actorId: line.whoId, messageId: line.detail.type !== "MessageSent" && typeof messageId === "string" ? messageId : undefined };
+}
+
+function roundOf(state: GiveawayState, revision: number, about: EventAbout): AuditedEvent["round"] {
+  const number = roundNumberOf(state, revision, about);
+  if (number === undefined || state.status !== "drawn") return undefined;
+  return { number, winnerId: state.pickup.rounds[number - 1]!.winnerId };
+}
+
+/**
+ * StreamNotFoundError (on the first read) when there is no such giveaway. `read.revision` follows
+ * every event read, shown or not, so a caller knows where the cut fell.
+ */
+export async function* auditedEventsUntil(
+  store: EventStore,
+  giveawayId: string,
+  until: Until | undefined,
+  viewer: AuditViewer,
+  read: { revision: number } = { revision: -1 },
+): AsyncGenerator<AuditedEvent> {
+  let state: GiveawayState = initialState;
+  let lastReaders = "[]";
+  let pending: ReadersChange | undefined;
+  for await (const recorded of cutAt(readStreamPages(store, giveawayStream(giveawayId)), until)) {
+    const revision = Number(recorded.revision);
+    read.revision = revision;
+    const line = toAuditLine(recorded);
+    // Stored data that no longer fits the catalogue is shown, never folded.
+    if (line.detail.type !== "Unreadable") state = evolve(state, parseGiveawayEvent(recorded.type, recorded.data), revision);
+    const readers = readersOf(state, recorded.created);
+    const signature = JSON.stringify(readers);
+    if (signature !== lastReaders) pending = { fromRevision: revision, readers };
+    lastReaders = signature;
+    const about = aboutOf(line);
+    if (viewer !== "operator" && !mayAuditEvent(state, revision, about, viewer.userId, recorded.created)) continue;
+    yield { recorded, line, round: roundOf(state, revision, about), readers: pending };
+    pending = undefined;
+  }
+}
+
+/** The readers as a sentence: "giver ann, bob (former winner) read-only, winner carl". */
+export function describeReaders(readers: readonly ConversationReader[], nameOf: (userId: string) => string): string {
+  if (readers.length === 0) return "nobody";
+  return readers
+    .map((reader) => {
+      const name = nameOf(reader.userId);
+      if (reader.role === "former_winner") return `${name} (former winner) read-only`;
+      return `${reader.role} ${name}${reader.canWrite ? "" : " read-only"}`;
+    })
+    .join(", ");
+}

@@ -66,6 +66,7 @@ describe("audit replay of the conversation's later facts", () => {
     expect(result.code, result.stderr).toBe(0);
     const lines = result.stdout.trimEnd().split("\n");
     expect(lines.map((line) => line.replace(/^\[[^\]]+\] /, ""))).toEqual([
+      "-- from revision 2: giver gail, winner wes",
       "gail: Address: 1 Main St",
       "gail: (edited) Address: 2 Main St",
       "wes: Here?",

@@ -82,7 +82,7 @@ describe("npm run replay", () => {
         expect(printed.slice(1)).toEqual(moment.messages);
       }
     }
-  });
+  }, 120_000); // six runs of the command, each a fresh node process
 
   it("prints [time] name: content", async () => {
     const result = await runCliCommand("replay", [conversation.giveawayId], env());

@@ -131,7 +131,7 @@ describe("npm run replay after a redraw", () => {
     expect(lines.flatMap((line) => line.content ?? [])).toEqual(firstRound);
     const operator = await runCliCommand("replay", [giveawayId], env());
     expect(printedMessages(operator.stdout)).toEqual([...firstRound, ...secondRound]);
-  });
+  }, 60_000);
 
   it("--as someone the rule keeps out is refused", async () => {
     const outsider = await runCliCommand("replay", [giveawayId, "--as", "nobody-by-that-name"], env());
@@ -140,7 +140,7 @@ describe("npm run replay after a redraw", () => {
     const loser = await runCliCommand("replay", [giveawayId, "--as", entrants[2]!.username], env());
     expect(loser.code).toBe(2);
     expect(loser.stderr).toMatch(/only the giver and the winner/);
-  });
+  }, 60_000);
 });
 
 describe("who could read the conversation, at every revision", () => {
@@ -179,5 +179,5 @@ describe("who could read the conversation, at every revision", () => {
     expect(lines.filter((line) => line.startsWith("--"))).toEqual([`-- ${atDraw()}`, `-- ${afterRedraw()}`]);
     // Each change comes before the messages it governs.
     expect(lines.indexOf(`-- ${afterRedraw()}`)).toBe(3);
-  });
+  }, 60_000);
 });

@@ -8,6 +8,7 @@ import { openEventStore } from "../eventstore/openEventStore.ts";
 import { instrumentEventStore } from "../eventstore/instrumentedStore.ts";
 import type { EventStore } from "../eventstore/port.ts";
 import { blobFolderName, folderBlobStore, type BlobStore } from "../attachments/blobStore.ts";
+import { deferredFanOut } from "../live/deferredFanOut.ts";
 import { LiveHub } from "../live/liveHub.ts";
 import { startPresenceSignals, type PresenceSignals } from "../live/presenceSignals.ts";
 import { storeTypingSignals } from "../live/storeTypingSignals.ts";
@@ -134,14 +135,20 @@ export function openHandoff(config: Config, overrides: HandoffOverrides = {}): H
   const commands = createGiveawayCommandHandler({ store, newId });
   // Armed from the read models once caught up, so a restart loses no reminder (pickupReminders.ts).
   const reminders = createPickupReminders({ pendingReminders: queries.pendingReminders, commands, now, newId, leadMs: config.pickup.reminderLeadMs });
+  const fanOut = deferredFanOut((applied) => hub.publish(applied));
   const runner: ProjectionRunner = startProjectionRunner({
     store,
     db: readDb,
     onApplied(applied) {
       readYourWrites.applied(applied);
       sessionEnds.applied(applied);
-      hub.publish(applied);
-      if (runner.isCaughtUp()) reminders.applied(applied);
+      // Live: the answers waiting on this batch go out before its fan-out (deferredFanOut.ts).
+      // Catching up (nobody is connected yet: the server listens once caught up): in line, so a
+      // rebuild queues nothing.
+      if (runner.isCaughtUp()) {
+        fanOut.push(applied);
+        reminders.applied(applied);
+      } else hub.publish(applied);
     },
     onFailure() {
       if (readYourWritesStopped()) readYourWrites.close();
@@ -192,6 +199,7 @@ export function openHandoff(config: Config, overrides: HandoffOverrides = {}): H
       await presenceSignals?.stop();
       await typingSignals.stop();
       await runner.stop();
+      fanOut.flush();
       readYourWrites.close();
       await store.close();
       readDb.close();

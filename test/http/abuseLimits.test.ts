@@ -5,6 +5,7 @@ import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectSse, type SseConnection } from "../support/sseClient.ts";
 import { startTestServer, type TestServer } from "../support/testServer.ts";
+import { onePixelPng } from "../support/sampleFiles.ts";
 import { password, uniqueName } from "./apiFixtures.ts";
 
 const smallLimits = {
@@ -128,6 +129,22 @@ describe("with small limits", () => {
     expect((await sendMessage(server, winner, giveawayId, "my turn")).status).toBe(201);
     const stored = await request(server.url).get(`/api/giveaways/${giveawayId}/messages`).set(bearer(winner));
     expect(stored.body.messages.map((m: { content: string }) => m.content)).toEqual(["message 1", "message 2", "message 3", "message 4", "my turn"]);
+  });
+
+  it("messages: an edit, a reaction, an upload and a retraction spend the same budget; read marks do not", async () => {
+    const [giver, winner] = [await signUp(server), await signUp(server)];
+    const giveawayId = await conversation(server, giver, winner);
+    const api = (path: string) => `/api/giveaways/${giveawayId}${path}`;
+    const sent = await sendMessage(server, giver, giveawayId, "first");
+    expect(sent.status).toBe(201);
+    for (let i = 0; i < 10; i += 1) expect((await request(server.url).post(api("/read")).set(bearer(giver)).send({ revision: sent.body.revision })).status).toBe(204);
+    expect((await request(server.url).put(api(`/messages/${sent.body.id}/reactions/${encodeURIComponent("👍")}`)).set(bearer(giver))).status).toBe(204);
+    expect((await request(server.url).patch(api(`/messages/${sent.body.id}`)).set(bearer(giver)).send({ content: "first, edited" })).status).toBe(200);
+    const upload = await request(server.url).post(api("/attachments")).set(bearer(giver)).set("Content-Type", "image/png").send(onePixelPng());
+    expect(upload.status, JSON.stringify(upload.body)).toBe(201);
+    expectRateLimited(await request(server.url).delete(api(`/messages/${sent.body.id}`)).set(bearer(giver)), 60, /you are sending messages too fast/);
+    const refusedUpload = await request(server.url).post(api("/attachments")).set(bearer(giver)).set("Content-Type", "image/png").send(onePixelPng());
+    expectRateLimited(refusedUpload, 60, /you are sending messages too fast/);
   });
 
   it("messages: 6 per IP, whoever sends them; the 7th is refused", async () => {

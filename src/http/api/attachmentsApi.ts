@@ -8,6 +8,7 @@ import { conversationForReader } from "./conversationAccess.ts";
 import { runGiveawayCommand } from "./giveawayCommands.ts";
 import { giveawayIdParam } from "./requestInput.ts";
 import { requireApiIdentity } from "./requestContext.ts";
+import { limitMessageWrites } from "../edge/rateLimits.ts";
 
 const uuidShape = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -26,7 +27,7 @@ export function attachmentsApi(handoff: Handoff): express.Router {
   // Compressed uploads are refused (415 unsupported_encoding): the limit is on the bytes as stored.
   const rawBody = express.raw({ type: () => true, limit: maxBytes, inflate: false });
 
-  router.post("/giveaways/:id/attachments", signedIn, participant, rawBody, async (req, res) => {
+  router.post("/giveaways/:id/attachments", signedIn, participant, limitMessageWrites(handoff), rawBody, async (req, res) => {
     const giveawayId = giveawayIdParam(req.params.id);
     const bytes: unknown = req.body;
     if (!Buffer.isBuffer(bytes) || bytes.length === 0) throw new ApiError("unsupported_media_type", "send the file's bytes as the body, with its Content-Type");

@@ -9,6 +9,7 @@ import { conversationForReader } from "./conversationAccess.ts";
 import { runGiveawayCommand } from "./giveawayCommands.ts";
 import { giveawayIdParam, parseBody } from "./requestInput.ts";
 import { requireApiIdentity } from "./requestContext.ts";
+import { limitMessageWrites } from "../edge/rateLimits.ts";
 
 const uuidShape = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -24,6 +25,7 @@ const EditSchema = z.object({ content: z.string() });
 export function conversationApi(handoff: Handoff): express.Router {
   const router = express.Router();
   const signedIn = requireApiIdentity(handoff);
+  const limited = limitMessageWrites(handoff);
   const now = () => handoff.now();
   const editWindowMs = handoff.config.editWindowMs;
 
@@ -35,10 +37,10 @@ export function conversationApi(handoff: Handoff): express.Router {
     await runGiveawayCommand(handoff, res, giveawayId, { type: "ReactToMessage", messageId, userId, emoji, reacted, now: now() });
     res.status(204).end();
   };
-  router.put("/giveaways/:id/messages/:messageId/reactions/:emoji", signedIn, reaction(true));
-  router.delete("/giveaways/:id/messages/:messageId/reactions/:emoji", signedIn, reaction(false));
+  router.put("/giveaways/:id/messages/:messageId/reactions/:emoji", signedIn, limited, reaction(true));
+  router.delete("/giveaways/:id/messages/:messageId/reactions/:emoji", signedIn, limited, reaction(false));
 
-  router.patch("/giveaways/:id/messages/:messageId", signedIn, async (req, res) => {
+  router.patch("/giveaways/:id/messages/:messageId", signedIn, limited, async (req, res) => {
     const giveawayId = giveawayIdParam(req.params.id);
     const messageId = messageIdParam(req.params.messageId);
     const { content } = parseBody(EditSchema, req.body);
@@ -49,7 +51,7 @@ export function conversationApi(handoff: Handoff): express.Router {
     res.json(message);
   });
 
-  router.delete("/giveaways/:id/messages/:messageId", signedIn, async (req, res) => {
+  router.delete("/giveaways/:id/messages/:messageId", signedIn, limited, async (req, res) => {
     const giveawayId = giveawayIdParam(req.params.id);
     const messageId = messageIdParam(req.params.messageId);
     const userId = identityOf(res).userId;

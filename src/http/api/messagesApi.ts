@@ -10,7 +10,7 @@ import { conversationForReader } from "./conversationAccess.ts";
 import { awaitMinRevision, refuseWhileStopped, runGiveawayCommand } from "./giveawayCommands.ts";
 import { clientUuid, giveawayIdParam, integerText, parseBody, parseInput } from "./requestInput.ts";
 import { requireApiIdentity } from "./requestContext.ts";
-import { clientIp, rateLimitedError } from "../edge/rateLimits.ts";
+import { limitMessageWrites } from "../edge/rateLimits.ts";
 
 export const maxMessagesPerPage = 1000;
 
@@ -58,9 +58,7 @@ export function messagesApi(handoff: Handoff): express.Router {
     res.json({ messages, readUpTo: queries.readUpTo(giveawayId), muted });
   });
 
-  router.post("/giveaways/:id/messages", signedIn, async (req, res) => {
-    const limited = await handoff.limits.messageSend(clientIp(req), identityOf(res).userId);
-    if (limited) throw rateLimitedError(limited);
+  router.post("/giveaways/:id/messages", signedIn, limitMessageWrites(handoff), async (req, res) => {
     const giveawayId = giveawayIdParam(req.params.id);
     const { content, id, replyTo, attachmentIds } = parseBody(SendMessageSchema, req.body);
     const messageId = id ?? handoff.newId();

@@ -95,6 +95,13 @@ describe("with small limits", () => {
     expect((await request(server.url).post("/api/tokens").set(from(freshIp())).send({ username: ann.username, password })).status).toBe(201);
   });
 
+  it("an IPv6 client is its /64: a fresh address in the same /64 shares the budget, another /64 does not", async () => {
+    const attempt = (ip: string) => request(server.url).post("/api/tokens").set(from(ip)).send({ username: uniqueName("nobody"), password: "wrong password" });
+    for (let i = 1; i <= 5; i += 1) expect((await attempt(`2001:db8:5:1::${i}`)).status).toBe(401);
+    expectRateLimited(await attempt("2001:db8:5:1:ffff:ffff:ffff:ffff"), 60, /too many sign-in attempts from this address/);
+    expect((await attempt("2001:db8:5:2::1")).status).toBe(401);
+  });
+
   it("sign-in: 3 failures per account (any case of the name, any IP), then refused; successful sign-ins never count", async () => {
     const bo = await signUp(server);
     const other = await signUp(server);

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openEventStore } from "../../src/eventstore/openEventStore.ts";
 import type { EventStore } from "../../src/eventstore/port.ts";
 import { presenceStreamPrefix } from "../../src/live/presenceSignals.ts";
+import { typingStreamPrefix } from "../../src/live/storeTypingSignals.ts";
 import { makeTempDir } from "../support/tempDir.ts";
 import { startTestServer, testConfig, type TestServer } from "../support/testServer.ts";
 import { drawnGiveaway, send, type Conversation } from "./apiFixtures.ts";
@@ -14,6 +15,7 @@ let server: TestServer;
 let talk: Conversation;
 let subscriptions = 0;
 let presenceSubscriptions = 0;
+let typingSubscriptions = 0;
 const open: SseConnection[] = [];
 
 beforeAll(async () => {
@@ -28,9 +30,10 @@ beforeAll(async () => {
       return store.subscribeToStream(...args);
     },
     subscribeToAll(...args) {
-      // Presence between processes has one follower of its own per process (never per connection).
-      const presenceOnly = args[0].streamPrefixes?.length === 1 && args[0].streamPrefixes[0] === presenceStreamPrefix;
-      if (presenceOnly) presenceSubscriptions += 1;
+      // Presence and typing between processes have one follower each per process (never per connection).
+      const only = args[0].streamPrefixes?.length === 1 ? args[0].streamPrefixes[0] : undefined;
+      if (only === presenceStreamPrefix) presenceSubscriptions += 1;
+      else if (only === typingStreamPrefix) typingSubscriptions += 1;
       else subscriptions += 1;
       return store.subscribeToAll(...args);
     },
@@ -59,6 +62,7 @@ describe("live fan-out", () => {
     }
     expect(subscriptions).toBe(1);
     expect(presenceSubscriptions).toBe(1);
+    expect(typingSubscriptions).toBe(1);
     for (const connection of open.splice(0)) connection.close();
   });
 

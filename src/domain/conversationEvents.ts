@@ -1,7 +1,7 @@
 // The conversation's later facts (issue #10): reactions, edits, retractions, attachments, mutes.
 // They live in the giveaway's stream like MessageSent; events.ts registers them. Schemas only grow.
 import { z } from "zod";
-import { assertNever } from "./errors.ts";
+import { eventFamily, type EventsOf } from "./eventCatalogue.ts";
 
 const id = z.uuid();
 const instant = z.iso.datetime();
@@ -41,55 +41,16 @@ export type AttachmentUploaded = z.output<typeof AttachmentUploadedSchema>;
 export type ConversationMuted = z.output<typeof ConversationMutedSchema>;
 export type ConversationUnmuted = z.output<typeof ConversationUnmutedSchema>;
 
-export type ChatEvent =
-  | { type: "ReactionAdded"; data: ReactionAdded }
-  | { type: "ReactionRemoved"; data: ReactionRemoved }
-  | { type: "MessageEdited"; data: MessageEdited }
-  | { type: "MessageRetracted"; data: MessageRetracted }
-  | { type: "AttachmentUploaded"; data: AttachmentUploaded }
-  | { type: "ConversationMuted"; data: ConversationMuted }
-  | { type: "ConversationUnmuted"; data: ConversationUnmuted };
+/** The registration table: a new conversation fact is one line here (events.ts adds the family to the giveaway's). */
+export const chatEvents = eventFamily("conversation", {
+  ReactionAdded: ReactionAddedSchema,
+  ReactionRemoved: ReactionRemovedSchema,
+  MessageEdited: MessageEditedSchema,
+  MessageRetracted: MessageRetractedSchema,
+  AttachmentUploaded: AttachmentUploadedSchema,
+  ConversationMuted: ConversationMutedSchema,
+  ConversationUnmuted: ConversationUnmutedSchema,
+});
 
+export type ChatEvent = EventsOf<typeof chatEvents.schemas>;
 export type ChatEventType = ChatEvent["type"];
-
-export const chatEventTypes: ReadonlySet<string> = new Set<ChatEventType>([
-  "ReactionAdded",
-  "ReactionRemoved",
-  "MessageEdited",
-  "MessageRetracted",
-  "AttachmentUploaded",
-  "ConversationMuted",
-  "ConversationUnmuted",
-]);
-
-export function isChatEventType(type: string): type is ChatEventType {
-  return chatEventTypes.has(type);
-}
-
-/** Throws on data that does not fit the type's schema. */
-export function parseChatEvent(type: ChatEventType, data: unknown): ChatEvent {
-  switch (type) {
-    case "ReactionAdded":
-      return { type, data: parse(ReactionAddedSchema, type, data) };
-    case "ReactionRemoved":
-      return { type, data: parse(ReactionRemovedSchema, type, data) };
-    case "MessageEdited":
-      return { type, data: parse(MessageEditedSchema, type, data) };
-    case "MessageRetracted":
-      return { type, data: parse(MessageRetractedSchema, type, data) };
-    case "AttachmentUploaded":
-      return { type, data: parse(AttachmentUploadedSchema, type, data) };
-    case "ConversationMuted":
-      return { type, data: parse(ConversationMutedSchema, type, data) };
-    case "ConversationUnmuted":
-      return { type, data: parse(ConversationUnmutedSchema, type, data) };
-    default:
-      return assertNever(type);
-  }
-}
-
-function parse<S extends z.ZodType>(schema: S, type: string, data: unknown): z.output<S> {
-  const result = schema.safeParse(data);
-  if (!result.success) throw new Error(`invalid ${type} event: ${z.prettifyError(result.error)}`);
-  return result.data;
-}

@@ -1,7 +1,7 @@
 // How the conversation's later facts (conversationEvents.ts) change a drawn giveaway's state.
 // Only what deciding needs is kept: digests, not texts.
 import type { ChatEvent } from "./conversationEvents.ts";
-import { chatEventTypes } from "./conversationEvents.ts";
+import { chatEvents } from "./conversationEvents.ts";
 import type { GiveawayEvent } from "./events.ts";
 import { assertNever } from "./errors.ts";
 import type { DrawnGiveaway } from "./giveaway.ts";
@@ -27,7 +27,7 @@ export function chatStateOf(state: DrawnGiveaway): ChatState {
 }
 
 export function isChatEvent(event: GiveawayEvent): event is ChatEvent {
-  return chatEventTypes.has(event.type);
+  return chatEvents.has(event.type);
 }
 
 export const reactionKey = (messageId: string, userId: string, emoji: string) => `${messageId} ${userId} ${emoji}`;

@@ -2,9 +2,9 @@
 // loudly and a corrupt read never reaches a fold. Schemas only grow: a new field is optional with
 // a default, so events written before it still load.
 import { z } from "zod";
-import { assertNever } from "./errors.ts";
-import { isPickupEventType, pickupEventSchemas, type PickupEvent, type PickupEventType } from "./pickupEvents.ts";
-import { isChatEventType, parseChatEvent, chatEventTypes, type ChatEvent } from "./conversationEvents.ts";
+import { eventFamily, type EventsOf } from "./eventCatalogue.ts";
+import { pickupEventSchemas } from "./pickupEvents.ts";
+import { chatEvents } from "./conversationEvents.ts";
 
 const id = z.uuid();
 const instant = z.iso.datetime();
@@ -54,51 +54,22 @@ export type DrawConducted = z.output<typeof DrawConductedSchema>;
 export type MessageSent = z.output<typeof MessageSentSchema>;
 export type ConversationRead = z.output<typeof ConversationReadSchema>;
 
-export type GiveawayEvent =
-  | { type: "GiveawayCreated"; data: GiveawayCreated }
-  | { type: "EntrySubmitted"; data: EntrySubmitted }
-  | { type: "DrawConducted"; data: DrawConducted }
-  | { type: "MessageSent"; data: MessageSent }
-  | { type: "ConversationRead"; data: ConversationRead }
-  | PickupEvent
-  | ChatEvent;
+/** The giveaway stream's registration table: its own facts, the pickup's and the conversation's. */
+export const giveawayEvents = eventFamily("giveaway", {
+  GiveawayCreated: GiveawayCreatedSchema,
+  EntrySubmitted: EntrySubmittedSchema,
+  DrawConducted: DrawConductedSchema,
+  MessageSent: MessageSentSchema,
+  ConversationRead: ConversationReadSchema,
+  ...pickupEventSchemas,
+  ...chatEvents.schemas,
+});
 
+export type GiveawayEvent = EventsOf<typeof giveawayEvents.schemas>;
 export type GiveawayEventType = GiveawayEvent["type"];
-
-const giveawayEventTypes: ReadonlySet<string> = new Set<GiveawayEventType>([
-  "GiveawayCreated",
-  "EntrySubmitted",
-  "DrawConducted",
-  "MessageSent",
-  "ConversationRead",
-  ...(Object.keys(pickupEventSchemas) as PickupEventType[]),
-  ...(chatEventTypes as ReadonlySet<GiveawayEventType>),
-]);
-
-export function isGiveawayEventType(type: string): type is GiveawayEventType {
-  return giveawayEventTypes.has(type);
-}
-
+export const isGiveawayEventType = giveawayEvents.has;
 /** Throws on an unknown type or data that does not fit its schema. */
-export function parseGiveawayEvent(type: string, data: unknown): GiveawayEvent {
-  if (!isGiveawayEventType(type)) throw new Error(`unknown giveaway event type: ${type}`);
-  if (isPickupEventType(type)) return { type, data: parseData(pickupEventSchemas[type], type, data) } as PickupEvent;
-  if (isChatEventType(type)) return parseChatEvent(type, data);
-  switch (type) {
-    case "GiveawayCreated":
-      return { type, data: parseData(GiveawayCreatedSchema, type, data) };
-    case "EntrySubmitted":
-      return { type, data: parseData(EntrySubmittedSchema, type, data) };
-    case "DrawConducted":
-      return { type, data: parseData(DrawConductedSchema, type, data) };
-    case "MessageSent":
-      return { type, data: parseData(MessageSentSchema, type, data) };
-    case "ConversationRead":
-      return { type, data: parseData(ConversationReadSchema, type, data) };
-    default:
-      return assertNever(type);
-  }
-}
+export const parseGiveawayEvent = giveawayEvents.parse;
 
 // ---- User events: streams user-<userId> and username-<lower-case username> ----
 
@@ -162,56 +133,19 @@ export type SessionStarted = z.output<typeof SessionStartedSchema>;
 export type SessionEnded = z.output<typeof SessionEndedSchema>;
 export type AllSessionsEnded = z.output<typeof AllSessionsEndedSchema>;
 
-export type UserEvent =
-  | { type: "UserRegistered"; data: UserRegistered }
-  | { type: "UsernameReserved"; data: UsernameReserved }
-  | { type: "UsernameReleased"; data: UsernameReleased }
-  | { type: "PasswordRehashed"; data: PasswordRehashed }
-  | { type: "SessionStarted"; data: SessionStarted }
-  | { type: "SessionEnded"; data: SessionEnded }
-  | { type: "AllSessionsEnded"; data: AllSessionsEnded };
+/** The user and username streams' registration table. */
+export const userEvents = eventFamily("user", {
+  UserRegistered: UserRegisteredSchema,
+  UsernameReserved: UsernameReservedSchema,
+  UsernameReleased: UsernameReleasedSchema,
+  PasswordRehashed: PasswordRehashedSchema,
+  SessionStarted: SessionStartedSchema,
+  SessionEnded: SessionEndedSchema,
+  AllSessionsEnded: AllSessionsEndedSchema,
+});
 
+export type UserEvent = EventsOf<typeof userEvents.schemas>;
 export type UserEventType = UserEvent["type"];
-
-const userEventTypes: ReadonlySet<string> = new Set<UserEventType>([
-  "UserRegistered",
-  "UsernameReserved",
-  "UsernameReleased",
-  "PasswordRehashed",
-  "SessionStarted",
-  "SessionEnded",
-  "AllSessionsEnded",
-]);
-
-export function isUserEventType(type: string): type is UserEventType {
-  return userEventTypes.has(type);
-}
-
+export const isUserEventType = userEvents.has;
 /** Throws on an unknown type or data that does not fit its schema. */
-export function parseUserEvent(type: string, data: unknown): UserEvent {
-  if (!isUserEventType(type)) throw new Error(`unknown user event type: ${type}`);
-  switch (type) {
-    case "UserRegistered":
-      return { type, data: parseData(UserRegisteredSchema, type, data) };
-    case "UsernameReserved":
-      return { type, data: parseData(UsernameReservedSchema, type, data) };
-    case "UsernameReleased":
-      return { type, data: parseData(UsernameReleasedSchema, type, data) };
-    case "PasswordRehashed":
-      return { type, data: parseData(PasswordRehashedSchema, type, data) };
-    case "SessionStarted":
-      return { type, data: parseData(SessionStartedSchema, type, data) };
-    case "SessionEnded":
-      return { type, data: parseData(SessionEndedSchema, type, data) };
-    case "AllSessionsEnded":
-      return { type, data: parseData(AllSessionsEndedSchema, type, data) };
-    default:
-      return assertNever(type);
-  }
-}
-
-function parseData<S extends z.ZodType>(schema: S, type: string, data: unknown): z.output<S> {
-  const result = schema.safeParse(data);
-  if (!result.success) throw new Error(`invalid ${type} event: ${z.prettifyError(result.error)}`);
-  return result.data;
-}
+export const parseUserEvent = userEvents.parse;

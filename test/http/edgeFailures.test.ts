@@ -1,11 +1,13 @@
 // Hostile and malformed requests each get an answer (never a 5xx, a stack trace or a crash), and ids
 // have one form: the requests that once killed the process or answered 500 are here, one by one.
 import http from "node:http";
+import net from "node:net";
 import { gzipSync } from "node:zlib";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { drawnGiveaway, expectError, type Conversation } from "./apiFixtures.ts";
 import { connectSse } from "../support/sseClient.ts";
+import { metrics } from "../../src/observability/metrics.ts";
 import { startTestServer, type TestServer } from "../support/testServer.ts";
 import { registerUser } from "../pages/pageSession.ts";
 
@@ -113,5 +115,29 @@ describe("the edge under malformed requests", () => {
     expect(winner.text).toMatch(/beyond/);
     const api = await connectSse(`${server.url}/api/giveaways/${talk.giveawayId}/stream?after=5000`, talk.winner.auth);
     expect(api.status).toBe(409);
+  });
+
+  it("opens no stream for a request whose connection the HTTP parser already refused (bytes after a GET without framing)", async () => {
+    const opened = async () => (await metrics.deliveries.get()).values.reduce((sum, sample) => sum + sample.value, 0);
+    const before = await opened();
+    // The conversation streams check access and the resume point before they open: the parser's refusal comes first.
+    for (const path of [`/messages/${talk.giveawayId}/stream`, `/api/giveaways/${talk.giveawayId}/stream`]) {
+      const { port } = new URL(server.url);
+      const answer = await new Promise<string>((resolve, reject) => {
+        const socket = net.connect(Number(port), "127.0.0.1", () => {
+          // One write: the head, then a byte no request may start with; node answers 400 and destroys the socket.
+          socket.end(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nCookie: handoff_session=${talk.winner.token}\r\nLast-Event-ID: -1\r\n\r\n{`);
+        });
+        let text = "";
+        socket.setEncoding("latin1");
+        socket.on("data", (chunk) => (text += chunk));
+        socket.on("close", () => resolve(text));
+        socket.on("error", reject);
+      });
+      expect(answer.split("\r\n")[0], path).toBe("HTTP/1.1 400 Bad Request");
+    }
+    // A later request is served after whatever the refused ones left queued in this process.
+    expect((await request(server.url).get("/healthz")).status).toBe(200);
+    expect(await opened()).toBe(before);
   });
 });

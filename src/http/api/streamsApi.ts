@@ -7,7 +7,7 @@ import { followConversation } from "../../live/conversationFeed.ts";
 import type { ConversationEvent, UserNotification } from "../../live/liveHub.ts";
 import type { RequestIdentity } from "../authentication.ts";
 import { openSessionStream, type StreamKind } from "../sse/sessionStream.ts";
-import type { SseFrame, SseStream } from "../sse/sseStream.ts";
+import { clientGone, type SseFrame, type SseStream } from "../sse/sseStream.ts";
 import { queryValue, type SignedInStreamHandler, type StreamRoute } from "../sse/streamRoutes.ts";
 import { resumePointOf } from "../resumePoint.ts";
 import { answerApiFailure, ApiError } from "./apiErrors.ts";
@@ -105,12 +105,12 @@ export function streamsApi(handoff: Handoff): StreamRoute[] {
     const userId = identity.userId;
     // A conversation drawn or written on another process a moment ago: wait until it shows here.
     await awaitMinRevision(handoff, giveawayId, { minRevision: queryValue(params.query, "minRevision") });
-    if (req.destroyed) return;
+    if (clientGone(req, res)) return;
     // Every refusal is a plain JSON error: checked before the first byte of the stream.
     const { otherId } = conversationForReader(handoff, giveawayId, userId);
     const point = await resumePointOf(handoff, giveawayId, req, params.query);
     if (!point.ok) throw new ApiError(point.code, point.message);
-    if (res.destroyed) return; // gone while we waited
+    if (clientGone(req, res)) return; // gone while we waited
     const after = point.after;
 
     const stream = openStream(handoff, req, res, identity, "api_conversation");

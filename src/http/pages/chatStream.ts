@@ -4,6 +4,7 @@
 import type { Handoff } from "../../app/handoff.ts";
 import { followConversation } from "../../live/conversationFeed.ts";
 import { openSessionStream } from "../sse/sessionStream.ts";
+import { clientGone } from "../sse/sseStream.ts";
 import { statusOf } from "../api/apiErrors.ts";
 import { resumePointOf } from "../resumePoint.ts";
 import type { SignedInStreamHandler } from "../sse/streamRoutes.ts";
@@ -27,7 +28,7 @@ export function chatStream(handoff: Handoff, renderer: PageRenderer): SignedInSt
     const point = await resumePointOf(handoff, giveawayId, req, params.query);
     // Refused before the first byte: chat.js reloads the page (which starts from the newest message).
     if (!point.ok) return sendText(res, statusOf(point.code), point.message);
-    if (res.destroyed) return; // gone while we waited
+    if (clientGone(req, res)) return; // gone while we waited
     const viewerId = identity.userId;
     const otherId = access.other.id;
     const presence = (online: boolean) => ({

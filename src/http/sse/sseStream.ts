@@ -37,6 +37,15 @@ export interface SseStream {
   close(): void;
 }
 
+/**
+ * The client is gone: node marks the response destroyed only once the socket's close event comes,
+ * but a connection its HTTP parser refused (a 400 for bytes that cannot follow the request) is
+ * destroyed at once. A stream opened then would announce presence for nobody.
+ */
+export function clientGone(req: IncomingMessage, res: ServerResponse): boolean {
+  return res.destroyed || req.socket.destroyed;
+}
+
 export function formatSseFrame(frame: SseFrame): string {
   let text = "";
   if (frame.id !== undefined) text += `id: ${frame.id}\n`;

@@ -7,12 +7,13 @@ import { gzipSync } from "node:zlib";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { presenceStreamPrefix } from "../../src/live/presenceSignals.ts";
-import { drawnGiveaway, type Conversation } from "../http/apiFixtures.ts";
+import { drawnGiveaway, send as sendMessage, type Conversation } from "../http/apiFixtures.ts";
 import { credentialHeaders, forgedTokens, signInAgain } from "../support/credentialKinds.ts";
+import { onePixelPng } from "../support/sampleFiles.ts";
 import { startTestServer, type TestServer } from "../support/testServer.ts";
 import { fuzzRoutes } from "./fuzzRoutes.ts";
 
-const runs = Number(process.env.FUZZ_RUNS ?? 3000);
+const runs = Number(process.env.FUZZ_RUNS ?? 2000);
 const seed = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
 
 interface Answer {
@@ -59,9 +60,11 @@ describe("edge fuzz", () => {
   /** Who the valid tokens belong to; refreshed when a fuzzed sign-out ends their sessions. */
   const people: Record<"giver" | "winner" | "outsider", string> = { giver: "", winner: "", outsider: "" };
   let forged: Record<string, string>;
+  let messageId: string;
   beforeAll(async () => {
     server = await startTestServer();
     talk = await drawnGiveaway(server);
+    messageId = (await sendMessage(server, talk.giver, talk.giveawayId, "hello from the fuzz test")).id;
     forged = await forgedTokens(server, talk.giver);
     Object.assign(people, { giver: talk.giver.token, winner: talk.winner.token, outsider: talk.outsider.token });
     console.log(`edge fuzz: seed=${seed} runs=${runs} (replay with FUZZ_SEED=${seed} FUZZ_RUNS=${runs})`);
@@ -90,6 +93,8 @@ describe("edge fuzz", () => {
       hostileText.map((text) => encodeURIComponent(text) || "x"),
       fc.constantFrom("%", "%E0%A4%A", "x", "..", "%2e%2e"),
     );
+    // What a path names inside the conversation: a real message, an emoji, or anything an id may be.
+    const sub = fc.oneof(fc.constant(messageId), fc.constantFrom(encodeURIComponent("👍"), "%F0%9F"), id);
     const credentials = fc.oneof(
       fc.constant({}),
       token.map((given) => ({ bearer: given })),
@@ -106,14 +111,14 @@ describe("edge fuzz", () => {
     const extraHeaders = fc.record({
       "Last-Event-ID": headerValue(["-1", "0", "3", "999999", "-7", "1.5", "99999999999999999999"]),
       "Content-Encoding": headerValue(["gzip", "deflate", "br", "identity", "gzip, gzip"]),
-      "Content-Type": headerValue(["application/json", "application/x-www-form-urlencoded", "text/plain", "application/json; charset=latin1", "multipart/form-data"]),
+      "Content-Type": headerValue(["application/json", "application/x-www-form-urlencoded", "text/plain", "application/json; charset=latin1", "multipart/form-data", "image/png", "application/pdf"]),
       Origin: headerValue([server.url, "http://evil.example", "null", "https://127.0.0.1"]),
       Referer: headerValue([`${server.url}/giveaways`, "http://evil.example/"]),
       "HX-Request": headerValue(["true"]),
     });
     const query = fc.oneof(
       fc.constant(""),
-      fc.constantFrom("?after=-1", "?after=999999", "?after=x", "?after=1&after=2", "?limit=0", "?limit=100000", "?until=yesterday", "?format=xml", "?next=//evil", "?revision=-5", "?minRevision=999999", "?minRevision=x"),
+      fc.constantFrom("?after=-1", "?after=999999", "?after=x", "?after=1&after=2", "?limit=0", "?limit=100000", "?until=yesterday", "?format=xml", "?next=//evil", "?revision=-5", "?minRevision=999999", "?minRevision=x", "?before=0", "?before=3&after=1"),
       fc.string({ maxLength: 30 }).map((text) => `?${encodeURIComponent(text)}=${encodeURIComponent(text)}`),
     );
     const body = fc.oneof(
@@ -123,6 +128,8 @@ describe("edge fuzz", () => {
         .constantFrom('{"content":"hi"}', '{"title":"Fuzzed sofa"}', '{"revision":5}', '{"username":"fuzz_user","password":"long enough pw"}', "giveawayId=x&title=y", "id=x&content=", "content=hello", "{", "[]", "null")
         .map((text) => Buffer.from(text)),
       fc.uint8Array({ maxLength: 64 }).map((bytes) => Buffer.from(bytes)),
+      fc.constant(onePixelPng()),
+      fc.uint8Array({ maxLength: 16 }).map((bytes) => Buffer.concat([onePixelPng().subarray(0, 40), Buffer.from(bytes)])),
       fc.constant(Buffer.concat([gzipSync(Buffer.from('{"content":"x"}')).subarray(0, 10), Buffer.from("junk")])),
     );
 
@@ -136,9 +143,9 @@ describe("edge fuzz", () => {
 
     try {
       await fc.assert(
-        fc.asyncProperty(fc.constantFrom(...fuzzRoutes), id, credentials, extraHeaders, query, body, async ([method, template], idValue, creds, extra, queryText, payload) => {
+        fc.asyncProperty(fc.constantFrom(...fuzzRoutes), id, sub, credentials, extraHeaders, query, body, async ([method, template], idValue, subValue, creds, extra, queryText, payload) => {
           cases += 1;
-          const path = template.replaceAll(":id", idValue);
+          const path = template.replace(":id", idValue).replaceAll(":sub", subValue);
           const headers: Record<string, string> = { ...headersOf(creds) };
           for (const [name, value] of Object.entries(extra)) if (value !== undefined) headers[name] = value.replace(/[^\t\x20-\x7e\x80-\xff]/g, "");
           // Framed on every method: node's client sends a GET or DELETE body unframed, and bytes after a complete

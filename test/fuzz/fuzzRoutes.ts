@@ -1,4 +1,5 @@
-// Every route the server answers (and a few it does not), as the fuzz test sends them; `:id` is fuzzed.
+// Every route the server answers (and a few it does not), as the fuzz test sends them; `:id` (a giveaway)
+// and `:sub` (a message, proposal, attachment or emoji) are fuzzed.
 // A new route belongs here the day it lands.
 export const fuzzRoutes: readonly (readonly [string, string])[] = [
   ["GET", "/"],
@@ -22,13 +23,22 @@ export const fuzzRoutes: readonly (readonly [string, string])[] = [
   ["GET", "/api/giveaways/:id/stream"],
   ["GET", "/api/giveaways/:id/pickup/proposals"],
   ["POST", "/api/giveaways/:id/pickup/proposals"],
-  ["POST", "/api/giveaways/:id/pickup/proposals/:id/accept"],
-  ["POST", "/api/giveaways/:id/pickup/proposals/:id/decline"],
+  ["POST", "/api/giveaways/:id/pickup/proposals/:sub/accept"],
+  ["POST", "/api/giveaways/:id/pickup/proposals/:sub/decline"],
   ["GET", "/api/giveaways/:id/pickup.ics"],
   ["POST", "/api/giveaways/:id/handover"],
   ["POST", "/api/giveaways/:id/decline"],
   ["POST", "/api/giveaways/:id/redraw"],
   ["POST", "/api/giveaways/:id/cancel"],
+  ["PUT", "/api/giveaways/:id/messages/:sub/reactions/:sub"],
+  ["DELETE", "/api/giveaways/:id/messages/:sub/reactions/:sub"],
+  ["PATCH", "/api/giveaways/:id/messages/:sub"],
+  ["DELETE", "/api/giveaways/:id/messages/:sub"],
+  ["POST", "/api/giveaways/:id/typing"],
+  ["PUT", "/api/giveaways/:id/mute"],
+  ["DELETE", "/api/giveaways/:id/mute"],
+  ["POST", "/api/giveaways/:id/attachments"],
+  ["GET", "/api/giveaways/:id/attachments/:sub"],
   ["GET", "/api/me/stream"],
   ["GET", "/api/inbox"],
   ["GET", "/api/:id"],
@@ -49,8 +59,8 @@ export const fuzzRoutes: readonly (readonly [string, string])[] = [
   ["POST", "/messages/:id/read"],
   ["GET", "/messages/:id/stream"],
   ["POST", "/messages/:id/pickup/proposals"],
-  ["POST", "/messages/:id/pickup/proposals/:id/accept"],
-  ["POST", "/messages/:id/pickup/proposals/:id/decline"],
+  ["POST", "/messages/:id/pickup/proposals/:sub/accept"],
+  ["POST", "/messages/:id/pickup/proposals/:sub/decline"],
   ["POST", "/messages/:id/handover"],
   ["POST", "/messages/:id/decline"],
   ["POST", "/messages/:id/redraw"],
@@ -59,6 +69,8 @@ export const fuzzRoutes: readonly (readonly [string, string])[] = [
   ["GET", "/me/stream"],
   ["GET", "/inbox"],
   ["GET", "/assets/:id"],
+  ["GET", "/assets/chat.js"],
+  ["GET", "/assets/htmx.min.js"],
   ["PUT", "/api/giveaways/:id"],
   ["DELETE", "/giveaways/:id"],
 ];

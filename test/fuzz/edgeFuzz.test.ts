@@ -7,6 +7,7 @@ import { gzipSync } from "node:zlib";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { presenceStreamPrefix } from "../../src/live/presenceSignals.ts";
+import { typingStreamPrefix } from "../../src/live/storeTypingSignals.ts";
 import { drawnGiveaway, send as sendMessage, type Conversation } from "../http/apiFixtures.ts";
 import { credentialHeaders, forgedTokens, signInAgain } from "../support/credentialKinds.ts";
 import { onePixelPng } from "../support/sampleFiles.ts";
@@ -133,10 +134,11 @@ describe("edge fuzz", () => {
       fc.constant(Buffer.concat([gzipSync(Buffer.from('{"content":"x"}')).subarray(0, 10), Buffer.from("junk")])),
     );
 
-    // Presence announcements are this process's own signals, written a moment after a stream opens or
-    // ends (and renewed on a timer): not stored data, and not any one request's doing.
+    // Presence and typing signals are short-lived announcements between processes, written a moment after
+    // a stream opens or ends or a typing ping (and renewed on timers): not stored data, nor one request's doing.
+    const signals = [presenceStreamPrefix, typingStreamPrefix];
     const storedData = async (after: bigint) =>
-      (await server.handoff.store.readAll({ fromPosition: after + 1n, maxCount: 100 })).filter((event) => !event.streamId.startsWith(presenceStreamPrefix));
+      (await server.handoff.store.readAll({ fromPosition: after + 1n, maxCount: 100 })).filter((event) => !signals.some((prefix) => event.streamId.startsWith(prefix)));
     let lastPosition = (await server.handoff.store.readAll()).at(-1)?.position ?? -1n;
     let cases = 0;
     const fiveHundreds: string[] = [];

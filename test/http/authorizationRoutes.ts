@@ -1,0 +1,164 @@
+// The authorization matrix's table: every route, and what each kind of credentials must get from it.
+// Written by hand from the rules (docs/api.md, the participant rule), never derived from the code.
+// A new route belongs here (and in test/fuzz/fuzzRoutes.ts) the day it lands.
+import { randomUUID } from "node:crypto";
+import { password } from "./apiFixtures.ts";
+import { onePixelPng } from "../support/sampleFiles.ts";
+import { forgedKinds, type CredentialKind, type PersonKind } from "../support/credentialKinds.ts";
+
+/**
+ * ok: 2xx or a redirect that is not to sign in; denied: 403 or 404 (not theirs, or not for them);
+ * passed: past authorization (anything but 401/403/404, a sign-in redirect or a 5xx: the state may refuse,
+ * e.g. 409); unauthenticated: 401, or a redirect to sign in on a page; signedOut: 204 or a redirect, and the
+ * session it was called with is then refused.
+ */
+export type Expectation = "ok" | "denied" | "passed" | "unauthenticated" | "signedOut";
+
+/** Where a route's placeholders point. */
+export interface Target {
+  giveawayId: string;
+  messageId: string;
+  proposalId: string;
+  attachmentId: string;
+}
+
+export interface MatrixRoute {
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+  /** :giveaway, :message (the giver's), :proposal (the giver's), :attachment (the giver's). */
+  path: string;
+  /** How the credentials travel: a Bearer token (API) or the session cookie (pages, their streams and scripts). */
+  via: "bearer" | "cookie";
+  /** What "unauthenticated" means here: 401, or a redirect to sign in (pages a person opens). */
+  unauthenticated: 401 | "signin";
+  expect: Record<CredentialKind, Expectation>;
+  body?: (context: { freshName: string; strangerName: string }) => Record<string, unknown> | Buffer;
+  /** The open (undrawn) giveaway instead of the drawn conversation. */
+  target?: "open";
+  /** Each person gets a conversation of their own (what they do changes it), drawn unless said, with a proposal or an agreed pickup. */
+  fresh?: { drawn?: boolean; proposal?: boolean; agreed?: boolean };
+  /** Ends the session it is called with (a person calls it with a session of its own; it must then be refused). */
+  endsSessions?: boolean;
+}
+
+type People = Record<PersonKind, Expectation>;
+
+/** Who gets what: the people as given; no, forged or dead credentials as `anonymous` says. */
+function rule(people: People, anonymous: Expectation = "unauthenticated"): Record<CredentialKind, Expectation> {
+  const forged = Object.fromEntries(forgedKinds.map((kind) => [kind, anonymous])) as Record<(typeof forgedKinds)[number], Expectation>;
+  return { none: anonymous, ...forged, ...people };
+}
+
+const anyone = rule({ stranger: "ok", loser: "ok", giver: "ok", winner: "ok" }, "ok");
+const signedIn = rule({ stranger: "ok", loser: "ok", giver: "ok", winner: "ok" });
+const participants = rule({ stranger: "denied", loser: "denied", giver: "ok", winner: "ok" });
+const giverOnly = rule({ stranger: "denied", loser: "denied", giver: "ok", winner: "denied" });
+const winnerOnly = rule({ stranger: "denied", loser: "denied", giver: "denied", winner: "ok" });
+/** The giver's to ask, though the conversation's state refuses it today. */
+const giverMayAsk = rule({ stranger: "denied", loser: "denied", giver: "passed", winner: "denied" });
+/** Sign-out: anyone's own session ends; without one there is nothing to end. */
+const signsOut = rule({ stranger: "signedOut", loser: "signedOut", giver: "signedOut", winner: "signedOut" });
+/** Entering: anyone but the giver. */
+const entrants = rule({ stranger: "ok", loser: "ok", giver: "denied", winner: "ok" });
+/** The author's own message. */
+const author = giverOnly;
+
+const api = { via: "bearer", unauthenticated: 401 } as const;
+const page = { via: "cookie", unauthenticated: "signin" } as const;
+/** The pages' streams and script posts: a status a script understands, never a redirect. */
+const script = { via: "cookie", unauthenticated: 401 } as const;
+
+const inADay = () => new Date(Date.now() + 24 * 3600_000);
+const apiProposal = () => ({ from: inADay().toISOString(), to: new Date(inADay().getTime() + 3600_000).toISOString(), place: "the gate" });
+const formProposal = () => ({ id: randomUUID(), from: inADay().toISOString().slice(0, 16), to: new Date(inADay().getTime() + 3600_000).toISOString().slice(0, 16), place: "the gate" });
+const thumbsUp = encodeURIComponent("👍");
+
+export const matrixRoutes: MatrixRoute[] = [
+  // Health and operations: nobody's business who asks.
+  { method: "GET", path: "/healthz", ...api, expect: anyone },
+  { method: "GET", path: "/readyz", ...api, expect: anyone },
+  { method: "GET", path: "/metrics", ...api, expect: anyone },
+
+  // API: accounts and sessions.
+  { method: "POST", path: "/api/users", ...api, expect: anyone, body: ({ freshName }) => ({ username: freshName, password }) },
+  { method: "POST", path: "/api/tokens", ...api, expect: anyone, body: ({ strangerName }) => ({ username: strangerName, password }) },
+  { method: "GET", path: "/api/me", ...api, expect: signedIn },
+  { method: "DELETE", path: "/api/tokens/current", ...api, expect: signsOut, endsSessions: true },
+  { method: "DELETE", path: "/api/tokens", ...api, expect: signsOut, endsSessions: true },
+
+  // API: giveaways.
+  { method: "GET", path: "/api/giveaways", ...api, expect: signedIn },
+  { method: "POST", path: "/api/giveaways", ...api, expect: signedIn, body: () => ({ title: "A matrix chair" }) },
+  { method: "GET", path: "/api/giveaways/:giveaway", ...api, expect: signedIn },
+  { method: "POST", path: "/api/giveaways/:giveaway/entries", ...api, expect: entrants, target: "open" },
+  { method: "POST", path: "/api/giveaways/:giveaway/draw", ...api, expect: giverOnly, fresh: { drawn: false } },
+
+  // API: the conversation.
+  { method: "GET", path: "/api/giveaways/:giveaway/messages", ...api, expect: participants },
+  { method: "POST", path: "/api/giveaways/:giveaway/messages", ...api, expect: participants, body: () => ({ content: "hello" }) },
+  { method: "POST", path: "/api/giveaways/:giveaway/read", ...api, expect: participants, body: () => ({ revision: 0 }) },
+  { method: "GET", path: "/api/giveaways/:giveaway/stream", ...api, expect: participants },
+  { method: "GET", path: "/api/me/stream", ...api, expect: signedIn },
+  { method: "GET", path: "/api/inbox", ...api, expect: signedIn },
+  { method: "PUT", path: `/api/giveaways/:giveaway/messages/:message/reactions/${thumbsUp}`, ...api, expect: participants },
+  { method: "DELETE", path: `/api/giveaways/:giveaway/messages/:message/reactions/${thumbsUp}`, ...api, expect: participants },
+  { method: "PATCH", path: "/api/giveaways/:giveaway/messages/:message", ...api, expect: author, fresh: {}, body: () => ({ content: "edited" }) },
+  { method: "DELETE", path: "/api/giveaways/:giveaway/messages/:message", ...api, expect: author, fresh: {} },
+  { method: "POST", path: "/api/giveaways/:giveaway/typing", ...api, expect: participants },
+  { method: "PUT", path: "/api/giveaways/:giveaway/mute", ...api, expect: participants },
+  { method: "DELETE", path: "/api/giveaways/:giveaway/mute", ...api, expect: participants },
+  { method: "POST", path: "/api/giveaways/:giveaway/attachments", ...api, expect: participants, body: () => onePixelPng() },
+  { method: "GET", path: "/api/giveaways/:giveaway/attachments/:attachment", ...api, expect: participants },
+
+  // API: the audit.
+  { method: "GET", path: "/api/giveaways/:giveaway/events", ...api, expect: participants },
+
+  // API: the pickup.
+  { method: "GET", path: "/api/giveaways/:giveaway/pickup/proposals", ...api, expect: participants },
+  { method: "POST", path: "/api/giveaways/:giveaway/pickup/proposals", ...api, expect: participants, fresh: {}, body: apiProposal },
+  { method: "POST", path: "/api/giveaways/:giveaway/pickup/proposals/:proposal/accept", ...api, expect: winnerOnly, fresh: { proposal: true } },
+  { method: "POST", path: "/api/giveaways/:giveaway/pickup/proposals/:proposal/decline", ...api, expect: winnerOnly, fresh: { proposal: true } },
+  { method: "GET", path: "/api/giveaways/:giveaway/pickup.ics", ...api, expect: participants },
+  { method: "POST", path: "/api/giveaways/:giveaway/handover", ...api, expect: participants, fresh: { agreed: true } },
+  { method: "POST", path: "/api/giveaways/:giveaway/decline", ...api, expect: winnerOnly, fresh: {} },
+  { method: "POST", path: "/api/giveaways/:giveaway/redraw", ...api, expect: giverMayAsk, fresh: {} },
+  { method: "POST", path: "/api/giveaways/:giveaway/cancel", ...api, expect: giverOnly, fresh: {}, body: () => ({ reason: "sold" }) },
+
+  // Pages: signing in and out.
+  { method: "GET", path: "/", ...page, expect: anyone },
+  { method: "GET", path: "/signin", ...page, expect: anyone },
+  { method: "GET", path: "/register", ...page, expect: anyone },
+  { method: "POST", path: "/signin", ...page, expect: anyone, body: ({ strangerName }) => ({ username: strangerName, password }) },
+  { method: "POST", path: "/register", ...page, expect: anyone, body: ({ freshName }) => ({ username: freshName, password }) },
+  { method: "POST", path: "/signout", ...page, expect: signsOut, endsSessions: true },
+  { method: "POST", path: "/signout/everywhere", ...page, expect: signsOut, endsSessions: true },
+
+  // Pages: giveaways.
+  { method: "GET", path: "/giveaways", ...page, expect: signedIn },
+  { method: "POST", path: "/giveaways", ...page, expect: signedIn, body: () => ({ giveawayId: randomUUID(), title: "A matrix shelf" }) },
+  { method: "GET", path: "/giveaways/:giveaway", ...page, expect: signedIn },
+  { method: "POST", path: "/giveaways/:giveaway/entries", ...page, expect: entrants, target: "open" },
+  { method: "POST", path: "/giveaways/:giveaway/draw", ...page, expect: giverOnly, fresh: { drawn: false } },
+  { method: "GET", path: "/giveaways/:giveaway/audit", ...page, expect: participants },
+  { method: "GET", path: "/inbox", ...page, expect: signedIn },
+
+  // Pages: the chat, its stream and its script posts.
+  { method: "GET", path: "/messages/:giveaway", ...page, expect: participants },
+  { method: "POST", path: "/messages/:giveaway", ...page, expect: participants, body: () => ({ id: randomUUID(), content: "hello" }) },
+  { method: "POST", path: "/messages/:giveaway/read", ...script, expect: participants, body: () => ({ revision: "0" }) },
+  { method: "GET", path: "/messages/:giveaway/stream", ...script, expect: participants },
+  { method: "GET", path: "/me/stream", ...script, expect: signedIn },
+
+  // Pages: the pickup.
+  { method: "POST", path: "/messages/:giveaway/pickup/proposals", ...page, expect: participants, fresh: {}, body: formProposal },
+  { method: "POST", path: "/messages/:giveaway/pickup/proposals/:proposal/accept", ...page, expect: winnerOnly, fresh: { proposal: true } },
+  { method: "POST", path: "/messages/:giveaway/pickup/proposals/:proposal/decline", ...page, expect: winnerOnly, fresh: { proposal: true } },
+  { method: "POST", path: "/messages/:giveaway/handover", ...page, expect: participants, fresh: { agreed: true } },
+  { method: "POST", path: "/messages/:giveaway/decline", ...page, expect: winnerOnly, fresh: {} },
+  { method: "POST", path: "/messages/:giveaway/redraw", ...page, expect: giverMayAsk, fresh: {} },
+  { method: "POST", path: "/messages/:giveaway/cancel", ...page, expect: giverOnly, fresh: {}, body: () => ({ reason: "sold" }) },
+  { method: "GET", path: "/messages/:giveaway/pickup.ics", ...page, expect: participants },
+
+  // Static files.
+  { method: "GET", path: "/assets/chat.js", ...page, expect: anyone },
+  { method: "GET", path: "/assets/htmx.min.js", ...page, expect: anyone },
+];

@@ -170,4 +170,28 @@ describe("unread counts", () => {
     const again = await eventually(() => dan.get("/inbox"), (r) => r.text.includes('id="unread-badge" class="badge" data-count="1"'));
     expect(again.text).toContain('id="unread-badge" class="badge" data-count="1"');
   });
+
+  it("marks read without JavaScript by the chat's form (a POST), which goes back to the chat", async () => {
+    const eve = await registerUser(server, "eve");
+    const giveawayId = await drawnGiveaway(ann, eve, "A toaster");
+    await sendByForm(ann, giveawayId, "one");
+    await sendByForm(ann, giveawayId, "two");
+    const page = await eventually(() => eve.get(`/messages/${giveawayId}`), (r) => r.text.includes("Mark as read"));
+    // Only without script: chat.js marks read by itself when the newest message is in view.
+    const form = /<noscript>[\s\S]*?(<form class="mark-read-form" method="post" action="([^"]+)">[\s\S]*?<\/form>)[\s\S]*?<\/noscript>/.exec(page.text);
+    expect(form, "the no-JS chat has a mark-read form").not.toBeNull();
+    expect(form![2]).toBe(`/messages/${giveawayId}/read`);
+    // Opening the page marked nothing.
+    expect((await eve.get("/inbox")).text).toContain('id="unread-badge" class="badge" data-count="2"');
+
+    const marked = await eve.post(form![2]!, { revision: inputValue(form![1]!, "revision"), then: inputValue(form![1]!, "then") });
+    expect(marked.status).toBe(303);
+    expect(marked.headers.location).toMatch(new RegExp(`^/messages/${giveawayId}(\\?minRevision=\\d+)?#latest$`));
+    const back = await eve.get(marked.headers.location!.replace(/#.*/, ""));
+    expect(back.status).toBe(200);
+    expect(back.text).not.toContain("mark-read-form");
+    expect((await eve.get("/inbox")).text).toContain('id="unread-badge" class="badge" data-count="0"');
+    // Nothing unread: no form.
+    expect((await ann.get(`/messages/${giveawayId}`)).text).not.toContain("mark-read-form");
+  });
 });

@@ -27,7 +27,11 @@ const MessageForm = z.object({
   content: z.string().max(contentMaxLength * 8),
 });
 
-const ReadForm = z.object({ revision: z.coerce.number().int().min(0) });
+const ReadForm = z.object({
+  revision: z.coerce.number().int().min(0),
+  /** "page": the no-JavaScript form, which goes back to the chat (chat.js wants a status instead). */
+  then: z.literal("page").optional(),
+});
 
 /** What the send form shows: the hidden message id, the text, and why the last send failed. */
 export interface MessageDraft {
@@ -52,8 +56,10 @@ export function chatPage(handoff: Handoff, renderer: PageRenderer, requireSigned
     const panel = pickupPanel(handoff, access, identity.userId);
     const items = chatItems(handoff, access, identity.userId, messages, panel);
     const lastRevision = Math.max(messages.at(-1)?.revision ?? -1, items.at(-1)?.revision ?? -1);
-    // No state change on GET: the page shows where the reader's mark stands; chat.js posts the mark.
-    const readRevision = queries.inboxEntry(identity.userId, giveawayId)?.lastReadRevision ?? -1;
+    // No state change on GET: the page shows where the reader's mark stands; chat.js (or, without
+    // script, the mark-read form) posts the mark.
+    const inboxEntry = queries.inboxEntry(identity.userId, giveawayId);
+    const readRevision = inboxEntry?.lastReadRevision ?? -1;
     renderer.page(res, status, "./chat", {
       title: `Chat: ${access.giveaway.title}`,
       identity,
@@ -69,6 +75,7 @@ export function chatPage(handoff: Handoff, renderer: PageRenderer, requireSigned
       viewerId: identity.userId,
       lastRevision,
       readRevision,
+      unreadCount: inboxEntry?.unreadCount ?? 0,
       streamUrl: `/messages/${giveawayId}/stream?after=${lastRevision}`,
       form: renderForm(giveawayId, draft),
     });
@@ -79,17 +86,18 @@ export function chatPage(handoff: Handoff, renderer: PageRenderer, requireSigned
     renderRefusal(renderer, res, refusal, identity, back);
   }
 
-  /** The reader has seen the conversation up to a revision (chat.js posts it when the newest message is in view). */
-  async function markRead(identity: RequestIdentity, giveawayId: string, upToRevision: number) {
-    if (upToRevision < 0) return;
+  /** The reader has seen the conversation up to a revision; the revision the mark was written at, if one was. */
+  async function markRead(identity: RequestIdentity, giveawayId: string, upToRevision: number): Promise<bigint | undefined> {
+    if (upToRevision < 0) return undefined;
     const entry = queries.inboxEntry(identity.userId, giveawayId);
-    if (entry && entry.lastReadRevision >= upToRevision) return;
+    if (entry && entry.lastReadRevision >= upToRevision) return undefined;
     const result = await handoff.commands(
       giveawayId,
       { type: "MarkConversationRead", userId: identity.userId, upToRevision, now: handoff.now() },
       pageCommandContext(identity),
     );
     if (!result.ok) pagesLog.warn({ giveawayId, code: result.error.code }, "marking a conversation read failed");
+    return result.ok ? result.revision : undefined;
   }
 
   router.get("/messages/:giveawayId", requireSignedIn, async (req: Request, res: Response) => {
@@ -137,7 +145,8 @@ export function chatPage(handoff: Handoff, renderer: PageRenderer, requireSigned
     res.redirect(303, pageAfterWrite(`/messages/${giveawayId}`, result.revision, "#latest"));
   });
 
-  // chat.js posts the newest revision the reader has reached; it wants a status, not a page.
+  // chat.js posts the newest revision the reader has reached and wants a status; the no-JS form
+  // (then=page) goes back to the chat, which shows the count cleared.
   router.post("/messages/:giveawayId/read", requireStreamIdentity(handoff), async (req: Request, res: Response) => {
     const identity = identityOf(res);
     const giveawayId = req.params.giveawayId;
@@ -150,8 +159,9 @@ export function chatPage(handoff: Handoff, renderer: PageRenderer, requireSigned
       return res.status(refusal.status).type("text").send(refusal.message);
     }
     const upToRevision = readMarkTarget(parsed.data.revision, queries.latestMessages(giveawayId, 1)[0]?.revision ?? -1);
-    if (upToRevision !== undefined) await markRead(identity, giveawayId, upToRevision);
-    res.status(204).end();
+    const written = upToRevision === undefined ? undefined : await markRead(identity, giveawayId, upToRevision);
+    if (parsed.data.then !== "page") return res.status(204).end();
+    res.redirect(303, written === undefined ? `/messages/${giveawayId}#latest` : pageAfterWrite(`/messages/${giveawayId}`, written, "#latest"));
   });
 
   return router;

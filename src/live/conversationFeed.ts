@@ -1,10 +1,18 @@
 // A conversation from a revision on: history from the read model, then live from the hub, no gap, no duplicate.
-import type { Handoff } from "../app/handoff.ts";
-import { readerAccess } from "../app/conversationAccessQuery.ts";
-import { mayReadRevision } from "../domain/pickupAccess.ts";
 import { componentLogger, errorFields } from "../observability/logger.ts";
-import { timelineRevision } from "../projections/timelineProjection.ts";
-import type { ConversationEvent } from "./liveHub.ts";
+import { timelineRevision, type TimelineEvent } from "../projections/timelineProjection.ts";
+import type { ConversationEvent, LiveHub } from "./liveHub.ts";
+
+/** What following a conversation reads: narrow, so live/ needs nothing of the application (app/conversationFeedSources.ts builds it). */
+export interface ConversationFeedSources {
+  /** The conversation's durable frames after a revision, a page at a time. */
+  timelinePage(giveawayId: string, afterRevision: number, limit: number): { events: TimelineEvent[]; next: number | undefined };
+  hub: Pick<LiveHub, "joinConversation">;
+  /** The newest revision this process's read models show. */
+  appliedRevision(giveawayId: string): number;
+  /** Whether `userId` may read the event at a revision (the participant rule; asked per event, as a redraw changes it). */
+  readerOf(giveawayId: string, userId: string): (revision: number) => boolean;
+}
 
 export interface FollowConversationOptions {
   giveawayId: string;
@@ -30,21 +38,16 @@ function heldBackSize(event: ConversationEvent): number {
 const historyPageSize = 500;
 
 /** Returns the function that stops following (and marks the user offline here). */
-export function followConversation(handoff: Handoff, options: FollowConversationOptions): () => void {
+export function followConversation(sources: ConversationFeedSources, options: FollowConversationOptions): () => void {
   const { giveawayId, userId, deliver } = options;
-  let lastDelivered = options.after === "now" ? handoff.readYourWrites.appliedRevision(giveawayId) : options.after;
+  let lastDelivered = options.after === "now" ? sources.appliedRevision(giveawayId) : options.after;
   let stopped = false;
   let replaying = true;
   const heldBack: ConversationEvent[] = [];
   let heldBackBytes = 0;
 
   // After a redraw each winner sees only their own round; the giver sees every round.
-  const isGiver = handoff.queries.giveawayById(giveawayId)?.giverId === userId;
-  const mayRead = (revision: number) => {
-    if (isGiver) return true;
-    const access = readerAccess(handoff.queries, giveawayId, userId, handoff.now());
-    return access.ok && mayReadRevision(access, revision);
-  };
+  const mayRead = sources.readerOf(giveawayId, userId);
 
   const deliverInOrder = (event: ConversationEvent) => {
     if (event.kind !== "presence" && event.kind !== "typing") {
@@ -60,7 +63,7 @@ export function followConversation(handoff: Handoff, options: FollowConversation
 
   // Join first and hold live events back until history is out: the hub publishes only after the
   // read model commits, so every durable frame is in a history page, in the held-back list, or both.
-  const leave = handoff.hub.joinConversation(giveawayId, userId, (event) => {
+  const leave = sources.hub.joinConversation(giveawayId, userId, (event) => {
     if (stopped) return;
     if (!replaying) return deliverInOrder(event);
     heldBack.push(event);
@@ -71,7 +74,7 @@ export function followConversation(handoff: Handoff, options: FollowConversation
 
   const replayHistory = async () => {
     for (let from = lastDelivered; ; ) {
-      const page = handoff.queries.timelinePage(giveawayId, from, historyPageSize);
+      const page = sources.timelinePage(giveawayId, from, historyPageSize);
       for (const event of page.events) {
         deliverInOrder(event);
         if (options.waitForRoom) await options.waitForRoom();

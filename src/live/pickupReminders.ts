@@ -1,7 +1,8 @@
 // Reminds both participants before an agreed pickup. Armed from the read models at start and
 // from each applied batch, so a restart loses no reminder; the reminder itself is an event
 // (PickupReminderSent), which the decider records once however many processes try.
-import type { GiveawayCommandHandler } from "../app/giveawayCommandHandler.ts";
+import type { GiveawayCommand } from "../domain/giveawayDecide.ts";
+import type { DomainErrorCode } from "../domain/errors.ts";
 import { componentLogger, errorFields } from "../observability/logger.ts";
 import type { ProjectedEvent } from "../projections/projection.ts";
 import type { PendingReminder } from "../projections/pickupProjection.ts";
@@ -13,7 +14,8 @@ const maxTimerMs = 2_147_483_647;
 
 export interface PickupRemindersOptions {
   pendingReminders(): PendingReminder[];
-  commands: GiveawayCommandHandler;
+  /** Runs the reminder's command (the application's command handler; live/ knows nothing more of it). */
+  commands(giveawayId: string, command: GiveawayCommand, context: { actorId: string; correlationId: string; causationId: string }): Promise<{ ok: true } | { ok: false; error: { code: DomainErrorCode } }>;
   now(): Date;
   newId(): string;
   /** How long before the window starts. */

@@ -3,6 +3,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Handoff } from "../../app/handoff.ts";
 import { assertNever } from "../../domain/errors.ts";
+import { conversationFeedSources } from "../../app/conversationFeedSources.ts";
 import { followConversation } from "../../live/conversationFeed.ts";
 import type { ConversationEvent, UserNotification } from "../../live/liveHub.ts";
 import type { RequestIdentity } from "../authentication.ts";
@@ -119,7 +120,7 @@ export function streamsApi(handoff: Handoff): StreamRoute[] {
       if ((event.kind === "presence" || event.kind === "typing") && event.userId === userId) return;
       stream.send(sharedConversationFrame(event));
     };
-    const stop = followConversation(handoff, {
+    const stop = followConversation(conversationFeedSources(handoff), {
       giveawayId,
       userId,
       after,

@@ -2,6 +2,7 @@
 // with `id: <revision>` so a reconnect resumes by Last-Event-ID; the other person's presence;
 // and the user's badge, so a chat tab needs one connection.
 import type { Handoff } from "../../app/handoff.ts";
+import { conversationFeedSources } from "../../app/conversationFeedSources.ts";
 import { followConversation } from "../../live/conversationFeed.ts";
 import { openSessionStream } from "../sse/sessionStream.ts";
 import { clientGone } from "../sse/sseStream.ts";
@@ -42,7 +43,7 @@ export function chatStream(handoff: Handoff, renderer: PageRenderer): SignedInSt
       const frame = notifications.frameFor(notification);
       if (frame) stream.send(frame);
     });
-    const stopFollowing = followConversation(handoff, {
+    const stopFollowing = followConversation(conversationFeedSources(handoff), {
       giveawayId,
       userId: viewerId,
       after: point.after,

@@ -1,0 +1,22 @@
+// What live/conversationFeed.ts reads, built from the application: the timeline read model, the hub,
+// this process's applied revisions and the participant rule, and nothing else.
+import type { ConversationFeedSources } from "../live/conversationFeed.ts";
+import { mayReadRevision } from "../domain/pickupAccess.ts";
+import { readerAccess } from "./conversationAccessQuery.ts";
+import type { Handoff } from "./handoff.ts";
+
+export function conversationFeedSources(handoff: Handoff): ConversationFeedSources {
+  return {
+    timelinePage: (giveawayId, afterRevision, limit) => handoff.queries.timelinePage(giveawayId, afterRevision, limit),
+    hub: handoff.hub,
+    appliedRevision: (giveawayId) => handoff.readYourWrites.appliedRevision(giveawayId),
+    readerOf(giveawayId, userId) {
+      // The giver reads every round, whatever a redraw does; a winner's rounds are asked anew each time.
+      if (handoff.queries.giveawayById(giveawayId)?.giverId === userId) return () => true;
+      return (revision) => {
+        const access = readerAccess(handoff.queries, giveawayId, userId, handoff.now());
+        return access.ok && mayReadRevision(access, revision);
+      };
+    },
+  };
+}

@@ -2,7 +2,7 @@
 import type Database from "better-sqlite3";
 import { assertNever } from "../domain/errors.ts";
 import type { GiveawayStatus } from "../domain/pickup.ts";
-import type { Projection } from "./projection.ts";
+import type { Projection, ProjectionApply } from "./projection.ts";
 
 export const giveawaysProjection: Projection = {
   name: "giveaways",
@@ -25,7 +25,11 @@ export const giveawaysProjection: Projection = {
     const setStatus = db.prepare("UPDATE giveaways SET status = ? WHERE id = ?");
     const redraw = db.prepare("UPDATE giveaways SET status = 'drawn', winner_id = ? WHERE id = ?");
     const touch = db.prepare("UPDATE giveaways SET last_revision = ? WHERE id = ?");
-    return (projected) => {
+    // The newest revision applied per giveaway is written once per batch, not once per event: a
+    // conversation's messages arrive many to a batch while catching up (read-your-writes reads it
+    // only after the batch commits).
+    let touched = new Map<string, bigint>();
+    const apply: ProjectionApply = (projected) => {
       if (projected.stream !== "giveaway") return;
       const { giveawayId, event, recorded } = projected;
       switch (event.type) {
@@ -68,8 +72,16 @@ export const giveawaysProjection: Projection = {
         default:
           assertNever(event);
       }
-      touch.run(recorded.revision, giveawayId);
+      touched.set(giveawayId, recorded.revision);
     };
+    apply.beginBatch = () => {
+      touched = new Map();
+    };
+    apply.endBatch = () => {
+      for (const [giveawayId, revision] of touched) touch.run(revision, giveawayId);
+      touched = new Map();
+    };
+    return apply;
   },
 };
 

@@ -34,7 +34,8 @@ export const inboxProjection: Projection = {
          last_read_revision = CASE WHEN user_id = @senderId THEN max(last_read_revision, @revision) ELSE last_read_revision END
        WHERE giveaway_id = @giveawayId
          -- after a redraw the former winner's row stays as it was: their conversation has ended
-         AND user_id IN (SELECT giver_id FROM giveaways WHERE id = @giveawayId UNION SELECT winner_id FROM giveaways WHERE id = @giveawayId)`,
+         -- (two scalar subqueries, not IN (... UNION ...): no temporary table per message)
+         AND (user_id = (SELECT giver_id FROM giveaways WHERE id = @giveawayId) OR user_id = (SELECT winner_id FROM giveaways WHERE id = @giveawayId))`,
     );
     const giverFacesNewWinner = db.prepare("UPDATE inbox SET other_user_id = ? WHERE user_id = ? AND giveaway_id = ?");
     const markRead = db.prepare(

@@ -15,5 +15,12 @@ export interface Projection {
   /** CREATE TABLE IF NOT EXISTS ... */
   schema: string;
   /** Prepares its statements once, and returns how it applies an event (inside the runner's transaction). */
-  prepare(db: Database.Database): (event: ProjectedEvent) => void;
+  prepare(db: Database.Database): ProjectionApply;
 }
+
+/**
+ * How a projection applies an event; optionally, what it writes once per batch instead of once per
+ * event (inside the batch's transaction, after its last event), and how it forgets a batch whose
+ * transaction was rolled back.
+ */
+export type ProjectionApply = ((event: ProjectedEvent) => void) & { endBatch?: () => void; beginBatch?: () => void };

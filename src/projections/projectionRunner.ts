@@ -8,7 +8,7 @@ import { giveawayIdFromStream, giveawayStreamPrefix, userStreamPrefix } from "..
 import type { EventStore, RecordedEvent, Subscription, SubscriptionStart } from "../eventstore/port.ts";
 import { componentLogger, errorFields } from "../observability/logger.ts";
 import { metrics } from "../observability/metrics.ts";
-import type { ProjectedEvent, Projection } from "./projection.ts";
+import type { ProjectedEvent, Projection, ProjectionApply } from "./projection.ts";
 import {
   describeFailure,
   ensureProjectionRows,
@@ -69,7 +69,7 @@ function streamKind(recorded: RecordedEvent): ProjectedEvent["stream"] | undefin
 interface Entry {
   name: string;
   streams: readonly ProjectedEvent["stream"][];
-  apply: (event: ProjectedEvent) => void;
+  apply: ProjectionApply;
   position: bigint | undefined;
   failure: ProjectionFailure | undefined;
 }
@@ -127,6 +127,7 @@ export function startProjectionRunner(options: ProjectionRunnerOptions): Project
     const positions = new Map(entries.map((entry) => [entry, entry.position]));
     const failed: [Entry, ProjectionFailure][] = [];
     const applied: ProjectedEvent[] = [];
+    for (const entry of entries) entry.apply.beginBatch?.(); // forgets a rolled-back attempt
     for (const recorded of batch) {
       const kind = streamKind(recorded);
       let projected: ProjectedEvent | undefined;
@@ -159,6 +160,7 @@ export function startProjectionRunner(options: ProjectionRunnerOptions): Project
       if (appliedByAny) applied.push(projected!);
     }
     for (const entry of entries) {
+      if (!entry.failure) entry.apply.endBatch?.();
       const position = positions.get(entry);
       if (!entry.failure && position !== undefined && position !== entry.position) writer.position(entry.name, position);
     }

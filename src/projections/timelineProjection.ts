@@ -9,7 +9,7 @@ import type { ProjectedEvent, Projection } from "./projection.ts";
 export type TimelineEvent =
   | { kind: "message"; giveawayId: string; message: MessageView }
   | { kind: "message-edited" | "message-retracted"; giveawayId: string; revision: number; message: MessageView }
-  | { kind: "read"; giveawayId: string; revision: number; userId: string; upToRevision: number }
+  | { kind: "read"; giveawayId: string; revision: number; userId: string; upToRevision: number; readAt: string }
   | { kind: "reaction"; giveawayId: string; revision: number; messageId: string; userId: string; emoji: string; reacted: boolean }
   /** A pickup fact (proposal, plan, handover, redraw...): who may read it follows the draw's rounds. */
   | { kind: "pickup"; giveawayId: string; revision: number; event: PickupEvent };
@@ -67,6 +67,7 @@ interface TimelineRow {
   messageId: string | null;
   userId: string;
   data: string | null;
+  at: string;
   // the message's columns, when the row is about one
   id: string | null;
   [column: string]: unknown;
@@ -85,7 +86,7 @@ function toTimelineEvent(giveawayId: string, row: TimelineRow): TimelineEvent | 
     }
     case "read": {
       const { upToRevision } = JSON.parse(row.data ?? "{}") as { upToRevision: number };
-      return { kind: "read", giveawayId, revision, userId: row.userId, upToRevision };
+      return { kind: "read", giveawayId, revision, userId: row.userId, upToRevision, readAt: row.at };
     }
     case "reaction": {
       const { emoji, reacted } = JSON.parse(row.data ?? "{}") as { emoji: string; reacted: boolean };
@@ -99,10 +100,13 @@ function toTimelineEvent(giveawayId: string, row: TimelineRow): TimelineEvent | 
 }
 
 export function timelineQueries(db: Database.Database) {
-  const select = `SELECT t.revision AS eventRevision, t.kind, t.message_id AS messageId, t.user_id AS userId, t.data, ${messageColumns}
+  const select = `SELECT t.revision AS eventRevision, t.kind, t.message_id AS messageId, t.user_id AS userId, t.data, t.at, ${messageColumns}
     FROM timeline t LEFT JOIN messages m ON m.giveaway_id = t.giveaway_id AND m.id = t.message_id LEFT JOIN users u ON u.id = m.sender_id`;
   const after = db.prepare<[string, number, number], TimelineRow>(`${select} WHERE t.giveaway_id = ? AND t.revision > ? ORDER BY t.revision LIMIT ?`);
   const at = db.prepare<[string, number], TimelineRow>(`${select} WHERE t.giveaway_id = ? AND t.revision = ?`);
+  const lastOfKind = db.prepare<[string, string, string], { revision: number; at: string; data: string | null }>(
+    "SELECT revision, at, data FROM timeline WHERE giveaway_id = ? AND user_id = ? AND kind = ? ORDER BY revision DESC LIMIT 1",
+  );
   const lastActive = db.prepare<[string, string], { at: string | null }>("SELECT max(at) AS at FROM timeline WHERE giveaway_id = ? AND user_id = ?");
   return {
     /** Durable frames after `afterRevision` (exclusive), in stream order; `next` is where the next page starts, if any. */
@@ -114,6 +118,18 @@ export function timelineQueries(db: Database.Database) {
     timelineAt(giveawayId: string, revision: number): TimelineEvent | undefined {
       const row = at.get(giveawayId, revision);
       return row && toTimelineEvent(giveawayId, row);
+    },
+    /**
+     * How far the user has read and when they got there: their last read mark or their last message
+     * (sending reads everything up to it), whichever reaches further.
+     */
+    readMarkOf(giveawayId: string, userId: string): { upToRevision: number; at: string } | undefined {
+      const read = lastOfKind.get(giveawayId, userId, "read");
+      const sent = lastOfKind.get(giveawayId, userId, "message");
+      const byRead = read && { upToRevision: (JSON.parse(read.data ?? "{}") as { upToRevision: number }).upToRevision, at: read.at };
+      const bySend = sent && { upToRevision: sent.revision, at: sent.at };
+      if (!byRead || !bySend) return byRead ?? bySend;
+      return bySend.upToRevision > byRead.upToRevision ? bySend : byRead;
     },
     /** When the user last did something in the conversation (sent, read, reacted, edited). */
     lastActiveAt: (giveawayId: string, userId: string): string | null => lastActive.get(giveawayId, userId)?.at ?? null,

@@ -36,7 +36,7 @@ describe("read receipts", () => {
 
     await request(server.url).post(api(`${giveawayId}/read`)).set(winner.auth).send({ revision: first.revision }).expect(204);
     const frame = (await until(giverStream, (events) => events.some((e) => e.event === "read"))).find((e) => e.event === "read")!;
-    expect(JSON.parse(frame.data)).toEqual({ userId: winner.id, upToRevision: first.revision });
+    expect(JSON.parse(frame.data)).toEqual({ userId: winner.id, upToRevision: first.revision, readAt: expect.any(String) });
     expect(Number(frame.id)).toBe(first.revision + 1);
     const after = await request(server.url).get(api(`${giveawayId}/messages`)).set(giver.auth);
     expect(after.body.readUpTo[winner.id]).toBe(first.revision);

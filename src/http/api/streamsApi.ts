@@ -25,7 +25,7 @@ export function conversationFrame(event: ConversationEvent): SseFrame {
     case "message-retracted":
       return { id: event.revision, event: event.kind, data: JSON.stringify(event.message) };
     case "read":
-      return { id: event.revision, event: "read", data: JSON.stringify({ userId: event.userId, upToRevision: event.upToRevision }) };
+      return { id: event.revision, event: "read", data: JSON.stringify({ userId: event.userId, upToRevision: event.upToRevision, readAt: event.readAt }) };
     case "reaction": {
       const { messageId, userId, emoji, reacted } = event;
       return { id: event.revision, event: "reaction", data: JSON.stringify({ messageId, userId, emoji, reacted }) };

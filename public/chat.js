@@ -5,6 +5,8 @@
 // and redirects back.
 import { layOutMessages } from "./chatLayout.js";
 import { startSending } from "./chatSend.js";
+import { startComposer } from "./chatComposer.js";
+import { startMessageActions } from "./chatMessages.js";
 import { announceUnseen } from "./page.js";
 
 const chat = document.getElementById("chat");
@@ -95,9 +97,17 @@ function startChat(chat) {
     error.textContent = text;
     error.hidden = !text;
   }
+  const composer = startComposer({
+    form,
+    giveawayId,
+    showError: showSendError,
+    isConnected: () => connection === "connected",
+    sendNow: () => form.requestSubmit(),
+  });
   const sending = startSending({
     form,
     messages,
+    composer,
     isConnected: () => connection === "connected",
     showError: showSendError,
     onQueued: () => {
@@ -105,6 +115,7 @@ function startChat(chat) {
       scrollToNewest();
     },
   });
+  const actions = startMessageActions({ chat, messages, composer, showError: showSendError, onOlder: () => layOutMessages(messages) });
 
   function setConnection(state) {
     if (state === connection && status.dataset.state === state) return;
@@ -184,7 +195,8 @@ function startChat(chat) {
   streamElt.addEventListener("htmx:sse:before:message", (event) => {
     if (event.detail.message.event) return; // a named event, not HTML to swap in
     parser.innerHTML = event.detail.message.data; // inert: a template runs nothing
-    for (const element of parser.content.querySelectorAll(".message[id]")) {
+    // An edit, removal or reaction replaces its message in place (hx-swap-oob): not a repeat.
+    for (const element of parser.content.querySelectorAll(".message[id]:not([hx-swap-oob])")) {
       if (document.getElementById(element.id)) {
         event.preventDefault();
         return;
@@ -195,7 +207,12 @@ function startChat(chat) {
     revisionBeforeFrame = lastRevision();
   });
   streamElt.addEventListener("htmx:sse:after:message", () => {
-    if (lastRevision() <= revisionBeforeFrame) return; // presence or badge
+    const theirNewMessage = lastTheirsRevision() > revisionBeforeFrame;
+    actions.afterFrame({ theirNewMessage });
+    if (lastRevision() <= revisionBeforeFrame) {
+      layOutMessages(messages); // a message changed in place: its group and times again
+      return; // presence, badge, a read mark, typing
+    }
     revisionBeforeFrame = lastRevision();
     messages.dataset.lastRevision = String(lastRevision());
     // Messages still being sent stay the newest on screen until the stream brings them back.
@@ -225,7 +242,8 @@ function startChat(chat) {
     if (!message || document.visibilityState === "visible") return;
     unseen += 1;
     announceUnseen(unseen);
-    if (!("Notification" in window) || Notification.permission !== "granted") return;
+    // Muted: the count in the title still grows, but no desktop notification.
+    if (!("Notification" in window) || Notification.permission !== "granted" || chat.dataset.muted === "true") return;
     const who = chat.dataset.otherName;
     const text = message.querySelector(".bubble")?.textContent ?? "";
     const note = new Notification(`${who} · ${chat.dataset.title}`, { body: text.slice(0, 140), tag: `handoff-${giveawayId}`, icon: "/assets/favicon.svg" });

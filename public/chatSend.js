@@ -3,9 +3,9 @@
 // id chosen with the form is the message id, so a retry is stored once. Without this script the
 // form posts and the server redirects back.
 
-/** @param {{ form: HTMLFormElement, messages: HTMLElement, isConnected: () => boolean, showError: (text: string) => void, onQueued: () => void }} chat */
+/** @param {{ form: HTMLFormElement, messages: HTMLElement, isConnected: () => boolean, showError: (text: string) => void, onQueued: () => void, composer: { links(): { replyTo: string, attachmentIds: string, caption: string }, clear(): void, editing(): string | undefined, saveEdit(content: string): Promise<void> } }} chat */
 export function startSending(chat) {
-  const { form, messages } = chat;
+  const { form, messages, composer } = chat;
   const box = form.querySelector("textarea[name=content]");
   const idField = form.querySelector("input[name=id]");
   const button = form.querySelector("button[type=submit]");
@@ -67,6 +67,9 @@ export function startSending(chat) {
     const body = new URLSearchParams(new FormData(form));
     body.set("id", message.dataset.messageId);
     body.set("content", message.querySelector(".bubble").textContent);
+    // What it answers and carries, as they were when it was sent (a retry sends the same).
+    body.set("replyTo", message.dataset.replyTo ?? "");
+    body.set("attachmentIds", message.dataset.attachmentIds ?? "");
     try {
       const response = await fetch(form.action, {
         method: "POST",
@@ -86,7 +89,14 @@ export function startSending(chat) {
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     event.stopImmediatePropagation();
-    const content = box.value;
+    const links = composer.links();
+    // A photo or voice note alone still says what it is.
+    const content = box.value.trim() ? box.value : links.caption || box.value;
+    if (composer.editing()) {
+      if (!content.trim()) return chat.showError("Write something, or remove the message instead.");
+      void composer.saveEdit(content);
+      return;
+    }
     if (!content.trim()) {
       chat.showError(content ? "Write something to send: a message can't be only spaces." : "");
       return;
@@ -98,6 +108,9 @@ export function startSending(chat) {
     chat.showError("");
     const id = idField.value;
     const message = pendingBubble(id, content);
+    message.dataset.replyTo = links.replyTo;
+    message.dataset.attachmentIds = links.attachmentIds;
+    composer.clear();
     messages.append(message);
     // The box is free at once for the next message, under a new id.
     box.value = "";

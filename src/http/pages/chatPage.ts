@@ -15,6 +15,7 @@ import { domainRefusal, pageRefusal, type PageRefusal } from "./pageRefusals.ts"
 import { componentLogger } from "../../observability/logger.ts";
 import { awaitPageMinRevision, pageAfterWrite } from "./pageReadYourWrites.ts";
 import { clientIp, rateLimitedPage } from "../edge/rateLimits.ts";
+import { messageCard } from "./messageCard.ts";
 
 const pagesLog = componentLogger("pages");
 
@@ -25,6 +26,14 @@ const MessageForm = z.object({
   // Chosen when the form was drawn: a retried send is the same message and is stored once.
   id: IdSchema,
   content: z.string().max(contentMaxLength * 8),
+  // The message this one answers (the reply bar), and files uploaded by chat.js, comma-separated.
+  replyTo: z.union([IdSchema, z.literal("")]).optional(),
+  attachmentIds: z
+    .string()
+    .max(40 * 10)
+    .optional()
+    .transform((ids) => (ids ? ids.split(",").filter(Boolean) : []))
+    .pipe(z.array(IdSchema).max(10)),
 });
 
 const ReadForm = z.object({
@@ -33,11 +42,16 @@ const ReadForm = z.object({
   then: z.literal("page").optional(),
 });
 
+/** A page of history: the newest messages, or those before a revision ("Load older messages"). */
+const ChatQuery = z.object({ before: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(), replyTo: IdSchema.optional() });
+
 /** What the send form shows: the hidden message id, the text, and why the last send failed. */
 export interface MessageDraft {
   id: string;
   content: string;
   error?: string | undefined;
+  /** The message this draft answers, as the reply bar shows it. */
+  replyTo?: { id: string; senderName: string; text: string } | undefined;
 }
 
 export function chatPage(handoff: Handoff, renderer: PageRenderer, requireSignedIn: express.RequestHandler): express.Router {
@@ -46,15 +60,22 @@ export function chatPage(handoff: Handoff, renderer: PageRenderer, requireSigned
   const freshDraft = (): MessageDraft => ({ id: handoff.newId(), content: "" });
   const renderForm = (giveawayId: string, draft: MessageDraft) =>
     renderer.partial("./partials/messageForm", { giveawayId, draft, contentMaxLength });
+  const replyDraft = (giveawayId: string, viewerId: string, messageId: string | undefined) => {
+    const quoted = messageId === undefined ? undefined : queries.messageById(giveawayId, messageId);
+    if (!quoted || quoted.retractedAt !== null) return undefined;
+    return { id: quoted.id, senderName: quoted.senderId === viewerId ? "You" : quoted.senderName, text: quoted.content.slice(0, 140) };
+  };
 
-  async function showChat(res: Response, identity: RequestIdentity, giveawayId: string, status: number, draft: MessageDraft) {
+  async function showChat(res: Response, identity: RequestIdentity, giveawayId: string, status: number, draft: MessageDraft, before?: number) {
     const access = conversationAccess(handoff, giveawayId, identity.userId);
     if (!access.ok) return refuseConversation(res, identity, giveawayId, pageRefusal(access.code));
-    const newest = queries.latestMessages(giveawayId, historyLength + 1);
+    const newest = before === undefined ? queries.latestMessages(giveawayId, historyLength + 1) : queries.messagesBefore(giveawayId, before, historyLength + 1);
     const messages = newest.slice(-historyLength);
     // The stream resumes after the newest event shown (a message or a proposal card).
     const panel = pickupPanel(handoff, access, identity.userId);
-    const items = chatItems(handoff, access, identity.userId, messages, panel);
+    const items = chatItems(handoff, access, identity.userId, messages, panel, before);
+    const cards = new Map(messages.map((message) => [message.id, messageCard(handoff, message, identity.userId)]));
+    const otherRead = handoff.queries.readMarkOf(giveawayId, access.other.id);
     const lastRevision = Math.max(messages.at(-1)?.revision ?? -1, items.at(-1)?.revision ?? -1);
     // No state change on GET: the page shows where the reader's mark stands; chat.js (or, without
     // script, the mark-read form) posts the mark.
@@ -67,11 +88,14 @@ export function chatPage(handoff: Handoff, renderer: PageRenderer, requireSigned
       badgeExcept: giveawayId,
       giveaway: access.giveaway,
       other: access.other,
-      otherOnline: handoff.hub.isOnline(giveawayId, access.other.id),
+      otherPresence: handoff.hub.presenceOf(giveawayId, access.other.id),
+      cards,
+      otherRead,
+      muted: queries.inboxEntry(identity.userId, giveawayId)?.muted ?? false,
+      olderBefore: newest.length > historyLength ? messages[0]?.revision : undefined,
       messages,
       items,
       pickup: renderer.partial("./partials/pickupPanel", { panel, oob: false, proposalId: handoff.newId() }),
-      olderHidden: newest.length > historyLength,
       viewerId: identity.userId,
       lastRevision,
       readRevision,
@@ -105,7 +129,9 @@ export function chatPage(handoff: Handoff, renderer: PageRenderer, requireSigned
     const giveawayId = req.params.giveawayId;
     if (!isId(giveawayId)) return renderRefusal(renderer, res, pageRefusal("not_found"), identity);
     await awaitPageMinRevision(handoff, giveawayId, req.query);
-    await showChat(res, identity, giveawayId, 200, freshDraft());
+    const query = ChatQuery.safeParse(req.query);
+    const { before, replyTo } = query.success ? query.data : {};
+    await showChat(res, identity, giveawayId, 200, { ...freshDraft(), replyTo: replyDraft(giveawayId, identity.userId, replyTo) }, before);
   });
 
   router.post("/messages/:giveawayId", requireSignedIn, async (req: Request, res: Response) => {
@@ -121,13 +147,14 @@ export function chatPage(handoff: Handoff, renderer: PageRenderer, requireSigned
       const content = typeof req.body?.content === "string" ? req.body.content : "";
       return answer(422, { id: handoff.newId(), content, error: pageRefusal("invalid_content").message });
     }
-    const { id, content } = parsed.data;
+    const { id, content, attachmentIds } = parsed.data;
+    const replyTo = parsed.data.replyTo || undefined;
     // Refused: the text stays in the form (no-JS) or in its "Not sent" bubble with Retry (chatSend.js).
     const limited = await handoff.limits.messageSend(clientIp(req), identity.userId);
     if (limited) return answer(429, { id, content, error: rateLimitedPage(res, limited).message });
     const result = await handoff.commands(
       giveawayId,
-      { type: "SendMessage", messageId: id, senderId: identity.userId, content, now: handoff.now() },
+      { type: "SendMessage", messageId: id, senderId: identity.userId, content, replyTo, attachmentIds, now: handoff.now() },
       pageCommandContext(identity),
     );
     if (!result.ok) {
@@ -137,7 +164,7 @@ export function chatPage(handoff: Handoff, renderer: PageRenderer, requireSigned
       }
       // After a clash the text goes again as a new message, so it needs a new id.
       const nextId = result.error.code === "message_id_conflict" ? handoff.newId() : id;
-      return answer(refusal.status, { id: nextId, content, error: refusal.message });
+      return answer(refusal.status, { id: nextId, content, error: refusal.message, replyTo: replyDraft(giveawayId, identity.userId, replyTo) });
     }
     // The chat it goes back to reads the read models: wait until they show the message.
     await handoff.readYourWrites.waitForGiveaway(giveawayId, result.revision);

@@ -16,6 +16,9 @@ import { isId } from "../../domain/ids.ts";
 import type { PageRenderer } from "./pageRenderer.ts";
 import { pageRefusal } from "./pageRefusals.ts";
 import { pickupFrame } from "./pickupFrames.ts";
+import { messageCard } from "./messageCard.ts";
+import { assertNever } from "../../domain/errors.ts";
+import type { MessageView } from "../../projections/conversationProjection.ts";
 
 export function chatStream(handoff: Handoff, renderer: PageRenderer): SignedInStreamHandler {
   return async (req, res, params, identity) => {
@@ -32,8 +35,12 @@ export function chatStream(handoff: Handoff, renderer: PageRenderer): SignedInSt
     if (clientGone(req, res)) return; // gone while we waited
     const viewerId = identity.userId;
     const otherId = access.other.id;
-    const presence = (online: boolean) => ({
-      data: renderer.partial("./partials/presence", { username: access.other.username, online, oob: true }),
+    const presence = (online: boolean, lastSeenAt: string | null) => ({
+      data: renderer.partial("./partials/presence", { username: access.other.username, online, lastSeenAt, oob: true }),
+    });
+    const message = (id: number, shown: MessageView, oob: boolean) => ({
+      id,
+      data: renderer.partial("./partials/message", { card: messageCard(handoff, shown, viewerId), oob }),
     });
 
     const stream = openSessionStream(handoff, req, res, identity, "page_chat");
@@ -50,18 +57,38 @@ export function chatStream(handoff: Handoff, renderer: PageRenderer): SignedInSt
       waitForRoom: () => stream.drained(),
       bound: { maxBytes: handoff.config.sseMaxQueuedBytes, queuedBytes: stream.queuedBytes, drop: stream.drop },
       deliver(event) {
-        if (event.kind === "message") {
-          stream.send({ id: event.message.revision, data: renderer.partial("./partials/message", { message: event.message, viewerId }) });
-        } else if (event.kind === "pickup") {
-          const frame = pickupFrame(handoff, renderer, giveawayId, viewerId, event.revision, event.event.type === "PickupProposed" ? event.event.data.proposalId : undefined);
-          if (frame) stream.send(frame);
-        } else if (event.kind === "presence" && event.userId === otherId) {
-          stream.send(presence(event.online));
+        switch (event.kind) {
+          case "message":
+            return stream.send(message(event.message.revision, event.message, false));
+          case "message-edited":
+          case "message-retracted":
+            // Swapped where it is (hx-swap-oob): a message not on the page is left alone.
+            return stream.send(message(event.revision, event.message, true));
+          case "reaction": {
+            const shown = handoff.queries.messageById(giveawayId, event.messageId);
+            return shown && stream.send(message(event.revision, shown, true));
+          }
+          case "read":
+            // The other's read mark, for the "Seen" under the reader's last message (chat.js places it).
+            if (event.userId !== otherId) return;
+            return stream.send({ id: event.revision, data: renderer.partial("./partials/readMark", { upToRevision: event.upToRevision, at: event.readAt }) });
+          case "typing":
+            if (event.userId !== otherId) return;
+            return stream.send({ data: renderer.partial("./partials/typing", { username: event.username, until: event.until }) });
+          case "pickup": {
+            const frame = pickupFrame(handoff, renderer, giveawayId, viewerId, event.revision, event.event.type === "PickupProposed" ? event.event.data.proposalId : undefined);
+            return frame && stream.send(frame);
+          }
+          case "presence":
+            return event.userId === otherId ? stream.send(presence(event.online, event.lastSeenAt)) : undefined;
+          default:
+            return assertNever(event);
         }
       },
     });
     // Joined now, so the answer is current; changes arrive as presence events.
-    stream.send(presence(handoff.hub.isOnline(giveawayId, otherId)));
+    const now = handoff.hub.presenceOf(giveawayId, otherId);
+    stream.send(presence(now.online, now.lastSeenAt));
     stream.onClose(() => {
       stopFollowing();
       stopNotifications();

@@ -76,9 +76,10 @@ export type ChatItem =
   | { kind: "proposal"; revision: number; card: CardModel };
 
 /** Messages and proposals in stream order, only what the viewer may read; the giver's rounds under headers. */
-export function chatItems(handoff: Handoff, access: GrantedConversation, viewerId: string, messages: MessageView[], panel: PickupPanel): ChatItem[] {
+/** `before`: a page of older history, so only the cards before that revision. */
+export function chatItems(handoff: Handoff, access: GrantedConversation, viewerId: string, messages: MessageView[], panel: PickupPanel, before = Number.MAX_SAFE_INTEGER): ChatItem[] {
   const firstShown = messages[0]?.revision ?? Number.MAX_SAFE_INTEGER;
-  const proposals = visibleTo(access, handoff.queries.proposalsOf(access.giveaway.id)).filter((p) => messages.length === 0 || p.revision >= firstShown);
+  const proposals = visibleTo(access, handoff.queries.proposalsOf(access.giveaway.id)).filter((p) => (messages.length === 0 || p.revision >= firstShown) && p.revision < before);
   const items: ChatItem[] = [
     ...visibleTo(access, messages).map((message) => ({ kind: "message" as const, revision: message.revision, message })),
     ...proposals.map((proposal) => ({ kind: "proposal" as const, revision: proposal.revision, card: cardModel(proposal, viewerId, panel) })),

@@ -1,0 +1,165 @@
+// What one can do to the messages on the chat page, and what it shows about the other person:
+// reactions (one tap toggles), reply, edit and remove within the window, the quote that jumps to
+// its original, "Load older messages", mute, "Seen" under your last message, "ann is typing…".
+// Each form also works without script; here they post in the background and the stream brings
+// the change back to both people.
+import { readableTime } from "./times.js";
+
+/** @param {{ chat: HTMLElement, messages: HTMLElement, composer: { replyTo(m: HTMLElement): void, edit(m: HTMLElement): void }, showError: (text: string) => void, onOlder: () => void }} options */
+export function startMessageActions({ chat, messages, composer, showError, onOlder }) {
+  const giveawayId = chat.dataset.giveawayId;
+  const postForm = async (form, extra = {}) => {
+    const body = new URLSearchParams(new FormData(form));
+    for (const [name, value] of Object.entries(extra)) body.set(name, value);
+    try {
+      const response = await fetch(form.action, { method: "POST", credentials: "same-origin", headers: { "HX-Request": "true" }, body });
+      if (!response.ok) showError((await response.text()) || `The server said ${response.status}.`);
+      return response.ok;
+    } catch {
+      showError("That did not reach the server: check your connection.");
+      return false;
+    }
+  };
+
+  messages.addEventListener("submit", (event) => {
+    const form = event.target;
+    if (!(form instanceof HTMLFormElement)) return;
+    if (!form.matches(".reactions, .retract-form")) return;
+    event.preventDefault();
+    const extra = event.submitter?.name ? { [event.submitter.name]: event.submitter.value } : {};
+    form.querySelector("details")?.removeAttribute("open");
+    void postForm(form, extra);
+  });
+
+  messages.addEventListener("click", (event) => {
+    const target = event.target instanceof Element ? event.target : null;
+    const message = target?.closest(".message");
+    if (!target || !message) return;
+    if (target.closest(".reply-link")) {
+      event.preventDefault();
+      composer.replyTo(message);
+    } else if (target.closest(".edit-button")) {
+      composer.edit(message);
+    } else if (target.closest(".reply-quote")) {
+      const original = document.getElementById(`msg-${target.closest(".reply-quote").dataset.quotedRevision}`);
+      if (!original) return; // not loaded: the link opens the history page that ends with it
+      event.preventDefault();
+      original.scrollIntoView({ block: "center" });
+      original.classList.remove("flash");
+      void original.offsetWidth; // restart the highlight
+      original.classList.add("flash");
+    }
+  });
+
+  /** Edit and Remove show only while the window is open (the server says no after it anyway). */
+  function refreshEditable() {
+    const now = Date.now();
+    for (const message of messages.querySelectorAll(".message[data-editable-until]")) {
+      const open = Date.parse(message.dataset.editableUntil) > now;
+      for (const control of message.querySelectorAll(".edit-button, .retract-form")) control.hidden = !open;
+    }
+  }
+  window.setInterval(refreshEditable, 15_000);
+
+  // ---- "Load older messages": the page before, fetched and put on top ---------------------
+  const older = document.getElementById("load-older");
+  older?.addEventListener("click", async (event) => {
+    event.preventDefault();
+    older.setAttribute("aria-busy", "true");
+    try {
+      const response = await fetch(older.href, { credentials: "same-origin" });
+      if (!response.ok) throw new Error(String(response.status));
+      const page = new DOMParser().parseFromString(await response.text(), "text/html");
+      const first = Number(messages.querySelector("[data-revision]")?.dataset.revision ?? Number.MAX_SAFE_INTEGER);
+      const earlier = [...(page.getElementById("messages")?.children ?? [])].filter(
+        (element) => Number(element.dataset.revision ?? Number.MAX_SAFE_INTEGER) < first && !(element.id && document.getElementById(element.id)),
+      );
+      messages.prepend(...earlier.map((element) => document.adoptNode(element)));
+      const next = page.getElementById("load-older");
+      if (next) older.href = next.href;
+      else older.closest(".older-hidden")?.remove();
+      onOlder();
+    } catch {
+      showError("Older messages did not load: check your connection and try again.");
+    } finally {
+      older.removeAttribute("aria-busy");
+    }
+  });
+
+  // ---- mute -------------------------------------------------------------------------------
+  const muteForm = document.getElementById("mute-form");
+  muteForm?.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const field = muteForm.querySelector("input[name=muted]");
+    if (!(await postForm(muteForm))) return;
+    const muted = field.value === "1";
+    chat.dataset.muted = String(muted);
+    field.value = muted ? "0" : "1";
+    const button = document.getElementById("mute-button");
+    button.textContent = muted ? "Unmute" : "Mute";
+    button.setAttribute("aria-pressed", String(muted));
+  });
+
+  // ---- what the other person did: read up to, typing --------------------------------------
+  let otherRead = { upTo: Number(messages.dataset.otherReadRevision ?? -1), at: messages.dataset.otherReadAt ?? "" };
+  const typingLine = document.getElementById("typing-indicator");
+  let typingTimer = null;
+  const stopTyping = () => {
+    typingLine.hidden = true;
+    typingLine.textContent = "";
+  };
+
+  /** "Seen" with its time under your newest message, once the other's mark reaches it. */
+  function placeSeen() {
+    const mark = document.getElementById("other-read-mark");
+    if (mark?.dataset.upTo && Number(mark.dataset.upTo) > otherRead.upTo) otherRead = { upTo: Number(mark.dataset.upTo), at: mark.dataset.at ?? "" };
+    const theirs = messages.querySelectorAll(":scope > .message.theirs[data-revision]");
+    const newestTheirs = theirs[theirs.length - 1];
+    // Sending reads everything before it.
+    if (newestTheirs && Number(newestTheirs.dataset.revision) > otherRead.upTo) {
+      otherRead = { upTo: Number(newestTheirs.dataset.revision), at: newestTheirs.querySelector("time[datetime]")?.dateTime ?? "" };
+    }
+    const mine = messages.querySelectorAll(":scope > .message.mine[data-revision]");
+    const newestMine = mine[mine.length - 1];
+    let seen = document.getElementById("seen-receipt");
+    if (!newestMine || Number(newestMine.dataset.revision) > otherRead.upTo) return seen?.remove();
+    if (!seen) {
+      seen = document.createElement("p");
+      seen.id = "seen-receipt";
+      seen.className = "seen-receipt";
+    }
+    const time = document.createElement("time");
+    time.dateTime = otherRead.at;
+    time.dataset.local = "true";
+    const at = new Date(otherRead.at);
+    time.textContent = Number.isNaN(at.getTime()) ? "" : readableTime(at);
+    seen.replaceChildren("Seen ", time);
+    if (seen.parentElement !== newestMine) newestMine.append(seen);
+  }
+
+  function showTyping() {
+    const signal = document.getElementById("typing-signal");
+    const until = Date.parse(signal?.dataset.until ?? "");
+    if (!signal?.dataset.username || Number.isNaN(until) || until <= Date.now()) return;
+    typingLine.textContent = `${signal.dataset.username} is typing…`;
+    typingLine.hidden = false;
+    window.clearTimeout(typingTimer);
+    typingTimer = window.setTimeout(stopTyping, until - Date.now());
+    delete signal.dataset.username; // shown once per signal
+  }
+
+  refreshEditable();
+  placeSeen();
+  return {
+    /** After every frame the stream swapped in. */
+    afterFrame({ theirNewMessage }) {
+      if (theirNewMessage) {
+        window.clearTimeout(typingTimer);
+        stopTyping();
+      }
+      showTyping();
+      placeSeen();
+      refreshEditable();
+    },
+  };
+}

@@ -1,0 +1,57 @@
+// One message as the chat page draws it: the quote it replies to, its files, its reactions (counts
+// and the reader's own), and until when its sender may still edit or remove it.
+import type { Handoff } from "../../app/handoff.ts";
+import { reactionEmoji } from "../../domain/conversationEvents.ts";
+import type { AttachmentRef, MessageView } from "../../projections/conversationProjection.ts";
+
+export interface MessageCard {
+  message: MessageView;
+  giveawayId: string;
+  mine: boolean;
+  removed: boolean;
+  quote: { revision: number; senderName: string; text: string } | undefined;
+  reactions: { emoji: string; count: number; mine: boolean }[];
+  /** Every emoji one may react with, and whether the reader has. */
+  palette: { emoji: string; mine: boolean }[];
+  files: { url: string; kind: "image" | "audio" | "file"; label: string }[];
+  /** Set for the reader's own message while it may still be edited or removed (ISO). */
+  editableUntil: string | undefined;
+}
+
+const kindOf = (contentType: string): "image" | "audio" | "file" => (contentType.startsWith("image/") ? "image" : contentType.startsWith("audio/") ? "audio" : "file");
+
+function sizeText(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+function fileOf(giveawayId: string, attachment: AttachmentRef): MessageCard["files"][number] {
+  const kind = kindOf(attachment.contentType);
+  const type = attachment.contentType.split("/")[1]?.toUpperCase() ?? "file";
+  const label = kind === "image" ? "Photo" : kind === "audio" ? "Voice note" : `${type} file, ${sizeText(attachment.size)}`;
+  return { url: `/api/giveaways/${giveawayId}/attachments/${attachment.id}`, kind, label };
+}
+
+export function messageCard(handoff: Handoff, message: MessageView, viewerId: string): MessageCard {
+  const giveawayId = message.giveawayId;
+  const mine = message.senderId === viewerId;
+  const removed = message.retractedAt !== null;
+  const quoted = message.replyTo === null || removed ? undefined : handoff.queries.messageById(giveawayId, message.replyTo);
+  const quote = quoted && {
+    revision: quoted.revision,
+    senderName: quoted.senderId === viewerId ? "You" : quoted.senderName,
+    text: quoted.retractedAt !== null ? "message removed" : quoted.content.slice(0, 140),
+  };
+  const reactions = removed
+    ? []
+    : reactionEmoji.flatMap((emoji) => {
+        const users = message.reactions[emoji] ?? [];
+        return users.length === 0 ? [] : [{ emoji, count: users.length, mine: users.includes(viewerId) }];
+      });
+  const palette = reactionEmoji.map((emoji) => ({ emoji, mine: (message.reactions[emoji] ?? []).includes(viewerId) }));
+  const until = Date.parse(message.sentAt) + handoff.config.editWindowMs;
+  const editableUntil = mine && !removed && until > handoff.now().getTime() ? new Date(until).toISOString() : undefined;
+  const files = removed ? [] : message.attachments.map((attachment) => fileOf(giveawayId, attachment));
+  return { message, giveawayId, mine, removed, quote, reactions, palette, files, editableUntil };
+}

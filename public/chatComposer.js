@@ -98,6 +98,8 @@ export function startComposer({ form, giveawayId, showError, isConnected, sendNo
       }),
     );
     chips.hidden = attachments.length === 0;
+    // A photo or voice note may go without words (its caption says what it is).
+    box.required = attachments.length === 0;
   }
   async function upload(blob, label, kind) {
     if (!isConnected()) return showError("You are offline: attach the file once the chat has reconnected.");
@@ -143,9 +145,12 @@ export function startComposer({ form, giveawayId, showError, isConnected, sendNo
     const type = MediaRecorder.isTypeSupported("audio/webm;codecs=opus") ? "audio/webm;codecs=opus" : "";
     recorder = new MediaRecorder(stream, type ? { mimeType: type } : undefined);
     const parts = [];
-    recorder.addEventListener("dataavailable", (event) => parts.push(event.data));
+    recorder.addEventListener("dataavailable", (event) => {
+      parts.push(event.data);
+      recordButton.dataset.parts = String(parts.length); // how much is recorded, for the page's tests
+    });
     recordingStopped = new Promise((resolve) => recorder.addEventListener("stop", resolve, { once: true }));
-    recorder.start();
+    recorder.start(250);
     recordButton.setAttribute("aria-pressed", "true");
     recordButton.textContent = "⏹";
     recordButton.title = "Stop and send the voice note";

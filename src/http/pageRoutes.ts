@@ -5,6 +5,7 @@ import type { Handoff } from "../app/handoff.ts";
 import { identify } from "./authentication.ts";
 import { answerFailure } from "./edge/failures.ts";
 import { chatPage } from "./pages/chatPage.ts";
+import { conversationActions } from "./pages/conversationActions.ts";
 import { chatStream } from "./pages/chatStream.ts";
 import { giveawayPages } from "./pages/giveawayPages.ts";
 import { inboxPage } from "./pages/inboxPage.ts";
@@ -49,6 +50,7 @@ export function pageRoutes(handoff: Handoff): express.Router {
   );
   // The read mark answers with statuses (never a sign-in page) to scripts; the streams are pageStreamRoutes, before express.
   router.use(chatPage(handoff, renderer, signedIn));
+  router.use(conversationActions(handoff, renderer, signedIn));
   router.use(signedIn); // every other page
   router.use(giveawayPages(handoff, renderer));
   router.use(inboxPage(handoff, renderer));

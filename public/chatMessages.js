@@ -128,12 +128,10 @@ export function startMessageActions({ chat, messages, composer, showError, onOld
       seen.id = "seen-receipt";
       seen.className = "seen-receipt";
     }
-    const time = document.createElement("time");
-    time.dateTime = otherRead.at;
-    time.dataset.local = "true";
+    // Not a <time>: the message's own time stays the one <time> in it.
     const at = new Date(otherRead.at);
-    time.textContent = Number.isNaN(at.getTime()) ? "" : readableTime(at);
-    seen.replaceChildren("Seen ", time);
+    seen.dataset.at = otherRead.at;
+    seen.textContent = Number.isNaN(at.getTime()) ? "Seen" : `Seen ${readableTime(at)}`;
     if (seen.parentElement !== newestMine) newestMine.append(seen);
   }
 

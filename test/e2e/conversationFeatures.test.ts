@@ -48,7 +48,7 @@ describe.skipIf(browserTestsSkipped)("browser: the conversation, complete", () =
     const seen = ann.locator(`#${asked} #seen-receipt`);
     await seen.waitFor();
     expect(await seen.innerText()).toMatch(/^Seen \S/);
-    expect(await seen.locator("time").getAttribute("datetime")).toMatch(/^\d{4}-\d\d-\d\dT/);
+    expect(await seen.getAttribute("data-at")).toMatch(/^\d{4}-\d\d-\d\dT/);
 
     await bob.locator("#message-content").pressSequentially("Yes", { delay: 20 });
     await ann.locator("#typing-indicator", { hasText: "bob is typing…" }).waitFor();
@@ -64,6 +64,7 @@ describe.skipIf(browserTestsSkipped)("browser: the conversation, complete", () =
 
   it("reacts with one tap, shows counts and one's own, takes it back; live on both", async () => {
     const target = await messageIdOf(bob, "Great, see you then");
+    await bob.hover(`#${target} .bubble`);
     await bob.locator(`#${target} .react-more > summary`).click();
     await bob.locator(`#${target} .palette-emoji[value="👍"]`).click();
     await until("bob's own 👍", () => reactionsOf(bob, target), (shown) => shown.join() === "👍 1 (mine)");
@@ -78,6 +79,7 @@ describe.skipIf(browserTestsSkipped)("browser: the conversation, complete", () =
 
   it("replies with a quote that jumps to the original", async () => {
     const original = await messageIdOf(bob, "Is Saturday fine for the pickup?");
+    await bob.hover(`#${original} .bubble`);
     await bob.locator(`#${original} .reply-link`).click();
     await bob.locator("#reply-bar", { hasText: "Is Saturday fine" }).waitFor();
     await sendInChat(bob, "Morning or afternoon?");
@@ -93,6 +95,7 @@ describe.skipIf(browserTestsSkipped)("browser: the conversation, complete", () =
 
   it("edits and removes within the window: 'edited' and 'message removed' for both", async () => {
     const mine = await messageIdOf(ann, "Great, see you then");
+    await ann.hover(`#${mine} .bubble`);
     await ann.locator(`#${mine} .edit-button`).click();
     expect(await ann.inputValue("#message-content")).toBe("Great, see you then");
     await ann.fill("#message-content", "Great, see you at 10");
@@ -107,6 +110,7 @@ describe.skipIf(browserTestsSkipped)("browser: the conversation, complete", () =
     await sendInChat(ann, "My number is 555 0100");
     const slip = await messageIdOf(ann, "My number is 555 0100");
     await bob.locator(`#${slip}`).waitFor();
+    await ann.hover(`#${slip} .bubble`);
     await ann.locator(`#${slip} .retract-button`).click();
     for (const page of [ann, bob]) {
       await page.locator(`#${slip}.removed .bubble`, { hasText: "message removed" }).waitFor();

@@ -32,6 +32,28 @@ function pngSize(file: string): { width: number; height: number } {
   return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
 }
 
+/** A small picture of a bike, drawn on a canvas in the page: the "photo" the giver sends. */
+async function bikePicture(page: Page): Promise<Buffer> {
+  const dataUrl = await page.evaluate(`(() => {
+    const canvas = document.createElement("canvas");
+    canvas.width = 480; canvas.height = 320;
+    const c = canvas.getContext("2d");
+    const sky = c.createLinearGradient(0, 0, 0, 320);
+    sky.addColorStop(0, "#cfe3f0"); sky.addColorStop(1, "#eef3e6");
+    c.fillStyle = sky; c.fillRect(0, 0, 480, 320);
+    c.fillStyle = "#b9c7a5"; c.fillRect(0, 250, 480, 70);
+    c.lineWidth = 9; c.strokeStyle = "#1f3f8f"; c.lineCap = "round";
+    for (const x of [130, 350]) { c.beginPath(); c.arc(x, 220, 70, 0, Math.PI * 2); c.stroke(); }
+    c.lineWidth = 10; c.strokeStyle = "#2a5bd7";
+    c.beginPath(); c.moveTo(130, 220); c.lineTo(220, 130); c.lineTo(330, 130); c.lineTo(240, 220); c.closePath(); c.stroke();
+    c.beginPath(); c.moveTo(240, 220); c.lineTo(205, 100); c.moveTo(330, 130); c.lineTo(350, 220); c.moveTo(318, 92); c.lineTo(330, 130); c.stroke();
+    c.lineWidth = 12; c.strokeStyle = "#333";
+    c.beginPath(); c.moveTo(185, 98); c.lineTo(228, 98); c.moveTo(305, 92); c.lineTo(345, 88); c.stroke();
+    return canvas.toDataURL("image/png");
+  })()`);
+  return Buffer.from(String(dataUrl).split(",")[1]!, "base64");
+}
+
 /** Nothing focused and scrolled to the newest message, as a person would leave it. */
 async function settle(page: Page) {
   await page.evaluate("document.activeElement && document.activeElement.blur()");
@@ -62,11 +84,34 @@ describe.skipIf(browserTestsSkipped)("browser: screenshots for the README", () =
     const pages = { giver: chat.giver.page, winner: chat.winner.page };
     for (const line of conversation) await sendInChat(pages[line.from], line.text);
     const texts = conversation.map((line) => line.text);
+
+    // A photo, a reaction to it, and a reply quoting the address; the winner has read it all ("Seen").
+    const photoText = "This is it, freshly oiled";
+    await pages.giver.setInputFiles("#attach-input", { name: "bike.png", mimeType: "image/png", buffer: await bikePicture(pages.giver) });
+    await pages.giver.locator("#attachment-chips .attachment-chip").waitFor();
+    await sendInChat(pages.giver, photoText);
+    const photo = pages.winner.locator(".message", { hasText: photoText });
+    await photo.locator("img.thumb").waitFor();
+    const photoId = (await photo.getAttribute("id"))!;
+    await pages.winner.hover(`#${photoId} .bubble`);
+    await pages.winner.locator(`#${photoId} .react-more > summary`).click();
+    await pages.winner.locator(`#${photoId} .palette-emoji[value="❤️"]`).click();
+    await pages.giver.locator(`#${photoId} .reaction[value="❤️"]`).waitFor();
+    const addressId = (await pages.winner.locator(".message", { hasText: "Oranienstraße 12" }).getAttribute("id"))!;
+    await pages.winner.hover(`#${addressId} .bubble`);
+    await pages.winner.locator(`#${addressId} .reply-link`).click();
+    const replyText = "Found it on the map — see you at 10!";
+    await sendInChat(pages.winner, replyText);
+    await pages.giver.locator(".message", { hasText: replyText }).locator(".reply-quote").waitFor();
+    await sendInChat(pages.giver, "See you!");
+    await pages.giver.locator("#seen-receipt").waitFor();
+    texts.push(photoText, replyText, "See you!");
     let messageIds: string[] = [];
     for (const [side, page] of Object.entries(pages)) {
       const shown = await waitForTexts(page, side, texts);
       messageIds = shown.map((m) => m.id);
-      expect(shown.map((m) => m.mine)).toEqual(conversation.map((line) => line.from === side));
+      expect(shown.slice(0, conversation.length).map((m) => m.mine)).toEqual(conversation.map((line) => line.from === side));
+      await page.mouse.move(0, 0); // no message hovered: its tools hidden
       await page.locator('#presence[data-online="true"]').waitFor();
       await settle(page);
     }
@@ -97,7 +142,7 @@ describe.skipIf(browserTestsSkipped)("browser: screenshots for the README", () =
     await audit.goto(`${server.url}/giveaways/${chat.giveawayId}/audit?revision=${revision}`);
     expect(await audit.locator("ol.audit li").count()).toBe(revision + 1);
     expect(await audit.locator("ol.audit li.current").getAttribute("data-revision")).toBe(String(revision));
-    expect(await audit.locator("ol.audit li.message .content").allTextContents()).toEqual(texts.slice(0, 3));
+    expect(await audit.locator("ol.audit li.message .content").allTextContents()).toEqual(conversation.slice(0, 3).map((line) => line.text));
     const auditFile = `${screenshotsDir}audit.png`;
     await audit.screenshot({ path: auditFile, fullPage: true });
 

@@ -152,12 +152,10 @@ export function startComposer({ form, giveawayId, showError, isConnected, sendNo
     recordingStopped = new Promise((resolve) => recorder.addEventListener("stop", resolve, { once: true }));
     recorder.start(250);
     recordButton.setAttribute("aria-pressed", "true");
-    recordButton.textContent = "⏹";
     recordButton.title = "Stop and send the voice note";
     await recordingStopped;
     for (const track of stream.getTracks()) track.stop();
     recordButton.setAttribute("aria-pressed", "false");
-    recordButton.textContent = "🎤";
     recordButton.title = "Record a voice note";
     const blob = new Blob(parts, { type: (recorder.mimeType || "audio/webm").split(";")[0] });
     // A voice note goes at once, like in any chat.

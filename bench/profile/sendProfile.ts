@@ -23,6 +23,8 @@ mkdirSync(profileDir, { recursive: true });
 
 const server = spawn(process.execPath, ["--import", "tsx", "bench/profile/profiledServer.ts", dataDir, profileDir, durability], {
   stdio: ["pipe", "pipe", "inherit"],
+  // Its stdout is this script's protocol: no log lines in it (the logger reads LOG_LEVEL itself).
+  env: { ...process.env, LOG_LEVEL: "warn" },
 });
 const lines = createInterface({ input: server.stdout! });
 const nextLine = () => new Promise<string>((resolve) => lines.once("line", resolve));

@@ -94,7 +94,8 @@ describe("authorization matrix", () => {
     const headers: Record<string, string> = { ...credentialHeaders(token, route.via) };
     // Pages' writes come from our own pages (the origin check is not what this table tests).
     if (route.via === "cookie" && route.method !== "GET") headers.Origin = server.url;
-    const given = route.body?.({ freshName: uniqueName(kind), strangerName: people.stranger.username });
+    const asked = route.body?.({ freshName: uniqueName(kind), strangerName: people.stranger.username });
+    const given = asked === undefined || Buffer.isBuffer(asked) ? asked : Object.fromEntries(Object.entries(asked).map(([name, value]) => [name, value === ":message" ? target.messageId : value]));
     let body: Buffer | undefined;
     if (Buffer.isBuffer(given)) {
       body = given;

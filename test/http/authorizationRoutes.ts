@@ -31,6 +31,7 @@ export interface MatrixRoute {
   /** What "unauthenticated" means here: 401, or a redirect to sign in (pages a person opens). */
   unauthenticated: 401 | "signin";
   expect: Record<CredentialKind, Expectation>;
+  /** A string value ":message" stands for the target's message id. */
   body?: (context: { freshName: string; strangerName: string }) => Record<string, unknown> | Buffer;
   /** The open (undrawn) giveaway instead of the drawn conversation. */
   target?: "open";
@@ -145,6 +146,10 @@ export const matrixRoutes: MatrixRoute[] = [
   { method: "GET", path: "/messages/:giveaway", ...page, expect: participants },
   { method: "POST", path: "/messages/:giveaway", ...page, expect: participants, body: () => ({ id: randomUUID(), content: "hello" }) },
   { method: "POST", path: "/messages/:giveaway/read", ...script, expect: participants, body: () => ({ revision: "0" }) },
+  // The conversation's forms (a body's ":message" is the giver's message, like the path's).
+  { method: "POST", path: "/messages/:giveaway/reactions", ...page, expect: participants, body: () => ({ messageId: ":message", emoji: "👍" }) },
+  { method: "POST", path: "/messages/:giveaway/retract", ...page, expect: author, fresh: {}, body: () => ({ messageId: ":message" }) },
+  { method: "POST", path: "/messages/:giveaway/mute", ...page, expect: participants, body: () => ({ muted: "1" }) },
   { method: "GET", path: "/messages/:giveaway/stream", ...script, expect: participants },
   { method: "GET", path: "/me/stream", ...script, expect: signedIn },
 

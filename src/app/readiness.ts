@@ -6,6 +6,9 @@ import { metrics } from "../observability/metrics.ts";
 import { describeFailure } from "../projections/projectionStatus.ts";
 import type { Handoff } from "./handoff.ts";
 
+/** What the health checks look at: the store (a probe and the log's head), the projections, and whether we are stopping. */
+export type HealthSources = Pick<Handoff, "store" | "runner" | "lifecycle" | "config">;
+
 export interface ProjectionReadiness {
   name: string;
   state: "running" | "stopped";
@@ -34,7 +37,7 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-async function probeStore(handoff: Handoff): Promise<string | undefined> {
+async function probeStore(handoff: HealthSources): Promise<string | undefined> {
   try {
     // Any answer, "no such stream" included, means the store is there.
     await withTimeout(handoff.store.readStream("handoff-readiness-probe", { maxCount: 1 }), storeProbeTimeoutMs, "the event store");
@@ -46,7 +49,7 @@ async function probeStore(handoff: Handoff): Promise<string | undefined> {
 }
 
 /** Events after `position` in the followed streams, counted up to `limit`. */
-async function lagAfter(handoff: Handoff, position: bigint | undefined, limit: number): Promise<number> {
+async function lagAfter(handoff: HealthSources, position: bigint | undefined, limit: number): Promise<number> {
   const events = await withTimeout(
     handoff.store.readAll({ fromPosition: position ?? "start", maxCount: limit + 1, streamPrefixes: [giveawayStreamPrefix, userStreamPrefix] }),
     storeProbeTimeoutMs,
@@ -55,7 +58,7 @@ async function lagAfter(handoff: Handoff, position: bigint | undefined, limit: n
   return events.filter((event) => position === undefined || event.position > position).length;
 }
 
-export async function checkReadiness(handoff: Handoff): Promise<Readiness> {
+export async function checkReadiness(handoff: HealthSources): Promise<Readiness> {
   const maxLagEvents = handoff.config.readyMaxLagEvents;
   const reasons: string[] = [];
   if (handoff.lifecycle.stopping) reasons.push("shutting down");
@@ -105,7 +108,7 @@ export async function checkReadiness(handoff: Handoff): Promise<Readiness> {
 }
 
 /** Liveness: only what a restart would cure (the runner itself died), or shutting down. */
-export function checkLiveness(handoff: Handoff): { live: boolean; status: string; reason?: string } {
+export function checkLiveness(handoff: Pick<HealthSources, "runner" | "lifecycle">): { live: boolean; status: string; reason?: string } {
   if (handoff.lifecycle.stopping) return { live: false, status: "stopping", reason: "shutting down" };
   const fatal = handoff.runner.fatalError();
   if (fatal) return { live: false, status: "failed", reason: `projection runner stopped: ${fatal.message}` };

@@ -1,10 +1,9 @@
 // GET /healthz (liveness: restart me if 503) and GET /readyz (readiness: send me traffic only if 200).
 // Both answer JSON with the reason when not; neither needs signing in (no user data in them).
 import express from "express";
-import type { Handoff } from "../app/handoff.ts";
-import { checkLiveness, checkReadiness } from "../app/readiness.ts";
+import { checkLiveness, checkReadiness, type HealthSources } from "../app/readiness.ts";
 
-export function healthRoutes(handoff: Handoff): express.Router {
+export function healthRoutes(handoff: HealthSources): express.Router {
   const router = express.Router();
   router.get("/healthz", (_req, res) => {
     const liveness = checkLiveness(handoff);

@@ -2,9 +2,8 @@
 import type { IncomingMessage } from "node:http";
 import type { NextFunction, Request, RequestHandler, Response } from "express";
 import type { CommandContext } from "../../app/eventMetadata.ts";
-import type { Handoff } from "../../app/handoff.ts";
 import { assertNever } from "../../domain/errors.ts";
-import { identify, identityOf, isCrossSiteCookieWrite, requireIdentity, type RequestIdentity } from "../authentication.ts";
+import { identify, identityOf, isCrossSiteCookieWrite, requireIdentity, type EdgeContext, type RequestIdentity } from "../authentication.ts";
 import { ApiError, sendApiError } from "./apiErrors.ts";
 
 const requestIdShape = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -24,9 +23,9 @@ export function requestIdFor(req: Pick<IncomingMessage, "headers">, newId: () =>
 }
 
 /** A write that carries the session cookie but comes from another site is refused before anything else. */
-export function refuseCrossSiteWrites(handoff: Handoff): RequestHandler {
+export function refuseCrossSiteWrites(edge: EdgeContext): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
-    if (isCrossSiteCookieWrite(req, handoff.config)) return sendApiError(res, "cross_site_request", "a request carrying the session cookie must come from this site");
+    if (isCrossSiteCookieWrite(req, edge.config)) return sendApiError(res, "cross_site_request", "a request carrying the session cookie must come from this site");
     next();
   };
 }
@@ -45,16 +44,16 @@ function identityRefusal(reason: "missing" | "invalid" | "cross_site"): ApiError
 }
 
 /** Bearer token or session cookie; refusals are the API's JSON errors. */
-export function requireApiIdentity(handoff: Handoff): RequestHandler {
-  return requireIdentity(handoff, (_req, res, reason) => {
+export function requireApiIdentity(edge: EdgeContext): RequestHandler {
+  return requireIdentity(edge, (_req, res, reason) => {
     const refusal = identityRefusal(reason);
     sendApiError(res, refusal.code, refusal.message);
   });
 }
 
 /** The same check for a safe (GET) request outside express: the identity, or the refusal thrown. */
-export function apiIdentity(handoff: Handoff, req: Pick<IncomingMessage, "headers">): RequestIdentity {
-  const identity = identify(req, handoff.tokens);
+export function apiIdentity(edge: EdgeContext, req: Pick<IncomingMessage, "headers">): RequestIdentity {
+  const identity = identify(req, edge.tokens);
   if (identity === "missing" || identity === "invalid") throw identityRefusal(identity);
   return identity;
 }

@@ -1,8 +1,8 @@
 // Accounts and tokens: POST /users, POST /tokens, GET /me.
 import express from "express";
 import { z } from "zod";
-import type { Handoff } from "../../app/handoff.ts";
-import { identityOf } from "../authentication.ts";
+import type { Handoff, ReadModelQueries } from "../../app/handoff.ts";
+import { identityOf, type EdgeContext } from "../authentication.ts";
 import { ApiError } from "./apiErrors.ts";
 import { parseBody } from "./requestInput.ts";
 import { requestIdOf, requireApiIdentity } from "./requestContext.ts";
@@ -15,7 +15,10 @@ const CredentialsSchema = z.object({
   password: z.string(),
 });
 
-export function usersApi(handoff: Handoff): express.Router {
+/** What the account routes use: accounts, tokens, the sign-in limits and whether a session has ended; nothing else. */
+export type UserServices = EdgeContext & Pick<Handoff, "accounts" | "limits"> & { queries: Pick<ReadModelQueries, "sessionHasEnded"> };
+
+export function usersApi(handoff: UserServices): express.Router {
   const router = express.Router();
 
   router.post("/users", async (req, res) => {

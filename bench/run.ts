@@ -11,7 +11,7 @@ import { machineInfo } from "./lib/machine.ts";
 import { runThroughput } from "./throughput.ts";
 
 const scale = currentScale();
-const budgetMinutes = scale.name === "quick" ? 10 : 90;
+const budgetMinutes = scale.name === "quick" ? 25 : 90; // quick: four systems, two rounds, on a busy machine
 const watchdog = setTimeout(() => {
   console.error(`bench: still running after ${budgetMinutes} minutes; giving up`);
   process.exit(1);

@@ -41,7 +41,7 @@ describe.skipIf(browserTestsSkipped)("browser: the conversation, complete", () =
     await Promise.all([markDocument(ann), markDocument(bob)]);
   }, 60_000);
 
-  it("shows 'bob is typing…' while he types, until his message arrives; 'Seen' with its time once he has read", async () => {
+  it("shows 'bob is typing…' while he types, until its time runs out or his message arrives; 'Seen' with its time once he has read", async () => {
     await sendInChat(ann, "Is Saturday fine for the pickup?");
     const asked = await messageIdOf(ann, "Is Saturday fine for the pickup?");
     // Bob's page is open at the newest message: it marks it read, and Ann sees it under her message.
@@ -51,7 +51,13 @@ describe.skipIf(browserTestsSkipped)("browser: the conversation, complete", () =
     expect(await seen.getAttribute("data-at")).toMatch(/^\d{4}-\d\d-\d\dT/);
 
     await bob.locator("#message-content").pressSequentially("Yes", { delay: 20 });
-    await ann.locator("#typing-indicator", { hasText: "bob is typing…" }).waitFor();
+    const typing = ann.locator("#typing-indicator", { hasText: "bob is typing…" });
+    await typing.waitFor();
+    // He stops: it goes by itself at the signal's `until` (a few seconds).
+    await ann.locator("#typing-indicator").waitFor({ state: "hidden", timeout: 15_000 });
+    // He types again (the page signals at most every few seconds), then sends: it goes with his message.
+    await bob.locator("#message-content").pressSequentially(", sure", { delay: 20 });
+    await typing.waitFor();
     await bob.fill("#message-content", "");
     await sendInChat(bob, "Yes, Saturday works");
     await ann.locator("#typing-indicator").waitFor({ state: "hidden" });

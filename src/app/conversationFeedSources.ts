@@ -11,12 +11,11 @@ export function conversationFeedSources(handoff: Handoff): ConversationFeedSourc
     hub: handoff.hub,
     appliedRevision: (giveawayId) => handoff.readYourWrites.appliedRevision(giveawayId),
     readerOf(giveawayId, userId) {
-      // The giver reads every round, whatever a redraw does; a winner's rounds are asked anew each time.
+      // The giver reads every round, whatever a redraw does. A winner's rounds are read once here,
+      // not per event and connection: the feed asks again after each pickup event (a redraw).
       if (handoff.queries.giveawayById(giveawayId)?.giverId === userId) return () => true;
-      return (revision) => {
-        const access = readerAccess(handoff.queries, giveawayId, userId, handoff.now());
-        return access.ok && mayReadRevision(access, revision);
-      };
+      const access = readerAccess(handoff.queries, giveawayId, userId, handoff.now());
+      return (revision) => access.ok && mayReadRevision(access, revision);
     },
   };
 }

@@ -10,7 +10,10 @@ export interface ConversationFeedSources {
   hub: Pick<LiveHub, "joinConversation">;
   /** The newest revision this process's read models show. */
   appliedRevision(giveawayId: string): number;
-  /** Whether `userId` may read the event at a revision (the participant rule; asked per event, as a redraw changes it). */
+  /**
+   * The participant rule as it stands now: whether `userId` may read the event at a revision. Read
+   * once per call (it costs queries); a redraw changes it, so the feed asks again after a pickup event.
+   */
   readerOf(giveawayId: string, userId: string): (revision: number) => boolean;
 }
 
@@ -47,13 +50,15 @@ export function followConversation(sources: ConversationFeedSources, options: Fo
   let heldBackBytes = 0;
 
   // After a redraw each winner sees only their own round; the giver sees every round.
-  const mayRead = sources.readerOf(giveawayId, userId);
+  let mayRead = sources.readerOf(giveawayId, userId);
 
   const deliverInOrder = (event: ConversationEvent) => {
     if (event.kind !== "presence" && event.kind !== "typing") {
       const revision = timelineRevision(event);
       if (revision <= lastDelivered) return; // already sent from history
       lastDelivered = revision;
+      // Only a pickup event (a redraw) changes who reads which round: the rule is asked again then.
+      if (event.kind === "pickup") mayRead = sources.readerOf(giveawayId, userId);
       // A redraw is news to both winners it concerns; everything else follows the rounds.
       const redraw = event.kind === "pickup" && event.event.type === "WinnerRedrawn" ? event.event.data : undefined;
       if (!mayRead(revision) && !(redraw && (redraw.winnerId === userId || redraw.previousWinnerId === userId))) return;

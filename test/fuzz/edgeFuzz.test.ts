@@ -126,7 +126,7 @@ describe("edge fuzz", () => {
       fc.constant(undefined),
       fc.json({ maxDepth: 3 }).map((text) => Buffer.from(text)),
       fc
-        .constantFrom('{"content":"hi"}', '{"title":"Fuzzed sofa"}', '{"revision":5}', '{"username":"fuzz_user","password":"long enough pw"}', "giveawayId=x&title=y", "id=x&content=", "content=hello", "{", "[]", "null")
+        .constantFrom('{"content":"hi"}', '{"title":"Fuzzed sofa"}', '{"revision":5}', '{"username":"fuzz_user","password":"long enough pw"}', "giveawayId=x&title=y", "id=x&content=", "content=hello", "emoji=%F0%9F%91%8D&messageId=x", "muted=1", "{", "[]", "null")
         .map((text) => Buffer.from(text)),
       fc.uint8Array({ maxLength: 64 }).map((bytes) => Buffer.from(bytes)),
       fc.constant(onePixelPng()),

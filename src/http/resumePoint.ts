@@ -31,7 +31,7 @@ export function resumeAheadMessage(after: number, head: number): string {
 }
 
 /** The resume point of a request to stream `giveawayId`, checked against the stream's head. */
-export async function resumePointOf(handoff: Handoff, giveawayId: string, req: IncomingMessage, query: URLSearchParams): Promise<ResumePoint> {
+export async function resumePointOf(handoff: Pick<Handoff, "readYourWrites">, giveawayId: string, req: IncomingMessage, query: URLSearchParams): Promise<ResumePoint> {
   const values = query.getAll("after");
   const point = parseResumePoint(req.headers["last-event-id"], values.length > 1 ? values : values[0]);
   if (!point.ok || point.after === "now") return point;

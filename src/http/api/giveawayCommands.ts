@@ -14,11 +14,16 @@ export const revisionHeader = "Handoff-Revision";
 
 export type AcceptedCommand = Extract<GiveawayCommandResult, { ok: true }>;
 
+/** Whether the read models stand (or stopped), and waiting until they show a revision. */
+export type ReadModelState = Pick<Handoff, "readYourWrites" | "runner">;
+/** What running a command for a request needs: the command handler and the read models' state; nothing else. */
+export type CommandServices = ReadModelState & Pick<Handoff, "commands">;
+
 /**
  * While a read model the answer needs has stopped (npm run projections -- status), a write could
  * not be shown: refuse it at once, saying why, instead of storing it and timing out.
  */
-export function refuseWhileStopped(handoff: Handoff, projections: readonly string[], saved?: string): void {
+export function refuseWhileStopped(handoff: Pick<Handoff, "runner">, projections: readonly string[], saved?: string): void {
   const fatal = handoff.runner.fatalError();
   const stopped = projections.map((name) => [name, handoff.runner.failureOf(name)] as const).find(([, failure]) => failure);
   if (!fatal && !stopped) return;
@@ -27,7 +32,7 @@ export function refuseWhileStopped(handoff: Handoff, projections: readonly strin
   throw new ApiError("read_model_stopped", `${why}: ${outcome}`);
 }
 
-export async function runGiveawayCommand(handoff: Handoff, res: Response, giveawayId: string, command: GiveawayCommand): Promise<AcceptedCommand> {
+export async function runGiveawayCommand(handoff: CommandServices, res: Response, giveawayId: string, command: GiveawayCommand): Promise<AcceptedCommand> {
   refuseWhileStopped(handoff, command.type === "SendMessage" ? ["giveaways", "conversation"] : ["giveaways"]);
   const result = await handoff.commands(giveawayId, command, commandContext(res));
   if (!result.ok) throw new ApiError(result.error.code, result.error.message);
@@ -36,7 +41,7 @@ export async function runGiveawayCommand(handoff: Handoff, res: Response, giveaw
   return result;
 }
 
-export async function waitUntilVisible(handoff: Handoff, giveawayId: string, revision: bigint | number): Promise<void> {
+export async function waitUntilVisible(handoff: ReadModelState, giveawayId: string, revision: bigint | number): Promise<void> {
   if (await handoff.readYourWrites.waitForGiveaway(giveawayId, revision)) return;
   refuseWhileStopped(handoff, ["giveaways"], `the change was saved (revision ${revision}) but cannot be shown until an operator has resolved it`);
   throw new ApiError("read_model_lagging", "the change was saved but is not visible yet: read again in a moment");
@@ -49,7 +54,7 @@ const MinRevisionSchema = z.object({ minRevision: integerText(0).optional() });
  * command answered with, maybe on another process) waits, bounded, until this process's read
  * models show it; past the bound the answer is read_model_lagging, never a stale read.
  */
-export async function awaitMinRevision(handoff: Handoff, giveawayId: string, query: unknown): Promise<void> {
+export async function awaitMinRevision(handoff: ReadModelState, giveawayId: string, query: unknown): Promise<void> {
   const { minRevision } = parseInput(MinRevisionSchema, query);
   if (minRevision !== undefined) await waitUntilVisible(handoff, giveawayId, minRevision);
 }

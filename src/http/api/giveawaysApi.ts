@@ -3,9 +3,9 @@ import express from "express";
 import { z } from "zod";
 import type { Handoff } from "../../app/handoff.ts";
 import type { GiveawayView } from "../../projections/giveawaysProjection.ts";
-import { identityOf } from "../authentication.ts";
+import { identityOf, type EdgeContext } from "../authentication.ts";
 import { ApiError } from "./apiErrors.ts";
-import { awaitMinRevision, runGiveawayCommand } from "./giveawayCommands.ts";
+import { awaitMinRevision, runGiveawayCommand, type CommandServices } from "./giveawayCommands.ts";
 import { withPickup } from "./pickupApi.ts";
 import { giveawayIdParam, integerText, parseBody, parseInput } from "./requestInput.ts";
 import { requireApiIdentity } from "./requestContext.ts";
@@ -19,13 +19,16 @@ const CreateGiveawaySchema = z.object({
 
 const ListQuerySchema = z.object({ limit: integerText(1, 500).optional() });
 
-function giveawayOrNotFound(handoff: Handoff, giveawayId: string): GiveawayView {
+function giveawayOrNotFound(handoff: Pick<Handoff, "queries">, giveawayId: string): GiveawayView {
   const giveaway = handoff.queries.giveawayById(giveawayId);
   if (!giveaway) throw new ApiError("giveaway_not_found", "no such giveaway");
   return giveaway;
 }
 
-export function giveawaysApi(handoff: Handoff): express.Router {
+/** What the giveaway routes use: the edge context, commands, the read models' queries and state, the limits, ids, time and the draw. */
+export type GiveawayServices = EdgeContext & CommandServices & Pick<Handoff, "queries" | "limits" | "newId" | "now" | "pick">;
+
+export function giveawaysApi(handoff: GiveawayServices): express.Router {
   const router = express.Router();
   const signedIn = requireApiIdentity(handoff);
 

@@ -3,11 +3,11 @@ import express from "express";
 import { z } from "zod";
 import type { Handoff } from "../../app/handoff.ts";
 import { readMarkTarget } from "../../domain/readMark.ts";
-import { identityOf } from "../authentication.ts";
+import { identityOf, type EdgeContext } from "../authentication.ts";
 import { ApiError } from "./apiErrors.ts";
 import { visibleTo } from "../../app/conversationAccessQuery.ts";
 import { conversationForReader } from "./conversationAccess.ts";
-import { awaitMinRevision, refuseWhileStopped, runGiveawayCommand } from "./giveawayCommands.ts";
+import { awaitMinRevision, refuseWhileStopped, runGiveawayCommand, type CommandServices } from "./giveawayCommands.ts";
 import { clientUuid, giveawayIdParam, integerText, parseBody, parseInput } from "./requestInput.ts";
 import { requireApiIdentity } from "./requestContext.ts";
 import { limitMessageWrites } from "../edge/rateLimits.ts";
@@ -36,7 +36,10 @@ const SendMessageSchema = z.object({
 
 const MarkReadSchema = z.object({ revision: z.int().min(0) });
 
-export function messagesApi(handoff: Handoff): express.Router {
+/** What the message routes use: the edge context, commands, the read models' queries and state, the limits, ids and time. */
+export type MessageServices = EdgeContext & CommandServices & Pick<Handoff, "queries" | "limits" | "newId" | "now">;
+
+export function messagesApi(handoff: MessageServices): express.Router {
   const router = express.Router();
   const signedIn = requireApiIdentity(handoff);
 

@@ -132,6 +132,6 @@ export function pickupApi(handoff: Handoff): express.Router {
 }
 
 /** A giveaway as GET /api/giveaways/:id shows it to `userId`. */
-export function withPickup(handoff: Handoff, giveaway: GiveawayView, userId: string) {
+export function withPickup(handoff: Pick<Handoff, "queries" | "now">, giveaway: GiveawayView, userId: string) {
   return { ...giveaway, ...pickupDetail(handoff, giveaway, userId) };
 }

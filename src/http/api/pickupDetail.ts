@@ -24,7 +24,7 @@ export interface PickupDetail {
   readOnlyFrom: string | null;
 }
 
-export function planOf(handoff: Handoff, giveawayId: string): PickupPlan | null {
+export function planOf(handoff: Pick<Handoff, "queries">, giveawayId: string): PickupPlan | null {
   const row = handoff.queries.pickupRow(giveawayId);
   if (!row?.planProposalId || !row.agreedAt) return null;
   const proposal = handoff.queries.proposalById(giveawayId, row.planProposalId);
@@ -33,7 +33,7 @@ export function planOf(handoff: Handoff, giveawayId: string): PickupPlan | null 
   return { proposalId, from, to, place, note, agreedAt: row.agreedAt };
 }
 
-export function pickupDetail(handoff: Handoff, giveaway: GiveawayView, userId: string): PickupDetail {
+export function pickupDetail(handoff: Pick<Handoff, "queries" | "now">, giveaway: GiveawayView, userId: string): PickupDetail {
   const row = handoff.queries.pickupRow(giveaway.id);
   const access = readerAccess(handoff.queries, giveaway.id, userId, handoff.now());
   const role = access.ok ? access.role : undefined;

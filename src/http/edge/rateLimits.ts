@@ -45,7 +45,7 @@ export function rateLimitedError(refusal: LimitRefusal): ApiError {
  * a retraction, a reaction, an attachment upload (before its body is read). Read marks and typing
  * signals are not counted: a reader's client sends them as a matter of course.
  */
-export function limitMessageWrites(handoff: Handoff): RequestHandler {
+export function limitMessageWrites(handoff: Pick<Handoff, "limits">): RequestHandler {
   return async (req, res, next) => {
     const limited = await handoff.limits.messageSend(clientIp(req), identityOf(res).userId);
     if (limited) throw rateLimitedError(limited);

@@ -2,17 +2,20 @@
 import express from "express";
 import type { Handoff } from "../../app/handoff.ts";
 import { checkAttachmentType, typeServedAs } from "../../attachments/attachmentTypes.ts";
-import { identityOf } from "../authentication.ts";
+import { identityOf, type EdgeContext } from "../authentication.ts";
 import { ApiError } from "./apiErrors.ts";
 import { conversationForReader } from "./conversationAccess.ts";
-import { runGiveawayCommand } from "./giveawayCommands.ts";
+import { runGiveawayCommand, type CommandServices } from "./giveawayCommands.ts";
 import { giveawayIdParam } from "./requestInput.ts";
 import { requireApiIdentity } from "./requestContext.ts";
 import { limitMessageWrites } from "../edge/rateLimits.ts";
 
 const uuidShape = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export function attachmentsApi(handoff: Handoff): express.Router {
+/** What uploads and downloads use: commands, queries, the blob store, limits, ids and time. */
+export type AttachmentServices = EdgeContext & CommandServices & Pick<Handoff, "config" | "queries" | "blobs" | "limits" | "newId" | "now">;
+
+export function attachmentsApi(handoff: AttachmentServices): express.Router {
   const router = express.Router();
   const signedIn = requireApiIdentity(handoff);
   const maxBytes = handoff.config.attachmentMaxBytes;

@@ -3,10 +3,10 @@ import express from "express";
 import { z } from "zod";
 import type { Handoff } from "../../app/handoff.ts";
 import { typingSignalMs } from "../../live/typingSignals.ts";
-import { identityOf } from "../authentication.ts";
+import { identityOf, type EdgeContext } from "../authentication.ts";
 import { ApiError } from "./apiErrors.ts";
 import { conversationForReader } from "./conversationAccess.ts";
-import { runGiveawayCommand } from "./giveawayCommands.ts";
+import { runGiveawayCommand, type CommandServices } from "./giveawayCommands.ts";
 import { giveawayIdParam, parseBody } from "./requestInput.ts";
 import { requireApiIdentity } from "./requestContext.ts";
 import { limitMessageWrites } from "../edge/rateLimits.ts";
@@ -22,7 +22,10 @@ function messageIdParam(value: unknown): string {
 // Length and blank checks are the domain's (invalid_content).
 const EditSchema = z.object({ content: z.string() });
 
-export function conversationApi(handoff: Handoff): express.Router {
+/** What reacting, editing, retracting, typing and muting use: commands, queries, the hub's typing signals, limits, time. */
+export type ConversationServices = EdgeContext & CommandServices & Pick<Handoff, "config" | "queries" | "hub" | "limits" | "now">;
+
+export function conversationApi(handoff: ConversationServices): express.Router {
   const router = express.Router();
   const signedIn = requireApiIdentity(handoff);
   const limited = limitMessageWrites(handoff);

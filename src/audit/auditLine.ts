@@ -2,7 +2,7 @@
 import { parseGiveawayEvent } from "../domain/events.ts";
 import { assertNever } from "../domain/errors.ts";
 import { pickupActor, pickupUserIds } from "./pickupAudit.ts";
-import type { PickupEvent } from "../domain/pickupEvents.ts";
+import { isPickupEvent, type PickupEvent } from "../domain/pickupEvents.ts";
 import type { RecordedEvent } from "../eventstore/port.ts";
 import type { MessageView } from "../projections/conversationProjection.ts";
 
@@ -46,6 +46,7 @@ export function toAuditLine(recorded: RecordedEvent): AuditLine {
     const problem = error instanceof Error ? error.message : String(error);
     return { ...base, whoId: actorOf(recorded.metadata), detail: { type: "Unreadable", storedType: recorded.type, problem } };
   }
+  if (isPickupEvent(event)) return { ...base, whoId: pickupActor(event) ?? actorOf(recorded.metadata), detail: { type: "Pickup", event } };
   switch (event.type) {
     case "GiveawayCreated":
       return { ...base, whoId: event.data.giverId, detail: { type: event.type, title: event.data.title } };
@@ -59,16 +60,6 @@ export function toAuditLine(recorded: RecordedEvent): AuditLine {
     }
     case "ConversationRead":
       return { ...base, whoId: event.data.userId, detail: { type: event.type, upToRevision: event.data.upToRevision } };
-    case "PickupProposed":
-    case "PickupProposalAccepted":
-    case "PickupProposalDeclined":
-    case "PickupReminderSent":
-    case "HandoverConfirmed":
-    case "GiveawayCompleted":
-    case "PrizeDeclined":
-    case "WinnerRedrawn":
-    case "GiveawayCancelled":
-      return { ...base, whoId: pickupActor(event) ?? actorOf(recorded.metadata), detail: { type: "Pickup", event } };
     case "ReactionAdded":
     case "ReactionRemoved":
       return { ...base, whoId: event.data.userId, detail: { type: event.type, messageId: event.data.messageId, emoji: event.data.emoji } };

@@ -6,6 +6,7 @@ import { evolveChat, isChatEvent, linksDigest, type ChatState } from "./conversa
 
 import { evolvePickup, noteWinnerActivity, startPickup } from "./pickup.ts";
 import type { PickupState } from "./pickup.ts";
+import { isPickupEvent, type PickupEvent } from "./pickupEvents.ts";
 
 export type { StoredMessage } from "./messageIndex.ts";
 
@@ -52,6 +53,7 @@ export const initialState: GiveawayState = { status: "none" };
  */
 export function evolve(state: GiveawayState, event: GiveawayEvent, revision: number): GiveawayState {
   if (isChatEvent(event)) return state.status === "drawn" ? evolveChat(state, event) : state;
+  if (isPickupEvent(event)) return evolvePickupEvent(state, event, revision);
   switch (event.type) {
     case "GiveawayCreated": {
       if (state.status !== "none") return state;
@@ -86,23 +88,17 @@ export function evolve(state: GiveawayState, event: GiveawayEvent, revision: num
       if (upToRevision <= (state.lastRead[userId] ?? -1)) return state;
       return { ...state, lastRead: { ...state.lastRead, [userId]: upToRevision } };
     }
-    case "PickupProposed":
-    case "PickupProposalAccepted":
-    case "PickupProposalDeclined":
-    case "PickupReminderSent":
-    case "HandoverConfirmed":
-    case "GiveawayCompleted":
-    case "PrizeDeclined":
-    case "WinnerRedrawn":
-    case "GiveawayCancelled": {
-      if (state.status === "open" && event.type === "GiveawayCancelled") return { ...state, cancelledAt: event.data.cancelledAt };
-      if (state.status !== "drawn") return state;
-      const pickup = evolvePickup(state.pickup, event, revision);
-      return event.type === "WinnerRedrawn" ? { ...state, pickup, winnerId: event.data.winnerId } : { ...state, pickup };
-    }
     default:
       return assertNever(event);
   }
+}
+
+/** A cancel before the draw closes entries; every other pickup fact belongs to a drawn giveaway. */
+function evolvePickupEvent(state: GiveawayState, event: PickupEvent, revision: number): GiveawayState {
+  if (state.status === "open" && event.type === "GiveawayCancelled") return { ...state, cancelledAt: event.data.cancelledAt };
+  if (state.status !== "drawn") return state;
+  const pickup = evolvePickup(state.pickup, event, revision);
+  return event.type === "WinnerRedrawn" ? { ...state, pickup, winnerId: event.data.winnerId } : { ...state, pickup };
 }
 
 export interface RevisionedEvent {

@@ -1,6 +1,7 @@
 // Each participant's conversations: the other person, the last message, and an exact unread count.
 import type Database from "better-sqlite3";
 import { assertNever } from "../domain/errors.ts";
+import { isPickupEvent } from "../domain/pickupEvents.ts";
 import type { Projection } from "./projection.ts";
 
 /** Characters of the last message an inbox row shows. */
@@ -53,6 +54,16 @@ export const inboxProjection: Projection = {
     return (projected) => {
       if (projected.stream !== "giveaway") return;
       const { giveawayId, event, recorded } = projected;
+      if (isPickupEvent(event)) {
+        // Only a redraw changes the inbox: the new winner gets a row, the giver's faces them.
+        if (event.type !== "WinnerRedrawn") return;
+        const giver = giverOf.get(giveawayId);
+        if (!giver) return;
+        const { winnerId, redrawnAt } = event.data;
+        open.run(winnerId, giveawayId, giver.giver_id, recorded.revision, redrawnAt);
+        giverFacesNewWinner.run(winnerId, giver.giver_id, giveawayId);
+        return;
+      }
       switch (event.type) {
         case "DrawConducted": {
           const giver = giverOf.get(giveawayId);
@@ -69,14 +80,6 @@ export const inboxProjection: Projection = {
         case "ConversationRead":
           markRead.run({ upTo: event.data.upToRevision, giveawayId, userId: event.data.userId });
           return;
-        case "WinnerRedrawn": {
-          const giver = giverOf.get(giveawayId);
-          if (!giver) return;
-          const { winnerId, redrawnAt } = event.data;
-          open.run(winnerId, giveawayId, giver.giver_id, recorded.revision, redrawnAt);
-          giverFacesNewWinner.run(winnerId, giver.giver_id, giveawayId);
-          return;
-        }
         case "ConversationMuted":
         case "ConversationUnmuted":
           mute.run(event.type === "ConversationMuted" ? 1 : 0, giveawayId, event.data.userId);
@@ -90,14 +93,6 @@ export const inboxProjection: Projection = {
         case "ReactionAdded":
         case "ReactionRemoved":
         case "AttachmentUploaded":
-        case "PickupProposed":
-        case "PickupProposalAccepted":
-        case "PickupProposalDeclined":
-        case "PickupReminderSent":
-        case "HandoverConfirmed":
-        case "GiveawayCompleted":
-        case "PrizeDeclined":
-        case "GiveawayCancelled":
           return;
         default:
           assertNever(event);

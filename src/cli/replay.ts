@@ -4,6 +4,9 @@
 import { parseArgs } from "node:util";
 import { auditedEventsUntil, describeReaders, type ReadersChange } from "../audit/auditedStream.ts";
 import { messageReplay } from "../audit/messageReplay.ts";
+import { userIdsOf, type AuditLine } from "../audit/auditLine.ts";
+import { describePickup } from "../audit/pickupAudit.ts";
+import type { PickupEvent } from "../domain/pickupEvents.ts";
 import { parseUntil, type Until } from "../audit/until.ts";
 import { storeUserNames } from "../audit/userNames.ts";
 import { hasErrorCode } from "../eventstore/port.ts";
@@ -41,6 +44,13 @@ async function readersText(change: ReadersChange, json: boolean, nameOf: (userId
   return `-- from revision ${change.fromRevision}: ${terminalSafe(describeReaders(change.readers, (id) => names.get(id) ?? "?"))}`;
 }
 
+/** "[time] gina: * proposed a pickup ...", or as JSON {"pickup": {revision, type, userId, username, data}}. */
+function pickupText(line: AuditLine, event: PickupEvent, json: boolean, nameOf: (userId: string) => string): string {
+  const who = line.whoId === undefined ? "?" : nameOf(line.whoId);
+  if (json) return JSON.stringify({ pickup: { revision: line.revision, type: event.type, userId: line.whoId ?? null, username: who, data: event.data } });
+  return `[${line.recordedAt}] ${terminalSafe(who)}: * ${terminalSafe(describePickup(event, nameOf))}`;
+}
+
 async function print(text: string): Promise<void> {
   if (!process.stdout.write(`${text}\n`)) await new Promise((resolve) => process.stdout.once("drain", resolve));
 }
@@ -62,7 +72,11 @@ async function replay(): Promise<number> {
         process.stderr.write(`revision ${line.revision} (${line.eventId}): unreadable ${line.detail.storedType} event left out: ${line.detail.problem}\n`);
         continue;
       }
-      if (line.whoId !== undefined && !names.has(line.whoId)) names.set(line.whoId, (await nameOf(line.whoId)) ?? "?");
+      for (const userId of userIdsOf(line)) if (!names.has(userId)) names.set(userId, (await nameOf(userId)) ?? "?");
+      if (line.detail.type === "Pickup") {
+        await print(pickupText(line, line.detail.event, json, (id) => names.get(id) ?? "?"));
+        continue;
+      }
       // Every version: a message as sent, then again at each edit and at its removal.
       const message = fold.apply(line);
       if (!message) continue;

@@ -1,6 +1,8 @@
 // A real giveaway run through handoff.commands, with the conversation the read models showed at
 // several moments (revision, recorded time, messages), for replay and tamper tests to compare with.
 import { spawn } from "node:child_process";
+import { join } from "node:path";
+import Database from "better-sqlite3";
 import { fileURLToPath } from "node:url";
 import type { Account } from "../../src/app/userAccounts.ts";
 import type { Handoff } from "../../src/app/handoff.ts";
@@ -128,4 +130,15 @@ export function runCliCommand(name: "replay" | "verify" | "rebuild" | "projectio
     child.on("error", reject);
     child.on("close", (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+/** Every row of every read-model table in DATA_DIR/readmodels.db, sorted: two dumps are equal when the read models are. */
+export function dumpReadModels(dataDir: string): Record<string, string[]> {
+  const db = new Database(join(dataDir, "readmodels.db"), { readonly: true });
+  try {
+    const tables = db.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all();
+    return Object.fromEntries(tables.map(({ name }) => [name, db.prepare(`SELECT * FROM "${name}"`).all().map((row) => JSON.stringify(row)).sort()]));
+  } finally {
+    db.close();
+  }
 }

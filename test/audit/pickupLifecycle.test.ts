@@ -2,7 +2,6 @@
 // read models the live server built, npm run verify finds every chain intact, and the replay (in
 // process and npm run replay) shows each pickup step, the redraw and the cancel.
 import { join } from "node:path";
-import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { replayConversation } from "../../src/audit/conversationReplay.ts";
 import { storeUserNames } from "../../src/audit/userNames.ts";
@@ -11,21 +10,10 @@ import type { Handoff } from "../../src/app/handoff.ts";
 import { pickupEventSchemas } from "../../src/domain/pickupEvents.ts";
 import { makeTempDir } from "../support/tempDir.ts";
 import { startTestServer, type TestServer } from "../support/testServer.ts";
-import { drawnGiveaway, projected, registerUser, run, runCliCommand, send } from "./auditFixtures.ts";
+import { drawnGiveaway, dumpReadModels, projected, registerUser, run, runCliCommand, send } from "./auditFixtures.ts";
 
 const hour = 3600_000;
 const lastWordsMs = 24 * hour;
-
-/** Every row of every read-model table, in a stable order. */
-function dumpReadModels(dataDir: string): Record<string, string[]> {
-  const db = new Database(join(dataDir, "readmodels.db"), { readonly: true });
-  try {
-    const tables = db.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all();
-    return Object.fromEntries(tables.map(({ name }) => [name, db.prepare(`SELECT * FROM "${name}"`).all().map((row) => JSON.stringify(row)).sort()]));
-  } finally {
-    db.close();
-  }
-}
 
 let dir: ReturnType<typeof makeTempDir>;
 let server: TestServer | undefined;

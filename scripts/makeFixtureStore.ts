@@ -14,7 +14,17 @@ if (existsSync(join(target, "events.db"))) throw new Error(`${target} already ho
 mkdirSync(target, { recursive: true });
 
 const password = "fixture password 1";
-const server = await startServer(loadConfig({ PORT: "0", HOST: "127.0.0.1", DATA_DIR: target, JWT_SECRET: "fixture-secret-fixture-secret-01" }));
+// A winner is a no-show after one second, and a plan is reminded at once, so the whole pickup fits in a run.
+const server = await startServer(
+  loadConfig({
+    PORT: "0",
+    HOST: "127.0.0.1",
+    DATA_DIR: target,
+    JWT_SECRET: "fixture-secret-fixture-secret-01",
+    PICKUP_NO_SHOW_SECONDS: "1",
+    PICKUP_REMINDER_LEAD_SECONDS: String(30 * 24 * 3600),
+  }),
+);
 
 async function call(method: string, path: string, token?: string, body?: unknown): Promise<{ status: number; body: any }> {
   const response = await fetch(server.url + path, {
@@ -65,6 +75,8 @@ messages.push(await expectStatus(201, "POST", `/api/giveaways/${bike.id}/message
 await expectStatus(200, "POST", `/api/giveaways/${bike.id}/messages`, winner.token, { content: "See you then", id: retryId });
 await expectStatus(204, "POST", `/api/giveaways/${bike.id}/read`, winner.token, { revision: messages[3].revision });
 
+const pickup = await pickupFlow();
+
 const winnerInbox = await expectStatus(200, "GET", "/api/inbox", winner.token);
 const giverInbox = await expectStatus(200, "GET", "/api/inbox", gina.token);
 await server.close();
@@ -73,16 +85,92 @@ writeFileSync(
   join(target, "manifest.json"),
   JSON.stringify(
     {
-      writtenBy: "handoff 0.1.0 (before issues 8-13)",
+      writtenBy: "handoff 0.1.0 with the pickup (issue 11): proposals, plan, reminder, handover, no-show redraw, decline and cancel",
       password,
       users: { giver: gina, winner, loser: winner === walt ? lou : walt }, // tokens are not kept: sign in again
       openGiveaway: { id: open.id, title: open.title, entrants: 1 },
       drawnGiveaway: { id: bike.id, title: bike.title, winnerId: draw.winnerId },
       messages: messages.map((m) => ({ id: m.id, senderId: m.senderId, content: m.content, revision: m.revision })),
       unread: { winner: winnerInbox.unreadTotal, giver: giverInbox.unreadTotal },
+      pickup,
     },
     null,
     2,
   ) + "\n",
 );
 process.stdout.write(`fixture written to ${target}\n`);
+
+/**
+ * The pickup, through the API: a proposal declined, a proposal and a counter-proposal, the counter
+ * accepted, the reminder, both sides of the handover and a thank-you (completed); a silent winner
+ * replaced after the no-show time, with a conversation in each round; a prize declined and the
+ * giveaway cancelled.
+ */
+async function pickupFlow() {
+  const sam = await user("sam");
+  const window = (hours: number) => ({ from: new Date(Date.now() + hours * 3600_000).toISOString(), to: new Date(Date.now() + (hours + 2) * 3600_000).toISOString() });
+  const drawnBetween = async (title: string, entrants: Array<typeof gina>) => {
+    const giveaway = await expectStatus(201, "POST", "/api/giveaways", gina.token, { title });
+    for (const entrant of entrants) await expectStatus(201, "POST", `/api/giveaways/${giveaway.id}/entries`, entrant.token);
+    const drawn = await expectStatus(200, "POST", `/api/giveaways/${giveaway.id}/draw`, gina.token);
+    const winner = entrants.find((entrant) => entrant.id === drawn.winnerId)!;
+    return { id: giveaway.id as string, title, winner, others: entrants.filter((entrant) => entrant !== winner) };
+  };
+  const say = (giveawayId: string, from: typeof gina, content: string) => expectStatus(201, "POST", `/api/giveaways/${giveawayId}/messages`, from.token, { content });
+
+  // Completed: proposals, a decline, a counter-proposal accepted, the reminder, the handover.
+  const lamp = await drawnBetween("A reading lamp", [walt]);
+  const base = `/api/giveaways/${lamp.id}`;
+  await say(lamp.id, gina, "The lamp is yours. When suits you?");
+  const first = await expectStatus(201, "POST", `${base}/pickup/proposals`, gina.token, { ...window(20), place: "12 Elm Street" });
+  await expectStatus(200, "POST", `${base}/pickup/proposals/${first.proposalId}/decline`, walt.token);
+  const second = await expectStatus(201, "POST", `${base}/pickup/proposals`, gina.token, { ...window(44), place: "12 Elm Street", note: "ring twice" });
+  const counter = await expectStatus(201, "POST", `${base}/pickup/proposals`, walt.token, { ...window(46), place: "12 Elm Street", note: "after work" });
+  await expectStatus(200, "POST", `${base}/pickup/proposals/${counter.proposalId}/accept`, gina.token);
+  // The reminder is sent by the server's scheduler: wait until it is recorded.
+  for (let attempt = 0; ; attempt++) {
+    const events = await expectStatus(200, "GET", `${base}/events`, gina.token);
+    if (events.events.some((event: { type: string }) => event.type === "PickupReminderSent")) break;
+    if (attempt > 200) throw new Error("no pickup reminder was recorded");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  await expectStatus(200, "POST", `${base}/handover`, gina.token);
+  await expectStatus(200, "POST", `${base}/handover`, walt.token);
+  await say(lamp.id, walt, "Thanks again, it works!");
+  const lampProposals = await expectStatus(200, "GET", `${base}/pickup/proposals`, gina.token);
+
+  // A no-show: the first winner never answers; after the no-show time the giver redraws.
+  const chair = await drawnBetween("A chair", [lou, sam]);
+  const firstRound = [await say(chair.id, gina, "Hi! Still interested in the chair?")];
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  const redrawn = await expectStatus(200, "POST", `/api/giveaways/${chair.id}/redraw`, gina.token, { replacing: chair.winner.id });
+  const newWinner = chair.others[0]!;
+  const secondRound = [await say(chair.id, gina, "The chair is yours now."), await say(chair.id, newWinner, "Great, I can come tomorrow.")];
+
+  // Declined and cancelled.
+  const kettle = await drawnBetween("A kettle", [walt]);
+  await expectStatus(200, "POST", `/api/giveaways/${kettle.id}/decline`, walt.token);
+  await expectStatus(200, "POST", `/api/giveaways/${kettle.id}/cancel`, gina.token, { reason: "Nobody else entered" });
+
+  const messageOf = (m: { id: string; senderId: string; content: string; revision: number }) => ({ id: m.id, senderId: m.senderId, content: m.content, revision: m.revision });
+  return {
+    sam: { id: sam.id, username: sam.username },
+    completed: {
+      id: lamp.id,
+      title: lamp.title,
+      winnerId: walt.id,
+      proposals: lampProposals.proposals.map((p: { proposalId: string; status: string }) => ({ proposalId: p.proposalId, status: p.status })),
+      planId: counter.proposalId,
+      supersededId: second.proposalId,
+    },
+    redrawn: {
+      id: chair.id,
+      title: chair.title,
+      formerWinnerId: chair.winner.id,
+      winnerId: redrawn.winnerId,
+      firstRound: firstRound.map(messageOf),
+      secondRound: secondRound.map(messageOf),
+    },
+    cancelled: { id: kettle.id, title: kettle.title, winnerId: walt.id, reason: "Nobody else entered" },
+  };
+}

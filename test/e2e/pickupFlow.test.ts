@@ -1,6 +1,7 @@
 // The pickup in the browser: two people plan it, download the calendar file and hand over; three
 // people go through a no-show and a redraw, each seeing only what is theirs.
 import { readFile } from "node:fs/promises";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { browserTestsSkipped, type BrowserPerson } from "../support/browser.ts";
 import { startTestServer, type TestServer } from "../support/testServer.ts";
@@ -128,8 +129,26 @@ describe.skipIf(browserTestsSkipped)("browser: a no-show and a redraw with three
     expect(refused.status()).toBe(403);
     expect((await shownMessages(cat)).map((m) => m.text)).toEqual(["Hi Cat, the lamp is yours!", "Wonderful, thanks!"]);
 
-    // The audit shows who could see what: Cat's audit starts at her round.
-    const audit = await cat.goto(`${url}/giveaways/${giveawayId}/audit`);
-    expect(audit?.status()).toBe(200);
+    // The audit shows each of them only what is theirs, and who could read from every change.
+    const auditOf = async (page: Page) => {
+      const response = await page.goto(`${url}/giveaways/${giveawayId}/audit`);
+      expect(response?.status()).toBe(200);
+      return {
+        messages: await page.locator("ol.audit li.message .content").allTextContents(),
+        readers: (await page.locator("ol.audit li.readers").allTextContents()).map((text) => text.replace(/\s+/g, " ").trim()),
+        rounds: await page.locator("ol.audit li.message .round").allTextContents(),
+      };
+    };
+    const atDraw = /^Readers from revision \d+: giver ann, winner bob$/;
+    const afterRedraw = /^Readers from revision \d+: giver ann, bob \(former winner\) read-only, winner cat$/;
+    const catsAudit = await auditOf(cat);
+    expect(catsAudit.messages).toEqual(["Hi Cat, the lamp is yours!", "Wonderful, thanks!"]);
+    expect(catsAudit.readers).toEqual([expect.stringMatching(atDraw), expect.stringMatching(afterRedraw)]);
+    const bobsAudit = await auditOf(bob);
+    expect(bobsAudit.messages).toEqual(["Hi Bob, are you there?"]);
+    expect(bobsAudit.readers).toEqual([expect.stringMatching(atDraw), expect.stringMatching(afterRedraw)]);
+    const annsAudit = await auditOf(ann);
+    expect(annsAudit.messages).toEqual(["Hi Bob, are you there?", "Hi Cat, the lamp is yours!", "Wonderful, thanks!"]);
+    expect(annsAudit.rounds).toEqual(["round 1 · bob", "round 2 · cat", "round 2 · cat"]);
   });
 });

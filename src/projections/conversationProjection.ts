@@ -133,8 +133,12 @@ export const messageColumns = `m.id, m.giveaway_id AS giveawayId, m.sender_id AS
 
 const selectMessage = `SELECT ${messageColumns} FROM messages m LEFT JOIN users u ON u.id = m.sender_id`;
 
+/** The message's own fields only: a row joined with other tables (the timeline's) carries more. */
 export function toMessageView(row: MessageRow): MessageView {
-  return { ...row, attachments: JSON.parse(row.attachments) as AttachmentRef[], reactions: JSON.parse(row.reactions) as Record<string, string[]> };
+  const { id, giveawayId, senderId, senderName, content, sentAt, revision, replyTo, editedAt, retractedAt } = row;
+  const attachments = JSON.parse(row.attachments) as AttachmentRef[];
+  const reactions = JSON.parse(row.reactions) as Record<string, string[]>;
+  return { id, giveawayId, senderId, senderName, content, sentAt, revision, replyTo, attachments, reactions, editedAt, retractedAt };
 }
 
 export interface AttachmentView extends AttachmentRef {

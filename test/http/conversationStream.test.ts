@@ -44,6 +44,19 @@ describe("conversation stream", () => {
     giverStream.close();
   });
 
+  it("sends a message from history exactly as it was sent live (the same fields, nothing of the timeline's)", async () => {
+    const live = await stream(talk.giver.auth);
+    const sent = await send(server, talk.winner, talk.giveawayId, "the same frame twice");
+    await expect.poll(() => messagesIn(live.events).some((m) => m.id === sent.id)).toBe(true);
+    const replayed = await stream(talk.giver.auth, `?after=${sent.revision - 1}`);
+    await expect.poll(() => messagesIn(replayed.events).some((m) => m.id === sent.id)).toBe(true);
+    const frameOf = (connection: SseConnection) => connection.events.find((e) => e.event === "message" && JSON.parse(e.data).id === sent.id)!;
+    expect(frameOf(replayed).data).toBe(frameOf(live).data);
+    expect(JSON.parse(frameOf(replayed).data)).toEqual(sent);
+    live.close();
+    replayed.close();
+  });
+
   it("sends heartbeat comments", async () => {
     const connection = await stream(talk.winner.auth);
     await expect.poll(() => connection.comments.filter((comment) => comment.includes("heartbeat")).length).toBeGreaterThan(0);

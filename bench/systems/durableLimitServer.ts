@@ -12,6 +12,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { baselineMessage, seededContent, type BaselineMessage } from "../lib/benchMessage.ts";
 import { serveParent } from "../lib/childProcess.ts";
+import { readBody, sendJsonText } from "./bareHttp.ts";
 
 const dataDir = process.argv[2];
 if (!dataDir) throw new Error("usage: durableLimitServer.ts <dataDir>");
@@ -62,20 +63,7 @@ function frameFor(id: number, data: string): string {
   return `id: ${id}\nevent: message\ndata: ${data}\n\n`;
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let body = "";
-    req.setEncoding("utf8");
-    req.on("data", (chunk: string) => (body += chunk));
-    req.on("end", () => resolve(body));
-    req.on("error", reject);
-  });
-}
 
-function json(res: ServerResponse, status: number, body: string) {
-  res.writeHead(status, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body) });
-  res.end(body);
-}
 
 function openStream(req: IncomingMessage, res: ServerResponse, url: URL) {
   res.writeHead(200, { "Content-Type": "text/event-stream", "Cache-Control": "no-cache", Connection: "keep-alive" });
@@ -95,17 +83,17 @@ const server = createServer(async (req, res) => {
     if (req.method === "POST" && (url.pathname === "/messages" || url.pathname === "/publish")) {
       const { content } = JSON.parse(await readBody(req)) as { content: string };
       const { message, data } = await appendDurably(content);
-      json(res, 201, data);
+      sendJsonText(res, 201, data);
       if (url.pathname === "/publish") {
         const frame = frameFor(message.revision, data);
         for (const stream of streams) stream.write(frame);
       }
       return;
     }
-    if (req.method === "GET" && url.pathname === "/healthz") return json(res, 200, JSON.stringify({ status: "ok" }));
-    json(res, 404, JSON.stringify({ error: "not found" }));
+    if (req.method === "GET" && url.pathname === "/healthz") return sendJsonText(res, 200, JSON.stringify({ status: "ok" }));
+    sendJsonText(res, 404, JSON.stringify({ error: "not found" }));
   } catch (error) {
-    json(res, 400, JSON.stringify({ error: String(error) }));
+    sendJsonText(res, 400, JSON.stringify({ error: String(error) }));
   }
 });
 server.keepAliveTimeout = 60_000;

@@ -6,6 +6,7 @@ import type { AddressInfo } from "node:net";
 import { randomUUID } from "node:crypto";
 import { baselineMessage, seededContent } from "../lib/benchMessage.ts";
 import { serveParent } from "../lib/childProcess.ts";
+import { readBody, sendJson } from "./bareHttp.ts";
 
 const streams = new Set<ServerResponse>();
 /** Frames by id (1-based): the replay buffer. Bounded so a long run cannot grow it forever. */
@@ -28,21 +29,7 @@ function append(content: string): number {
   return lastId;
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let body = "";
-    req.setEncoding("utf8");
-    req.on("data", (chunk: string) => (body += chunk));
-    req.on("end", () => resolve(body));
-    req.on("error", reject);
-  });
-}
 
-function json(res: ServerResponse, status: number, value: unknown) {
-  const body = JSON.stringify(value);
-  res.writeHead(status, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body) });
-  res.end(body);
-}
 
 function openStream(req: IncomingMessage, res: ServerResponse, url: URL) {
   res.writeHead(200, { "Content-Type": "text/event-stream", "Cache-Control": "no-cache", Connection: "keep-alive" });
@@ -64,17 +51,17 @@ const server = createServer(async (req, res) => {
       const id = append(content);
       const frame = frames[frames.length - 1]!;
       for (const stream of streams) stream.write(frame);
-      return json(res, 201, { id });
+      return sendJson(res, 201, { id });
     }
     if (req.method === "POST" && url.pathname === "/messages") {
       // Parses and answers like an API would, and stores nothing.
       const { content } = JSON.parse(await readBody(req)) as { content: string };
-      return json(res, 201, baselineMessage(randomUUID(), lastId + 1, content));
+      return sendJson(res, 201, baselineMessage(randomUUID(), lastId + 1, content));
     }
-    if (req.method === "GET" && url.pathname === "/healthz") return json(res, 200, { status: "ok" });
-    json(res, 404, { error: "not found" });
+    if (req.method === "GET" && url.pathname === "/healthz") return sendJson(res, 200, { status: "ok" });
+    sendJson(res, 404, { error: "not found" });
   } catch (error) {
-    json(res, 400, { error: String(error) });
+    sendJson(res, 400, { error: String(error) });
   }
 });
 server.keepAliveTimeout = 60_000;

@@ -6,7 +6,8 @@ import type Database from "better-sqlite3";
 import type { Config } from "../config.ts";
 import { openEventStore } from "../eventstore/openEventStore.ts";
 import { instrumentEventStore } from "../eventstore/instrumentedStore.ts";
-import type { EventStore } from "../eventstore/port.ts";
+import { hasErrorCode, type EventStore } from "../eventstore/port.ts";
+import { giveawayStream } from "../domain/streams.ts";
 import { blobFolderName, folderBlobStore, type BlobStore } from "../attachments/blobStore.ts";
 import { deferredFanOut } from "../live/deferredFanOut.ts";
 import { LiveHub } from "../live/liveHub.ts";
@@ -54,6 +55,8 @@ export interface Handoff {
   instanceId: string;
   /** Lets a request that just wrote wait until the read models show its write. */
   readYourWrites: ReadYourWrites;
+  /** The giveaway stream's newest revision in the store (-1: no such stream), whatever the read models show yet. */
+  storedRevision(giveawayId: string): Promise<number>;
   commands: GiveawayCommandHandler;
   /** Attachment bytes by SHA-256. */
   blobs: BlobStore;
@@ -182,6 +185,15 @@ export function openHandoff(config: Config, overrides: HandoffOverrides = {}): H
     hub,
     instanceId,
     readYourWrites,
+    async storedRevision(giveawayId) {
+      try {
+        const [newest] = await store.readStream(giveawayStream(giveawayId), { direction: "backwards", maxCount: 1 });
+        return newest ? Number(newest.revision) : -1;
+      } catch (error) {
+        if (hasErrorCode(error, "stream_not_found")) return -1;
+        throw error;
+      }
+    },
     commands,
     accounts: createUserAccounts({ store, newId, now, passwords: createPasswordHasher(config.passwordCost), sessionTtlSeconds: config.tokenTtlSeconds }),
     tokens: createTokenService(resolveJwtSecret(config.jwtSecret, config.dataDir), sessions),

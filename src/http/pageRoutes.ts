@@ -3,7 +3,8 @@ import type { ServerResponse } from "node:http";
 import express, { type NextFunction, type Request, type Response } from "express";
 import type { Handoff } from "../app/handoff.ts";
 import { identify } from "./authentication.ts";
-import { answerFailure } from "./edge/failures.ts";
+import { answerFailure, type Failure } from "./edge/failures.ts";
+import { statusOf } from "./api/apiErrors.ts";
 import { chatPage } from "./pages/chatPage.ts";
 import { conversationActions } from "./pages/conversationActions.ts";
 import { chatStream } from "./pages/chatStream.ts";
@@ -12,7 +13,7 @@ import { inboxPage } from "./pages/inboxPage.ts";
 import { pickupPages } from "./pages/pickupPages.ts";
 import { optionalIdentity, refuseStreamIdentity, renderRefusal, requirePageIdentity } from "./pages/pageAccess.ts";
 import { createPageRenderer, type PageRenderer } from "./pages/pageRenderer.ts";
-import { pageRefusal } from "./pages/pageRefusals.ts";
+import { pageRefusal, sentence, type PageRefusal } from "./pages/pageRefusals.ts";
 import { sessionPages } from "./pages/sessionPages.ts";
 import { staticAssets } from "./pages/staticAssets.ts";
 import { userStream } from "./pages/userStream.ts";
@@ -65,18 +66,26 @@ export function pageRoutes(handoff: Handoff): express.Router {
 export function pageErrorHandler(handoff: Handoff, renderer: PageRenderer) {
   return (error: unknown, req: Request, res: Response, _next: NextFunction) => {
     answerFailure(error, req, res, res.locals.requestId as string | undefined, (failure) => {
-      const identity = optionalIdentity(handoff, req);
-      const refusal =
-        failure.code === "body_too_large"
-          ? pageRefusal("body_too_large")
-          : failure.code === "not_found"
-            ? pageRefusal("not_found")
-            : failure.clientFault
-              ? pageRefusal("bad_form")
-              : pageRefusal("internal");
-      renderRefusal(renderer, res, refusal, identity);
+      renderRefusal(renderer, res, pageFailure(failure), optionalIdentity(handoff, req));
     });
   };
+}
+
+/** A failure as a page shows it: the edge's own kinds in the pages' words, the API's refusals with their status and sentence. */
+function pageFailure(failure: Failure): PageRefusal {
+  switch (failure.code) {
+    case "body_too_large":
+    case "not_found":
+    case "internal":
+      return pageRefusal(failure.code);
+    case "bad_json":
+    case "bad_request":
+    case "unsupported_encoding":
+      return pageRefusal("bad_form");
+    default:
+      // A revision ahead of the log, a read model behind it, the store away: the status says which.
+      return { status: statusOf(failure.code), title: failure.clientFault ? "Please check the link" : "Please try again in a moment", message: sentence(failure.message) };
+  }
 }
 
 /** The pages' event streams, served before express: the same headers, and statuses (never a sign-in page) for scripts. */

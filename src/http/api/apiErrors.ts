@@ -22,6 +22,7 @@ export type EdgeErrorCode =
   | "read_model_lagging"
   | "invalid_resume_point"
   | "resume_point_ahead"
+  | "revision_ahead"
   | "rate_limited"
   | "store_unavailable"
   | "read_model_stopped"
@@ -59,6 +60,7 @@ export function statusOf(code: ApiErrorCode): number {
     case "giveaway_exists":
     case "message_id_conflict":
     case "resume_point_ahead":
+    case "revision_ahead":
     case "message_retracted":
     case "edit_window_closed":
       return 409;

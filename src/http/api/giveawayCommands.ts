@@ -15,7 +15,7 @@ export const revisionHeader = "Handoff-Revision";
 export type AcceptedCommand = Extract<GiveawayCommandResult, { ok: true }>;
 
 /** Whether the read models stand (or stopped), and waiting until they show a revision. */
-export type ReadModelState = Pick<Handoff, "readYourWrites" | "runner">;
+export type ReadModelState = Pick<Handoff, "readYourWrites" | "runner" | "storedRevision">;
 /** What running a command for a request needs: the command handler and the read models' state; nothing else. */
 export type CommandServices = ReadModelState & Pick<Handoff, "commands">;
 
@@ -52,9 +52,14 @@ const MinRevisionSchema = z.object({ minRevision: integerText(0).optional() });
 /**
  * Read your writes on any process: a read or stream that names `?minRevision=` (a revision a
  * command answered with, maybe on another process) waits, bounded, until this process's read
- * models show it; past the bound the answer is read_model_lagging, never a stale read.
+ * models show it; past the bound the answer is read_model_lagging, never a stale read. A revision
+ * the store has never had is the client's mistake, not a lag: 409 revision_ahead at once.
  */
 export async function awaitMinRevision(handoff: ReadModelState, giveawayId: string, query: unknown): Promise<void> {
   const { minRevision } = parseInput(MinRevisionSchema, query);
-  if (minRevision !== undefined) await waitUntilVisible(handoff, giveawayId, minRevision);
+  if (minRevision === undefined || handoff.readYourWrites.appliedRevision(giveawayId) >= minRevision) return;
+  const stored = await handoff.storedRevision(giveawayId);
+  if (stored < 0) return; // no such giveaway: the route answers that
+  if (stored < minRevision) throw new ApiError("revision_ahead", `minRevision ${minRevision} is beyond the giveaway's newest revision (${stored})`);
+  await waitUntilVisible(handoff, giveawayId, minRevision);
 }

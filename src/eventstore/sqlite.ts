@@ -283,7 +283,7 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): EventSto
         after: from === "start" ? -1n : from === "end" ? endRevision() : from.after,
         readAfter: (after) => {
           const first = firstVisible(streamId, streamRevision.get(streamId)?.revision);
-          return readForwards.all(streamId, after + 1n > first ? after + 1n : first, pageSize).map(toRecordedEvent);
+          return { events: readForwards.all(streamId, after + 1n > first ? after + 1n : first, pageSize).map(toRecordedEvent), scannedTo: after };
         },
         cursorOf: (event) => event.revision,
         pageSize,
@@ -298,7 +298,14 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): EventSto
       const statement = readAllStatement(streamPrefixes);
       const subscription = createPollingSubscription({
         after: from === "start" ? 0n : from === "end" ? (maxPosition.get()?.position ?? 0n) : from.after,
-        readAfter: (after) => statement.all(after + 1n, pageSize).map(toRecordedEvent),
+        readAfter: (after) => {
+          // Read the head first: every position up to it is committed (one writer at a time), so a
+          // short page has seen all of them, and a filter's next read starts past what it dropped.
+          const head = maxPosition.get()?.position ?? 0n;
+          const rows = statement.all(after + 1n, pageSize);
+          const scannedTo = rows.length < pageSize ? head : rows[rows.length - 1]!.position;
+          return { events: rows.map(toRecordedEvent), scannedTo };
+        },
         cursorOf: (event) => event.position,
         pageSize,
         hooks,

@@ -7,10 +7,17 @@ export interface CommitHooks {
   onCommit(listener: () => void): () => void;
 }
 
+/** A page of events after a cursor, and how far the read looked (past events a filter dropped). */
+export interface PolledPage {
+  events: RecordedEvent[];
+  /** Every event up to here was seen; the next read may start after it even if none matched. */
+  scannedTo: bigint;
+}
+
 export interface PollingSubscriptionOptions {
   /** Exclusive cursor (revision or position). */
   after: bigint;
-  readAfter(after: bigint): RecordedEvent[];
+  readAfter(after: bigint): PolledPage;
   cursorOf(event: RecordedEvent): bigint;
   pageSize: number;
   hooks: CommitHooks;
@@ -41,12 +48,14 @@ export function createPollingSubscription(options: PollingSubscriptionOptions): 
       while (!stopped) {
         const seenCommits = options.hooks.commitCount();
         const page = options.readAfter(cursor);
-        for (const event of page) {
+        for (const event of page.events) {
           if (stopped) return;
           cursor = options.cursorOf(event);
           yield { kind: "event", event };
         }
-        if (page.length < options.pageSize) {
+        // A filtered read skips what it dropped, so the next one never scans it again.
+        if (page.scannedTo > cursor) cursor = page.scannedTo;
+        if (page.events.length < options.pageSize) {
           if (!caughtUp) {
             caughtUp = true;
             yield { kind: "caughtUp" };

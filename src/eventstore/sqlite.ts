@@ -65,6 +65,20 @@ CREATE TABLE IF NOT EXISTS streams (stream_id TEXT PRIMARY KEY, revision INTEGER
 
 const pageSize = 1000;
 
+/** The statements of the append and read paths; test/contract/sqliteQueryPlans.test.ts pins their plans. */
+export const storeQueries = {
+  streamRevision: "SELECT revision FROM streams WHERE stream_id = ?",
+  eventIdAt: "SELECT event_id, position FROM events WHERE stream_id = ? AND revision = ?",
+  // INDEXED BY: with ORDER BY revision the planner preferred the (stream_id, revision) index and
+  // scanned the whole stream on every append, so a send cost more the longer the conversation.
+  firstRevisionOfId: "SELECT min(revision) AS revision FROM events INDEXED BY events_by_event_id WHERE stream_id = ? AND event_id = ?",
+  insertEvent: "INSERT INTO events (stream_id, revision, event_id, type, data, metadata, created) VALUES (?, ?, ?, ?, ?, ?, ?)",
+  upsertStream: "INSERT INTO streams (stream_id, revision) VALUES (?, ?) ON CONFLICT (stream_id) DO UPDATE SET revision = excluded.revision",
+  readForwards: "SELECT * FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?",
+  readBackwards: "SELECT * FROM events WHERE stream_id = ? AND revision <= ? AND revision >= ? ORDER BY revision DESC LIMIT ?",
+  maxPosition: "SELECT max(position) AS position FROM events",
+} as const;
+
 export function toRecordedEvent(row: EventRow): RecordedEvent {
   return {
     id: row.event_id,
@@ -91,29 +105,17 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): EventSto
   db.exec(schema);
   const now = options.now ?? (() => new Date());
 
-  const streamRevision = db.prepare<[string], { revision: bigint }>("SELECT revision FROM streams WHERE stream_id = ?").safeIntegers();
-  const eventIdAt = db.prepare<[string, bigint], { event_id: string; position: bigint }>(
-    "SELECT event_id, position FROM events WHERE stream_id = ? AND revision = ?",
-  ).safeIntegers();
-  const firstRevisionOfId = db.prepare<[string, string], { revision: bigint }>(
-    "SELECT revision FROM events WHERE stream_id = ? AND event_id = ? ORDER BY revision LIMIT 1",
-  ).safeIntegers();
-  const insertEvent = db.prepare(
-    "INSERT INTO events (stream_id, revision, event_id, type, data, metadata, created) VALUES (?, ?, ?, ?, ?, ?, ?)",
-  );
-  const upsertStream = db.prepare(
-    "INSERT INTO streams (stream_id, revision) VALUES (?, ?) ON CONFLICT (stream_id) DO UPDATE SET revision = excluded.revision",
-  );
-  const readForwards = db.prepare<[string, bigint, number], EventRow>(
-    "SELECT * FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?",
-  ).safeIntegers();
-  const readBackwards = db.prepare<[string, bigint, bigint, number], EventRow>(
-    "SELECT * FROM events WHERE stream_id = ? AND revision <= ? AND revision >= ? ORDER BY revision DESC LIMIT ?",
-  ).safeIntegers();
+  const streamRevision = db.prepare<[string], { revision: bigint }>(storeQueries.streamRevision).safeIntegers();
+  const eventIdAt = db.prepare<[string, bigint], { event_id: string; position: bigint }>(storeQueries.eventIdAt).safeIntegers();
+  const firstRevisionOfId = db.prepare<[string, string], { revision: bigint | null }>(storeQueries.firstRevisionOfId).safeIntegers();
+  const insertEvent = db.prepare(storeQueries.insertEvent);
+  const upsertStream = db.prepare(storeQueries.upsertStream);
+  const readForwards = db.prepare<[string, bigint, number], EventRow>(storeQueries.readForwards).safeIntegers();
+  const readBackwards = db.prepare<[string, bigint, bigint, number], EventRow>(storeQueries.readBackwards).safeIntegers();
   const metadata = prepareStreamMetadata(db, now);
   /** Reads start no earlier than this: what $maxAge / $maxCount hide is never shown. */
   const firstVisible = (streamId: string, current: bigint | undefined) => (current === undefined ? 0n : metadata.firstVisibleRevision(streamId, current));
-  const maxPosition = db.prepare<[], { position: bigint | null }>("SELECT max(position) AS position FROM events").safeIntegers();
+  const maxPosition = db.prepare<[], { position: bigint | null }>(storeQueries.maxPosition).safeIntegers();
   const readAllStatements = new Map<string, Database.Statement<[bigint, number], EventRow>>();
 
   function readAllStatement(prefixes: string[] | undefined) {
@@ -150,7 +152,7 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): EventSto
     let idempotencyStart: bigint | undefined;
     if (typeof expected === "bigint") idempotencyStart = expected + 1n;
     else if (expected === "no_stream") idempotencyStart = 0n;
-    else idempotencyStart = current === undefined ? undefined : firstRevisionOfId.get(streamId, events[0]!.id)?.revision;
+    else idempotencyStart = current === undefined ? undefined : (firstRevisionOfId.get(streamId, events[0]!.id)?.revision ?? undefined);
 
     if (current !== undefined && idempotencyStart !== undefined && idempotencyStart <= current) {
       const stored = matchStoredRun(streamId, idempotencyStart, events);

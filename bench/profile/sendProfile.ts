@@ -1,6 +1,7 @@
-// node --import tsx bench/profile/sendProfile.ts [sends=3000] [senders=8] [durability=normal] [history=0]
+// node --import tsx bench/profile/sendProfile.ts [sends=3000] [senders=8] [durability=normal] [history=0] [conversations=1]
 // Profiles the write path: a handoff server takes `sends` POSTs of one message on one conversation
 // (which already holds `history` messages) from `senders` closed-loop senders, profiled only while
+// (with `conversations` > 1, sender i writes to conversation i mod conversations; the history goes to the first)
 // they run. Prints CPU time per send and where it goes (self and inclusive), grouped by layer.
 // The summary behind docs/profiles/write-path.md; raw profiles stay in the ignored bench/results/profiles.
 import { spawn } from "node:child_process";
@@ -9,7 +10,7 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { createConversation, createUsers } from "../drivers/handoffSetup.ts";
+import { createConversations, createUsers } from "../drivers/handoffSetup.ts";
 import { keepAliveAgent, postJson } from "../lib/httpPost.ts";
 import { summarizeProfile } from "../lib/profileSummary.ts";
 
@@ -17,6 +18,7 @@ const sends = Number(process.argv[2] ?? 3000);
 const senders = Number(process.argv[3] ?? 8);
 const durability = process.argv[4] ?? "normal";
 const history = Number(process.argv[5] ?? 0);
+const conversationCount = Number(process.argv[6] ?? 1);
 const dataDir = mkdtempSync(join(tmpdir(), "handoff-profile-"));
 const profileDir = join("bench", "results", "profiles");
 mkdirSync(profileDir, { recursive: true });
@@ -29,17 +31,18 @@ const server = spawn(process.execPath, ["--import", "tsx", "bench/profile/profil
 const lines = createInterface({ input: server.stdout! });
 const nextLine = () => new Promise<string>((resolve) => lines.once("line", resolve));
 const url = await nextLine();
-const [giver, winner] = await createUsers(url, 2);
-const { giveawayId } = await createConversation(url, giver!, winner!);
+const users = await createUsers(url, 2);
+const conversations = await createConversations(url, users, conversationCount);
 const agent = keepAliveAgent(senders);
 
-async function sendAll(count: number) {
+async function sendAll(count: number, spread: boolean) {
   let sent = 0;
   await Promise.all(
-    Array.from({ length: senders }, async () => {
+    Array.from({ length: senders }, async (_, sender) => {
+      const { giveawayId, giver } = conversations[spread ? sender % conversations.length : 0]!;
       while (sent < count) {
         sent += 1;
-        const result = await postJson(agent, `${url}/api/giveaways/${giveawayId}/messages`, { Authorization: `Bearer ${giver!.token}` }, {
+        const result = await postJson(agent, `${url}/api/giveaways/${giveawayId}/messages`, { Authorization: `Bearer ${giver.token}` }, {
           id: randomUUID(),
           content: "Saturday at ten, by the blue door?",
         });
@@ -49,11 +52,12 @@ async function sendAll(count: number) {
   );
 }
 
-await sendAll(history + 200); // the history, and a warm-up (JIT, caches)
+await sendAll(history, false); // the history
+await sendAll(200, true); // a warm-up (JIT, caches)
 server.stdin!.write("start\n");
 await nextLine();
 const startedAt = performance.now();
-await sendAll(sends);
+await sendAll(sends, true);
 const seconds = (performance.now() - startedAt) / 1000;
 server.stdin!.write("stop\n");
 const { file, cpuMs, userMs, systemMs } = JSON.parse(await nextLine()) as { file: string; cpuMs: number; userMs: number; systemMs: number };
@@ -63,7 +67,7 @@ agent.destroy();
 
 const summary = summarizeProfile(file, 40);
 const percent = (share: number) => `${(share * 100).toFixed(1).padStart(5)}%`;
-console.log(`${sends} sends (conversation already at ${history + 200}), ${senders} senders, STORE_DURABILITY=${durability}`);
+console.log(`${sends} sends on ${conversationCount} conversation(s) (the first already at ${history} messages), ${senders} senders, STORE_DURABILITY=${durability}`);
 console.log(`${(sends / seconds).toFixed(0)} msgs/s; server CPU ${cpuMs.toFixed(0)} ms = ${(cpuMs / sends).toFixed(3)} ms per send (user ${(userMs / sends).toFixed(3)}, system ${(systemMs / sends).toFixed(3)})`);
 console.log(`profile ${file}: ${summary.totalMs.toFixed(0)} ms sampled`);
 console.log("-- self --");

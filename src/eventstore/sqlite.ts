@@ -226,6 +226,8 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): EventSto
     if (current === undefined) throw new StreamNotFoundError(streamId);
     const from = options.fromRevision ?? (backwards ? "end" : "start");
     const start = from === "start" ? 0n : from === "end" ? current : from;
+    // A cached fold asks for what is new since its revision: usually nothing, known from one lookup.
+    if (!backwards && start > current) return [];
     const first = firstVisible(streamId, current);
     return backwards ? readBackwards.all(streamId, start, first, maxCount) : readForwards.all(streamId, start > first ? start : first, maxCount);
   }

@@ -22,13 +22,14 @@ CREATE TABLE IF NOT EXISTS sessions_ended_before (user_id TEXT PRIMARY KEY, ende
 };
 
 export function sessionsQueries(db: Database.Database) {
-  const ended = db.prepare<[string], { one: number }>("SELECT 1 AS one FROM ended_sessions WHERE session_id = ?");
-  const cut = db.prepare<[string], { endedBefore: number }>("SELECT ended_before AS endedBefore FROM sessions_ended_before WHERE user_id = ?");
+  // One statement, not two: it runs on every authenticated request.
+  const ended = db.prepare<[string, string, number], { ended: number }>(
+    `SELECT EXISTS (SELECT 1 FROM ended_sessions WHERE session_id = ?)
+         OR EXISTS (SELECT 1 FROM sessions_ended_before WHERE user_id = ? AND ended_before >= ?) AS ended`,
+  );
   return {
     sessionHasEnded(userId: string, sessionId: string, startedAt: Date): boolean {
-      if (ended.get(sessionId)) return true;
-      const before = cut.get(userId)?.endedBefore;
-      return before !== undefined && startedAt.getTime() <= before;
+      return ended.get(sessionId, userId, startedAt.getTime())!.ended === 1;
     },
   };
 }

@@ -53,7 +53,7 @@ async function sendAll(count: number, spread: boolean) {
 }
 
 await sendAll(history, false); // the history
-await sendAll(200, true); // a warm-up (JIT, caches)
+await sendAll(Number(process.env.WARMUP ?? 200), true); // a warm-up (JIT, caches); WARMUP=n sets its sends
 server.stdin!.write("start\n");
 await nextLine();
 const startedAt = performance.now();

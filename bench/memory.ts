@@ -25,7 +25,7 @@ export interface MemoryRow {
 
 const MiB = 2 ** 20;
 
-async function targetFor(system: RunningSystem): Promise<SubscriberTarget> {
+export async function targetFor(system: RunningSystem): Promise<SubscriberTarget> {
   switch (system.name) {
     case "limit":
     case "durable":
@@ -40,7 +40,7 @@ async function targetFor(system: RunningSystem): Promise<SubscriberTarget> {
   }
 }
 
-async function openConnections(target: SubscriberTarget, count: number, perProcess: number): Promise<Worker[]> {
+export async function openConnections(target: SubscriberTarget, count: number, perProcess: number): Promise<Worker[]> {
   const processes = Math.ceil(count / perProcess);
   const workers = await Promise.all(Array.from({ length: processes }, () => forkWorker(new URL("./drivers/subscribers.ts", import.meta.url))));
   // One process at a time: a burst of 10,000 connects would overflow the listen backlog.

@@ -37,7 +37,8 @@ export interface ForkOptions {
 export async function forkWorker(moduleUrl: URL | string, options: ForkOptions = {}): Promise<Worker> {
   const file = typeof moduleUrl === "string" ? moduleUrl : fileURLToPath(moduleUrl);
   const child = fork(file, options.args ?? [], {
-    execArgv: ["--import", "tsx", ...(options.nodeFlags ?? [])],
+    // A compiled .js file (dist/) runs on plain node, as in production; TypeScript goes through tsx.
+    execArgv: [...(file.endsWith(".js") ? [] : ["--import", "tsx"]), ...(options.nodeFlags ?? [])],
     env: { ...process.env, ...options.env },
     serialization: "advanced",
     stdio: ["ignore", "inherit", "inherit", "ipc"],

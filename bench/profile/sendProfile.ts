@@ -9,9 +9,11 @@ import { randomUUID } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { createInterface } from "node:readline";
 import { createConversations, createUsers } from "../drivers/handoffSetup.ts";
 import { keepAliveAgent, postJson } from "../lib/httpPost.ts";
+import { compiled, ensureProductionBuild } from "../lib/productionBuild.ts";
 import { summarizeProfile } from "../lib/profileSummary.ts";
 
 const sends = Number(process.argv[2] ?? 3000);
@@ -23,7 +25,9 @@ const dataDir = mkdtempSync(join(tmpdir(), "handoff-profile-"));
 const profileDir = join("bench", "results", "profiles");
 mkdirSync(profileDir, { recursive: true });
 
-const server = spawn(process.execPath, ["--import", "tsx", "bench/profile/profiledServer.ts", dataDir, profileDir, durability], {
+// The server as production runs it: compiled (dist/), on plain node.
+ensureProductionBuild();
+const server = spawn(process.execPath, [fileURLToPath(compiled(new URL("./profiledServer.ts", import.meta.url))), dataDir, profileDir, durability], {
   stdio: ["pipe", "pipe", "inherit"],
   // Its stdout is this script's protocol: no log lines in it (the logger reads LOG_LEVEL itself).
   env: { ...process.env, LOG_LEVEL: "warn" },

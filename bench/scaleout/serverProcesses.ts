@@ -3,8 +3,9 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { sleep } from "../lib/clock.ts";
+import { compiled, ensureProductionBuild } from "../lib/productionBuild.ts";
 
-const mainFile = fileURLToPath(new URL("../../src/main.ts", import.meta.url));
+const mainFile = fileURLToPath(compiled(new URL("../../src/main.ts", import.meta.url)));
 
 export interface ServerProcesses {
   urls: string[];
@@ -39,9 +40,10 @@ async function waitForHealth(url: string, child: ChildProcess): Promise<void> {
 export async function startServerProcesses(count: number, dataDir: string, env: Record<string, string>): Promise<ServerProcesses> {
   const children: ChildProcess[] = [];
   const urls: string[] = [];
+  ensureProductionBuild();
   for (let i = 0; i < count; i += 1) {
     const port = await freePort();
-    const child = spawn(process.execPath, ["--import", "tsx", mainFile], {
+    const child = spawn(process.execPath, [mainFile], {
       env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", DATA_DIR: dataDir, LOG_LEVEL: "silent", JWT_SECRET: "bench-secret-bench-secret-0123", RATE_LIMITS: "off", ...env },
       stdio: ["ignore", "ignore", "inherit"],
     });

@@ -2,6 +2,7 @@
 import { benchDurability } from "../lib/machine.ts";
 import { forkWorker, type Worker } from "../lib/childProcess.ts";
 import { makeBenchDir } from "../lib/benchDir.ts";
+import { compiled, ensureProductionBuild } from "../lib/productionBuild.ts";
 
 export type SystemName = "limit" | "durable" | "socketio" | "handoff";
 
@@ -50,7 +51,9 @@ export async function startSystem(name: SystemName, options: StartOptions = {}):
     const dir = options.dataDir ? undefined : makeBenchDir(name);
     dataDir = options.dataDir ?? dir!.path;
     removeDir = () => dir?.remove();
-    worker = await forkWorker(new URL(name === "handoff" ? "./handoffServer.ts" : "./durableLimitServer.ts", import.meta.url), {
+    if (name === "handoff") ensureProductionBuild();
+    const file = name === "handoff" ? compiled(new URL("./handoffServer.ts", import.meta.url)) : new URL("./durableLimitServer.ts", import.meta.url);
+    worker = await forkWorker(file, {
       args: [dataDir],
       env: { STORE_DURABILITY: benchDurability(), ...options.env },
       nodeFlags,

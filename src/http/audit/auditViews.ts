@@ -1,9 +1,8 @@
 // The audit pages' own Eta over views/ (templates under views/audit/), escaping every interpolation.
-import { fileURLToPath } from "node:url";
 import type { Response } from "express";
 import { Eta } from "eta";
+import { viewsDir } from "../../projectPaths.ts";
 
-const viewsDir = fileURLToPath(new URL("../../../views", import.meta.url));
 const eta = new Eta({ views: viewsDir, autoEscape: true, cache: true, autoTrim: [false, "nl"] });
 
 // Our own script only (it shows times in the reader's zone): a template mistake could run nothing else.

@@ -1,13 +1,11 @@
 // Eta over views/, escaping every interpolation, with what every page's layout needs.
-import { fileURLToPath } from "node:url";
 import type { Response } from "express";
 import { Eta } from "eta";
 import type { Handoff } from "../../app/handoff.ts";
 import type { RequestIdentity } from "../authentication.ts";
 import { linkify } from "./linkify.ts";
 import { readableTime } from "./readableTime.ts";
-
-export const viewsDir = fileURLToPath(new URL("../../../views", import.meta.url));
+import { viewsDir } from "../../projectPaths.ts";
 
 /** What templates may call: only formatting, never data access. */
 const helpers = { readableTime, linkify };

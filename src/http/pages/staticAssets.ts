@@ -1,9 +1,7 @@
 // The pages' static files under /assets: our CSS and chat.js, and htmx served from node_modules (no CDN).
 import { createRequire } from "node:module";
-import { fileURLToPath } from "node:url";
 import express, { type Response } from "express";
-
-export const publicDir = fileURLToPath(new URL("../../../public", import.meta.url));
+import { publicDir } from "../../projectPaths.ts";
 
 const require = createRequire(import.meta.url);
 const vendored: Record<string, string> = {

@@ -1,0 +1,21 @@
+// The bench measures handoff as production runs it: compiled by `npm run build` into dist/ and
+// started with plain node. Run through tsx, every function the code creates gets its name set
+// again (esbuild's keepNames), which cost ~5 KiB per open stream and CPU on every request.
+import { execFileSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("../../", import.meta.url));
+let built = false;
+
+/** Builds dist/ once per bench process (tsc, ~10 s), so a run never measures stale output. */
+export function ensureProductionBuild(): void {
+  if (built) return;
+  execFileSync(process.execPath, [fileURLToPath(new URL("../../node_modules/typescript/bin/tsc", import.meta.url)), "-p", "tsconfig.build.json"], { cwd: root, stdio: "inherit" });
+  built = true;
+}
+
+/** The compiled file of a source file under the project root: bench/systems/x.ts -> dist/bench/systems/x.js. */
+export function compiled(sourceUrl: URL): URL {
+  const relative = fileURLToPath(sourceUrl).slice(root.length).replace(/\.ts$/, ".js");
+  return new URL(`dist/${relative}`, `file://${root}`);
+}

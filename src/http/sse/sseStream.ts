@@ -30,7 +30,6 @@ export interface SseStream {
   drop(): void;
   /** Resolves once the client has taken what is queued (or the stream closed). */
   drained(): Promise<void>;
-  readonly closed: boolean;
   onClose(listener: () => void): void;
   /** Sends a final `event: expired` with the reason, then closes. */
   expire(reason: string): void;
@@ -193,9 +192,6 @@ export function openSseStream(req: IncomingMessage, res: ServerResponse, options
         res.on("drain", done);
         res.on("close", done);
       });
-    },
-    get closed() {
-      return closed;
     },
     onClose(listener) {
       if (closed) listener();

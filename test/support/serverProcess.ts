@@ -42,9 +42,11 @@ async function waitUntilServing(url: string, child: ChildProcess, output: () => 
   throw new Error(`server at ${url} did not answer /healthz within ${timeoutMs} ms:\n${output()}`);
 }
 
-export async function startServerProcess(options: { dataDir: string; env?: Record<string, string>; port?: number; timeoutMs?: number }): Promise<ServerProcess> {
+/** `main`: another entry point, e.g. a compiled dist/src/main.js, which runs on plain node. */
+export async function startServerProcess(options: { dataDir: string; env?: Record<string, string>; port?: number; timeoutMs?: number; main?: string }): Promise<ServerProcess> {
   const port = options.port ?? (await freePort());
-  const child = spawn(process.execPath, ["--import", "tsx", mainFile], {
+  const main = options.main ?? mainFile;
+  const child = spawn(process.execPath, main.endsWith(".js") ? [main] : ["--import", "tsx", main], {
     env: {
       ...process.env,
       PORT: String(port),

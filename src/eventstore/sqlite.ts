@@ -13,7 +13,7 @@ import {
   type RecordedEvent,
 } from "./port.ts";
 import { prepareStreamMetadata } from "./sqliteStreamMetadata.ts";
-import { createPollingSubscription } from "./sqliteSubscription.ts";
+import { createPollingSubscription, type CommitHooks, type CommitInfo } from "./sqliteSubscription.ts";
 
 export type SqliteDurability = "full" | "normal";
 
@@ -185,8 +185,7 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): EventSto
 
   // Group commit: appends that arrive in the same turn of the event loop share one transaction and one fsync.
   let queue: PendingAppend[] = [];
-  let commits = 0;
-  const commitListeners = new Set<() => void>();
+  const commitListeners = new Set<(info: CommitInfo | undefined) => void>();
   const appendInSavepoint = db.transaction((pending: PendingAppend) => appendOne(pending.streamId, pending.events, pending.expected));
   const commitGroup = db.transaction((group: PendingAppend[]) =>
     group.map((pending) => {
@@ -208,12 +207,23 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): EventSto
       for (const pending of group) pending.reject(error);
       return;
     }
-    commits += 1;
+    const streamIds = new Set<string>();
+    let positions: CommitInfo["positions"];
     outcomes.forEach((outcome, index) => {
-      if (outcome.ok) group[index]!.resolve(outcome.result);
-      else group[index]!.reject(outcome.error);
+      const pending = group[index]!;
+      if (outcome.ok && outcome.result.outcome === "written") {
+        // One transaction inserts one after another: the group's positions are consecutive.
+        streamIds.add(pending.streamId);
+        const from = outcome.result.position - BigInt(pending.events.length) + 1n;
+        positions = { from: positions?.from ?? from, to: outcome.result.position };
+      }
+      if (outcome.ok) pending.resolve(outcome.result);
+      else pending.reject(outcome.error);
     });
-    for (const listener of commitListeners) listener();
+    // Seen here, so the poll below does not report it again (unless another process wrote before it).
+    if (positions && positions.from === seenMaxPosition + 1n) seenMaxPosition = positions.to;
+    const info: CommitInfo = { streamIds, positions };
+    for (const listener of commitListeners) listener(info);
   }
 
   let closed = false;
@@ -239,8 +249,7 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): EventSto
     const latest = maxPosition.get()?.position ?? 0n;
     if (latest > seenMaxPosition) {
       seenMaxPosition = latest;
-      commits += 1;
-      for (const listener of commitListeners) listener();
+      for (const listener of commitListeners) listener(undefined);
     }
   }, options.pollIntervalMs ?? 100);
   poller.unref();
@@ -249,9 +258,8 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): EventSto
   }, options.scavengeIntervalMs ?? 60_000);
   scavenger.unref();
 
-  const hooks = {
-    commitCount: () => commits,
-    onCommit(listener: () => void) {
+  const hooks: CommitHooks = {
+    onCommit(listener) {
       commitListeners.add(listener);
       return () => commitListeners.delete(listener);
     },
@@ -292,6 +300,8 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): EventSto
         cursorOf: (event) => event.revision,
         pageSize,
         hooks,
+        follows: (committed) => committed === streamId,
+        positional: false,
         onStop: () => subscriptions.delete(subscription),
       });
       subscriptions.add(subscription);
@@ -313,6 +323,8 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): EventSto
         cursorOf: (event) => event.position,
         pageSize,
         hooks,
+        follows: (committed) => !streamPrefixes || streamPrefixes.length === 0 || streamPrefixes.some((prefix) => committed.startsWith(prefix)),
+        positional: true,
         onStop: () => subscriptions.delete(subscription),
       });
       subscriptions.add(subscription);

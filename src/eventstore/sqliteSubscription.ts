@@ -1,10 +1,18 @@
 // A catch-up subscription as a pull loop over the log: read after the cursor, yield, wait for a commit.
 import type { RecordedEvent, Subscription, SubscriptionItem } from "./port.ts";
 
+/**
+ * What this process's own commit wrote: its streams and the log positions it took (consecutive:
+ * one writer at a time). Commits seen only by polling the file (other processes) carry none.
+ */
+export interface CommitInfo {
+  streamIds: ReadonlySet<string>;
+  /** Undefined when the commit wrote no event (every append deduplicated or refused). */
+  positions: { from: bigint; to: bigint } | undefined;
+}
+
 export interface CommitHooks {
-  /** Grows on every commit seen; lets a waiter know it missed none between its read and its wait. */
-  commitCount(): number;
-  onCommit(listener: () => void): () => void;
+  onCommit(listener: (info: CommitInfo | undefined) => void): () => void;
 }
 
 /** A page of events after a cursor, and how far the read looked (past events a filter dropped). */
@@ -21,23 +29,40 @@ export interface PollingSubscriptionOptions {
   cursorOf(event: RecordedEvent): bigint;
   pageSize: number;
   hooks: CommitHooks;
+  /** Whether a stream's events could be in this subscription: a commit touching none needs no read. */
+  follows(streamId: string): boolean;
+  /**
+   * The cursor is a log position (a $all subscription): a commit this subscription does not follow
+   * moves it past that commit's positions without a read, if nothing can lie between.
+   */
+  positional: boolean;
   onStop(): void;
 }
 
 export function createPollingSubscription(options: PollingSubscriptionOptions): Subscription {
   let stopped = false;
   let wake: (() => void) | undefined;
+  // Since the last read: must the next one happen, and which positions did unfollowed commits take?
+  let mustRead = true;
+  let skipped: { from: bigint; to: bigint } | undefined;
 
-  function waitForCommit(seenCommits: number): Promise<void> {
-    if (stopped || options.hooks.commitCount() !== seenCommits) return Promise.resolve();
+  const unsubscribe = options.hooks.onCommit((info) => {
+    if (!info || [...info.streamIds].some((streamId) => options.follows(streamId))) mustRead = true;
+    else if (options.positional && info.positions) {
+      // Only a run of positions with no gap may be skipped: a gap is another process's commit.
+      if (skipped && info.positions.from !== skipped.to + 1n) mustRead = true;
+      else skipped = { from: skipped?.from ?? info.positions.from, to: info.positions.to };
+    }
+    wake?.();
+  });
+
+  function waitForCommit(): Promise<void> {
+    if (stopped || mustRead) return Promise.resolve();
     return new Promise((resolve) => {
-      const unsubscribe = options.hooks.onCommit(() => done());
-      const done = () => {
-        unsubscribe();
+      wake = () => {
         wake = undefined;
         resolve();
       };
-      wake = done;
     });
   }
 
@@ -46,8 +71,21 @@ export function createPollingSubscription(options: PollingSubscriptionOptions): 
     let caughtUp = false;
     try {
       while (!stopped) {
-        const seenCommits = options.hooks.commitCount();
+        if (!mustRead) {
+          // Woken by commits it does not follow: step over them if they start right after the cursor.
+          if (skipped && skipped.from === cursor + 1n) cursor = skipped.to;
+          else if (skipped) mustRead = true;
+          skipped = undefined;
+          if (!mustRead) {
+            await waitForCommit();
+            continue;
+          }
+        }
+        // Everything committed before this synchronous read is in it; later commits set the flags again.
+        mustRead = false;
+        skipped = undefined;
         const page = options.readAfter(cursor);
+        const full = page.events.length >= options.pageSize;
         for (const event of page.events) {
           if (stopped) return;
           cursor = options.cursorOf(event);
@@ -55,16 +93,19 @@ export function createPollingSubscription(options: PollingSubscriptionOptions): 
         }
         // A filtered read skips what it dropped, so the next one never scans it again.
         if (page.scannedTo > cursor) cursor = page.scannedTo;
-        if (page.events.length < options.pageSize) {
-          if (!caughtUp) {
-            caughtUp = true;
-            yield { kind: "caughtUp" };
-          }
-          await waitForCommit(seenCommits);
+        if (full) {
+          mustRead = true;
+          continue;
         }
+        if (!caughtUp) {
+          caughtUp = true;
+          yield { kind: "caughtUp" };
+        }
+        await waitForCommit();
       }
     } finally {
       stopped = true;
+      unsubscribe();
       options.onStop();
     }
   }
@@ -74,6 +115,7 @@ export function createPollingSubscription(options: PollingSubscriptionOptions): 
     [Symbol.asyncIterator]: () => iterator,
     async stop() {
       stopped = true;
+      unsubscribe();
       wake?.();
       // Only finish the generator here if nobody is iterating it; otherwise its loop sees `stopped`.
       options.onStop();

@@ -3,7 +3,7 @@
 // message, not one look at every message since the last typing signal on every commit.
 import { expect, it } from "vitest";
 import type { RecordedEvent } from "../../src/eventstore/port.ts";
-import { createPollingSubscription } from "../../src/eventstore/sqliteSubscription.ts";
+import { createPollingSubscription, type CommitInfo } from "../../src/eventstore/sqliteSubscription.ts";
 
 interface LoggedEvent {
   position: bigint;
@@ -12,26 +12,29 @@ interface LoggedEvent {
 
 function fakeLog() {
   const log: LoggedEvent[] = [];
-  let commits = 0;
-  const listeners = new Set<() => void>();
+  const listeners = new Set<(info: CommitInfo | undefined) => void>();
   let rowsLookedAt = 0;
+  let reads = 0;
   return {
     log,
     rowsLookedAt: () => rowsLookedAt,
+    reads: () => reads,
     hooks: {
-      commitCount: () => commits,
-      onCommit(listener: () => void) {
+      onCommit(listener: (info: CommitInfo | undefined) => void) {
         listeners.add(listener);
-        return () => listeners.delete(listener);
+        return () => void listeners.delete(listener);
       },
     },
-    append(streamId: string) {
-      log.push({ position: BigInt(log.length + 1), streamId });
-      commits += 1;
-      for (const listener of [...listeners]) listener();
+    /** `known`: this process's own commit (what it wrote is known); otherwise one seen by polling. */
+    append(streamId: string, known = false) {
+      const position = BigInt(log.length + 1);
+      log.push({ position, streamId });
+      const info: CommitInfo | undefined = known ? { streamIds: new Set([streamId]), positions: { from: position, to: position } } : undefined;
+      for (const listener of [...listeners]) listener(info);
     },
     /** Like the store's filtered read: looks at every row after the cursor, keeps the matching ones. */
     readAfter(after: bigint, prefix: string) {
+      reads += 1;
       const looked = log.filter((row) => row.position > after);
       rowsLookedAt += looked.length;
       const events = looked
@@ -52,6 +55,8 @@ it("looks at each unmatched event once, however many commits wake it", async () 
     cursorOf: (event) => event.position,
     pageSize: 1000,
     hooks: store.hooks,
+    follows: (streamId) => streamId.startsWith("typing-"),
+    positional: true,
     onStop: () => {},
   });
   const seen: string[] = [];
@@ -69,6 +74,39 @@ it("looks at each unmatched event once, however many commits wake it", async () 
   await expect.poll(() => seen).toEqual(["typing-a", "typing-b"]);
   // Each of the 2,002 rows is looked at about once (a commit may land between a read and its wait).
   expect(store.rowsLookedAt()).toBeLessThan(2 * (messages + 2));
+  await subscription.stop();
+  await following;
+});
+
+it("reads nothing for this process's own commits it does not follow, and still sees a gap", async () => {
+  const store = fakeLog();
+  const subscription = createPollingSubscription({
+    after: 0n,
+    readAfter: (after) => store.readAfter(after, "typing-"),
+    cursorOf: (event) => event.position,
+    pageSize: 1000,
+    hooks: store.hooks,
+    follows: (streamId) => streamId.startsWith("typing-"),
+    positional: true,
+    onStop: () => {},
+  });
+  const seen: string[] = [];
+  const following = (async () => {
+    for await (const item of subscription) if (item.kind === "event") seen.push(item.event.streamId);
+  })();
+  await turn();
+  const readsAtStart = store.reads();
+  for (let i = 0; i < 500; i += 1) {
+    store.append("giveaway-a", true);
+    await turn();
+  }
+  expect(store.reads()).toBe(readsAtStart);
+  // Another process's typing signal (no info), then one of ours right after it: a gap, so a read.
+  store.log.push({ position: BigInt(store.log.length + 1), streamId: "typing-elsewhere" });
+  store.append("giveaway-a", true);
+  await expect.poll(() => seen).toEqual(["typing-elsewhere"]);
+  store.append("typing-here", true);
+  await expect.poll(() => seen).toEqual(["typing-elsewhere", "typing-here"]);
   await subscription.stop();
   await following;
 });

@@ -25,6 +25,7 @@ export interface Scale {
   memory: { rounds: number; connections: number; perProcess: number };
   catchup: { behind: number[]; repetitions: number };
   rebuild: { rounds: number; coldStarts: number; events: number; messagesPerGiveaway: number };
+  sendCost: { rounds: number; longMessages: number; freshMessages: number; senders: number; seconds: number };
 }
 
 const full: Scale = {
@@ -44,6 +45,7 @@ const full: Scale = {
   memory: { rounds: 5, connections: 10_000, perProcess: 2500 },
   catchup: { behind: [1000, 10_000], repetitions: 5 },
   rebuild: { rounds: 5, coldStarts: 5, events: 1_000_000, messagesPerGiveaway: 90 },
+  sendCost: { rounds: 5, longMessages: 100_000, freshMessages: 10, senders: 16, seconds: 3 },
 };
 
 const quick: Scale = {
@@ -59,6 +61,7 @@ const quick: Scale = {
   memory: { rounds: 2, connections: 2000, perProcess: 1000 },
   catchup: { behind: [1000, 10_000], repetitions: 2 },
   rebuild: { rounds: 2, coldStarts: 2, events: 100_000, messagesPerGiveaway: 90 },
+  sendCost: { rounds: 2, longMessages: 10_000, freshMessages: 10, senders: 16, seconds: 2 },
 };
 
 /**

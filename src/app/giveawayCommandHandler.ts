@@ -62,46 +62,64 @@ export function createGiveawayCommandHandler(options: GiveawayCommandHandlerOpti
     return loaded;
   }
 
-  // Commands on one stream in this process take turns: no wasted conflicts between our own requests.
-  const streamTurns = new Map<string, Promise<unknown>>();
-  function inTurn<T>(streamId: string, work: () => Promise<T>): Promise<T> {
-    const previous = streamTurns.get(streamId) ?? Promise.resolve();
-    const turn = previous.then(work, work);
-    const settled = turn.catch(() => {});
-    streamTurns.set(streamId, settled);
-    void settled.then(() => {
-      if (streamTurns.get(streamId) === settled) streamTurns.delete(streamId);
-    });
-    return turn;
-  }
+  // Commands on one stream in this process take turns, and those that arrive while one is being
+  // stored go together: decided one after another, each against the state the ones before it made,
+  // then stored as one append (one commit, not one each). No wasted conflicts between our own requests.
+  const queues = new Map<string, QueuedCommand[]>();
 
   const handle = (giveawayId: string, command: GiveawayCommand, context: CommandContext) => {
     const streamId = giveawayStream(giveawayId);
-    return inTurn(streamId, () => decideAndAppend(streamId, command, context));
+    return new Promise<GiveawayCommandResult>((resolve, reject) => {
+      const queue = queues.get(streamId);
+      if (queue) return void queue.push({ command, context, resolve, reject });
+      queues.set(streamId, [{ command, context, resolve, reject }]);
+      void drain(streamId);
+    });
   };
   return Object.assign(handle, { cacheStats: () => cache.stats() });
 
-  // Conflicts can still come from another process on the same store: read again and retry.
-  async function decideAndAppend(streamId: string, command: GiveawayCommand, context: CommandContext): Promise<GiveawayCommandResult> {
+  async function drain(streamId: string): Promise<void> {
+    for (;;) {
+      const queue = queues.get(streamId)!;
+      const batch = queue.splice(0, maxBatch);
+      if (batch.length === 0) {
+        queues.delete(streamId);
+        return;
+      }
+      try {
+        const results = await decideAndAppend(streamId, batch);
+        batch.forEach((queued, index) => queued.resolve(results[index]!));
+      } catch (error) {
+        for (const queued of batch) queued.reject(error);
+      }
+    }
+  }
+
+  // Conflicts can still come from another process on the same store: read again and decide again.
+  async function decideAndAppend(streamId: string, batch: QueuedCommand[]): Promise<GiveawayCommandResult[]> {
     for (let attempt = 1; ; attempt++) {
       const current = await load(streamId);
-      const decision = decide(command, current.state);
-      if (!decision.ok) return decision;
-      if (decision.events.length === 0) return { ok: true, state: current.state, appended: [], revision: current.revision };
-
+      let { state, revision } = current;
       let lastHash = current.lastHash;
-      const appended: AppendedGiveawayEvent[] = [];
-      const toAppend: EventToAppend[] = decision.events.map((decided, index) => {
-        const event = parseGiveawayEvent(decided.type, decided.data); // validated when written, too
-        const revision = current.revision + 1n + BigInt(index);
-        // A message's id is the client's, so a retried send is the same event to the store too.
-        const id = event.type === "MessageSent" ? event.data.messageId : newId();
-        const prevHash = lastHash;
-        lastHash = chainHash({ prevHash, streamId, revision: revision.toString(), id, type: event.type, data: event.data, ...context });
-        const metadata: EventMetadata = { ...context, prevHash, hash: lastHash };
-        appended.push({ event, id, revision });
-        return { id, type: event.type, data: event.data, metadata };
+      const toAppend: EventToAppend[] = [];
+      const results: GiveawayCommandResult[] = batch.map(({ command, context }) => {
+        const decision = decide(command, state);
+        if (!decision.ok) return decision;
+        const appended: AppendedGiveawayEvent[] = decision.events.map((decided) => {
+          const event = parseGiveawayEvent(decided.type, decided.data); // validated when written, too
+          revision += 1n;
+          // A message's id is the client's, so a retried send is the same event to the store too.
+          const id = event.type === "MessageSent" ? event.data.messageId : newId();
+          const prevHash = lastHash;
+          lastHash = chainHash({ prevHash, streamId, revision: revision.toString(), id, type: event.type, data: event.data, ...context });
+          const metadata: EventMetadata = { ...context, prevHash, hash: lastHash };
+          toAppend.push({ id, type: event.type, data: event.data, metadata });
+          return { event, id, revision };
+        });
+        state = foldGiveaway(appended.map(({ event, revision }) => ({ event, revision: Number(revision) })), state);
+        return { ok: true, state, appended, revision };
       });
+      if (toAppend.length === 0) return results;
 
       let outcome;
       try {
@@ -113,10 +131,8 @@ export function createGiveawayCommandHandler(options: GiveawayCommandHandlerOpti
         continue;
       }
       if (outcome === "written") {
-        const state = foldGiveaway(appended.map(({ event, revision }) => ({ event, revision: Number(revision) })), current.state);
-        const revision = current.revision + BigInt(appended.length);
         cache.set(streamId, { state, revision, lastHash });
-        return { ok: true, state, appended, revision };
+        return results;
       }
       // Someone (another handler or process) stored these ids first, maybe with other content and
       // hashes: read what is stored and decide again, which answers a retry or refuses a clash.
@@ -124,3 +140,13 @@ export function createGiveawayCommandHandler(options: GiveawayCommandHandlerOpti
     }
   }
 }
+
+interface QueuedCommand {
+  command: GiveawayCommand;
+  context: CommandContext;
+  resolve(result: GiveawayCommandResult): void;
+  reject(error: unknown): void;
+}
+
+/** Commands stored together at most: bounds one append's size and one decision loop's time. */
+const maxBatch = 64;

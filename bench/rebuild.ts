@@ -9,6 +9,7 @@ import Database from "better-sqlite3";
 import { openSqliteEventStore } from "../src/eventstore/sqlite.ts";
 import { makeBenchDir } from "./lib/benchDir.ts";
 import { forkWorker } from "./lib/childProcess.ts";
+import { compiled, ensureProductionBuild } from "./lib/productionBuild.ts";
 import { wallNow } from "./lib/clock.ts";
 import { benchDurability } from "./lib/machine.ts";
 import { getJson } from "./lib/httpPost.ts";
@@ -34,7 +35,7 @@ export interface RebuildData {
   /** Process start (fork) to ready, read models already built: median of `repetitions`. */
   coldStartMs: number;
   coldStartRuns: number[];
-  /** The part of it inside startServer (the rest is node and tsx booting). */
+  /** The part of it inside startServer (the rest is node booting and loading the modules). */
   startServerMs: number;
   /** Process start to ready with no read models at all (a first deploy): rebuild included. */
   coldStartFromZeroMs: number;
@@ -43,7 +44,8 @@ export interface RebuildData {
 
 async function startAndTime(dataDir: string): Promise<{ readyMs: number; startServerMs: number }> {
   const forkedAt = wallNow();
-  const worker = await forkWorker(new URL("./systems/handoffServer.ts", import.meta.url), {
+  ensureProductionBuild();
+  const worker = await forkWorker(compiled(new URL("./systems/handoffServer.ts", import.meta.url)), {
     args: [dataDir],
     env: { STORE_DURABILITY: benchDurability() },
     readyTimeoutMs: 600_000,
@@ -93,7 +95,8 @@ export async function runRebuild(scale: Scale = currentScale()) {
     for (let round = 0; round < scale.rebuild.rounds; round++) {
       load.push(loadNow());
       removeReadModels();
-      const worker = await forkWorker(new URL("./drivers/rebuildWorker.ts", import.meta.url), { nodeFlags: profileFlags("handoff") });
+      ensureProductionBuild();
+      const worker = await forkWorker(compiled(new URL("./drivers/rebuildWorker.ts", import.meta.url)), { nodeFlags: profileFlags("handoff") });
       const rebuilt = await worker.request<{ ms: number; counts: RebuildData["readModels"] }>("rebuild", { dataDir: dir.path }, 1_800_000);
       await worker.stop();
       if (counts && JSON.stringify(counts) !== JSON.stringify(rebuilt.counts)) throw new Error(`rebuild round ${round} made ${JSON.stringify(rebuilt.counts)}, round 0 ${JSON.stringify(counts)}`);

@@ -10,6 +10,8 @@ import { memorySection, rebuildSection, throughputSection, type MemoryResult, ty
 import { catchupSection } from "./report/catchupSection.ts";
 import { chartFile, fanoutSection, type FanoutResult } from "./report/fanoutSection.ts";
 import { headlineTable } from "./report/headline.ts";
+import { sendCostSection } from "./report/sendCostSection.ts";
+import type { SendCostData } from "./sendCost.ts";
 
 const benchmarksFile = new URL("../BENCHMARKS.md", import.meta.url);
 const readmeFile = new URL("../README.md", import.meta.url);
@@ -28,11 +30,6 @@ function replaceBetween(file: URL, start: string, end: string, generated: string
   return true;
 }
 
-/** Targets the bench has no figure for yet: listed so the table shows every target of issue #12. */
-const unmeasured: TargetRow[] = [
-  { figure: "Send cost at 100,000 messages", target: "msgs/s and p99 within 10% of a fresh conversation", measured: "no bench figure yet (work counted, not timed, by test/app/sendCost.test.ts)", verdict: "not measured" },
-  { figure: "Both cores", target: "a run shows where each core's time goes", measured: "no per-core figure yet (server CPU share per step is in the throughput table)", verdict: "not measured" },
-];
 
 export function writeReport(): void {
   const targets: TargetRow[] = [];
@@ -41,17 +38,18 @@ export function writeReport(): void {
   const memory = loadFigure("memory") as MemoryResult | undefined;
   const catchup = loadFigure<{ rows: CatchupRow[] }>("catchup");
   const rebuild = loadFigure<RebuildData>("rebuild");
+  const sendCost = loadFigure<SendCostData>("sendcost");
   const sections = [
     fanoutSection(fanout, targets),
     throughputSection(throughput, targets),
     memorySection(memory, targets),
     catchupSection(catchup, targets),
     rebuildSection(rebuild, targets),
+    sendCostSection(sendCost, targets),
   ];
-  targets.push(...unmeasured);
-  const any = fanout ?? throughput ?? memory ?? catchup ?? rebuild;
+  const any = fanout ?? throughput ?? memory ?? catchup ?? rebuild ?? sendCost;
   const machine = any?.machine;
-  const scales = [...new Set([fanout, throughput, memory, catchup, rebuild].filter(Boolean).map((r) => r!.scale))];
+  const scales = [...new Set([fanout, throughput, memory, catchup, rebuild, sendCost].filter(Boolean).map((r) => r!.scale))];
   const generated = [
     "",
     "## Run",

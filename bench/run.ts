@@ -5,6 +5,7 @@ import { runFanout } from "./fanout.ts";
 import { runMemory } from "./memory.ts";
 import { runRebuild } from "./rebuild.ts";
 import { runScaleOut } from "./scaleout.ts";
+import { runSendCost } from "./sendCost.ts";
 import { writeReport } from "./report.ts";
 import { currentScale } from "./lib/scale.ts";
 import { machineInfo } from "./lib/machine.ts";
@@ -17,7 +18,7 @@ const watchdog = setTimeout(() => {
   process.exit(1);
 }, budgetMinutes * 60_000);
 
-const figures = { fanout: runFanout, throughput: runThroughput, memory: runMemory, catchup: runCatchup, rebuild: runRebuild, scaleout: runScaleOut };
+const figures = { fanout: runFanout, throughput: runThroughput, memory: runMemory, catchup: runCatchup, rebuild: runRebuild, scaleout: runScaleOut, sendcost: runSendCost };
 const only = process.env.BENCH_FIGURES?.split(",").map((name) => name.trim());
 const machine = machineInfo();
 console.log(`bench (${scale.name}): ${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}, ulimit -n ${machine.openFilesLimit}, STORE_DURABILITY=${machine.storeDurability}, load ${machine.loadAverage}`);

@@ -157,7 +157,7 @@ export function rebuildSection(result: FigureResult<RebuildData> | undefined, ta
         ],
         ["read models after it", `${count(d.readModels.users)} users, ${count(d.readModels.giveaways)} giveaways, ${count(d.readModels.messages)} messages`],
         ["cold start to ready, read models in place (process start → /healthz ok), median", `**${ms(d.coldStartMs)} ms** (runs: ${d.coldStartRuns.map(ms).join(", ")})`],
-        ["… of which inside startServer (the rest is node + tsx booting)", `${ms(d.startServerMs)} ms`],
+        ["… of which inside startServer (the rest is node booting and loading the compiled modules)", `${ms(d.startServerMs)} ms`],
         ["cold start to ready with no read models (first start: rebuild included)", `${count(d.coldStartFromZeroMs)} ms`],
       ],
     ),

@@ -120,3 +120,35 @@ describe("the cost of a send", () => {
     expect(large).toBe(small);
   });
 });
+
+describe("sends that arrive together on one conversation", () => {
+  it("are stored together, in the order they came, each with its own revision and a whole chain", async () => {
+    const dir = makeTempDir("sendbatch");
+    const inner = openSqliteEventStore({ file: join(dir.path, "events.db"), durability: "normal" });
+    cleanups.push(async () => (await inner.close(), dir.remove()));
+    let appends = 0;
+    const store: EventStore = {
+      ...inner,
+      appendToStream: (...args) => {
+        appends += 1;
+        return inner.appendToStream(...args);
+      },
+    };
+    const giveawayId = uuid("a000", 1);
+    await conversationOf(inner, giveawayId, 0);
+    const handle = createGiveawayCommandHandler({ store, newId });
+    const send = (n: number) => handle(giveawayId, { type: "SendMessage", messageId: uuid("b000", n), senderId: bob, content: `together ${n}`, now }, context);
+
+    const results = await Promise.all(Array.from({ length: 20 }, (_, n) => send(n)));
+    // The first is stored alone (nothing was in flight); the 19 that queued behind it go as one append.
+    expect(appends).toBe(2);
+    const revisions = results.map((result) => (result.ok ? Number(result.appended[0]!.revision) : -1));
+    expect(revisions).toEqual(Array.from({ length: 20 }, (_, n) => 3 + n));
+    const stored = await inner.readStream(giveawayStream(giveawayId), { fromRevision: 3n });
+    expect(stored.map((event) => (event.data as { content: string }).content)).toEqual(Array.from({ length: 20 }, (_, n) => `together ${n}`));
+    for (const [index, event] of stored.entries()) {
+      const previous = index === 0 ? (await inner.readStream(giveawayStream(giveawayId), { fromRevision: 2n, maxCount: 1 }))[0]! : stored[index - 1]!;
+      expect((event.metadata as { prevHash: string }).prevHash).toBe((previous.metadata as { hash: string }).hash);
+    }
+  });
+});

@@ -47,8 +47,8 @@ function fakeLog() {
 
 const turn = () => new Promise((resolve) => setImmediate(resolve));
 
-it("looks at each unmatched event once, however many commits wake it", async () => {
-  const store = fakeLog();
+/** A subscription to `typing-` streams over the fake log, as the typing signals open one: the streams it has seen. */
+function followTyping(store: ReturnType<typeof fakeLog>) {
   const subscription = createPollingSubscription({
     after: 0n,
     readAfter: (after) => store.readAfter(after, "typing-"),
@@ -63,6 +63,12 @@ it("looks at each unmatched event once, however many commits wake it", async () 
   const following = (async () => {
     for await (const item of subscription) if (item.kind === "event") seen.push(item.event.streamId);
   })();
+  return { seen, stop: async () => (await subscription.stop(), await following) };
+}
+
+it("looks at each unmatched event once, however many commits wake it", async () => {
+  const store = fakeLog();
+  const { seen, stop } = followTyping(store);
   await turn();
   const messages = 2000;
   for (let i = 0; i < messages; i += 1) {
@@ -74,26 +80,12 @@ it("looks at each unmatched event once, however many commits wake it", async () 
   await expect.poll(() => seen).toEqual(["typing-a", "typing-b"]);
   // Each of the 2,002 rows is looked at about once (a commit may land between a read and its wait).
   expect(store.rowsLookedAt()).toBeLessThan(2 * (messages + 2));
-  await subscription.stop();
-  await following;
+  await stop();
 });
 
 it("reads nothing for this process's own commits it does not follow, and still sees a gap", async () => {
   const store = fakeLog();
-  const subscription = createPollingSubscription({
-    after: 0n,
-    readAfter: (after) => store.readAfter(after, "typing-"),
-    cursorOf: (event) => event.position,
-    pageSize: 1000,
-    hooks: store.hooks,
-    follows: (streamId) => streamId.startsWith("typing-"),
-    positional: true,
-    onStop: () => {},
-  });
-  const seen: string[] = [];
-  const following = (async () => {
-    for await (const item of subscription) if (item.kind === "event") seen.push(item.event.streamId);
-  })();
+  const { seen, stop } = followTyping(store);
   await turn();
   const readsAtStart = store.reads();
   for (let i = 0; i < 500; i += 1) {
@@ -107,6 +99,5 @@ it("reads nothing for this process's own commits it does not follow, and still s
   await expect.poll(() => seen).toEqual(["typing-elsewhere"]);
   store.append("typing-here", true);
   await expect.poll(() => seen).toEqual(["typing-elsewhere", "typing-here"]);
-  await subscription.stop();
-  await following;
+  await stop();
 });

@@ -29,8 +29,8 @@ export function heapByKind(file: string): Map<string, { count: number; bytes: nu
   return kinds;
 }
 
-if (process.argv[1]?.endsWith("heapSummary.ts")) {
-  const [before, after, per] = [process.argv[2]!, process.argv[3]!, Number(process.argv[4] ?? 1)];
+/** Growth from one snapshot to the next by object kind, divided by `per` (e.g. connections opened), largest first. */
+export function heapGrowth(before: string, after: string, per = 1): { total: number; rows: { key: string; count: number; bytes: number }[] } {
   const a = heapByKind(before);
   const b = heapByKind(after);
   const rows = [...b.entries()].map(([key, value]) => {
@@ -38,7 +38,14 @@ if (process.argv[1]?.endsWith("heapSummary.ts")) {
     return { key, count: (value.count - old.count) / per, bytes: (value.bytes - old.bytes) / per };
   });
   rows.sort((x, y) => y.bytes - x.bytes);
-  const total = rows.reduce((sum, row) => sum + row.bytes, 0);
-  console.log(`growth per unit: ${total.toFixed(0)} bytes`);
-  for (const row of rows.slice(0, 40)) console.log(`${row.bytes.toFixed(0).padStart(7)} B  ${row.count.toFixed(2).padStart(7)}×  ${row.key.slice(0, 100)}`);
+  return { total: rows.reduce((sum, row) => sum + row.bytes, 0), rows };
+}
+
+export function printHeapGrowth(growth: ReturnType<typeof heapGrowth>, label = "growth per unit"): void {
+  console.log(`${label}: ${growth.total.toFixed(0)} bytes`);
+  for (const row of growth.rows.slice(0, 40)) console.log(`${row.bytes.toFixed(0).padStart(7)} B  ${row.count.toFixed(2).padStart(7)}×  ${row.key.slice(0, 100)}`);
+}
+
+if (process.argv[1]?.endsWith("heapSummary.ts")) {
+  printHeapGrowth(heapGrowth(process.argv[2]!, process.argv[3]!, Number(process.argv[4] ?? 1)));
 }

@@ -2,7 +2,8 @@
 // started with plain node. Run through tsx, every function the code creates gets its name set
 // again (esbuild's keepNames), which cost ~5 KiB per open stream and CPU on every request.
 import { execFileSync } from "node:child_process";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 let built = false;
@@ -17,5 +18,5 @@ export function ensureProductionBuild(): void {
 /** The compiled file of a source file under the project root: bench/systems/x.ts -> dist/bench/systems/x.js. */
 export function compiled(sourceUrl: URL): URL {
   const relative = fileURLToPath(sourceUrl).slice(root.length).replace(/\.ts$/, ".js");
-  return new URL(`dist/${relative}`, `file://${root}`);
+  return pathToFileURL(join(root, "dist", relative));
 }

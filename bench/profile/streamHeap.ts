@@ -5,7 +5,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { heapByKind } from "../lib/heapSummary.ts";
+import { heapGrowth, printHeapGrowth } from "../lib/heapSummary.ts";
 import { openConnections, targetFor } from "../memory.ts";
 import { startSystem, type SystemName } from "../systems/systems.ts";
 
@@ -33,14 +33,7 @@ try {
   await Promise.all(workers.map((worker) => worker.stop()));
   const per = (bytes: number) => (bytes / connections / 1024).toFixed(2);
   console.log(`${name}, ${connections} idle streams: ${per(memoryAfter.rss - memoryBefore.rss)} KiB RSS, ${per(memoryAfter.heapUsed + memoryAfter.external - memoryBefore.heapUsed - memoryBefore.external)} KiB heap per connection`);
-  const [a, b] = [heapByKind(before), heapByKind(after)];
-  const rows = [...b.entries()].map(([key, value]) => {
-    const old = a.get(key) ?? { count: 0, bytes: 0 };
-    return { key, count: (value.count - old.count) / connections, bytes: (value.bytes - old.bytes) / connections };
-  });
-  rows.sort((x, y) => y.bytes - x.bytes);
-  console.log(`snapshot growth per connection: ${rows.reduce((sum, row) => sum + row.bytes, 0).toFixed(0)} bytes`);
-  for (const row of rows.slice(0, 45)) console.log(`${row.bytes.toFixed(0).padStart(7)} B  ${row.count.toFixed(2).padStart(6)}×  ${row.key.slice(0, 100)}`);
+  printHeapGrowth(heapGrowth(before, after, connections), "snapshot growth per connection");
 } finally {
   await system.stop();
 }

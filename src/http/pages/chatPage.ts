@@ -91,7 +91,7 @@ export function chatPage(handoff: Handoff, renderer: PageRenderer, requireSigned
       otherPresence: handoff.hub.presenceOf(giveawayId, access.other.id),
       cards,
       otherRead,
-      muted: queries.inboxEntry(identity.userId, giveawayId)?.muted ?? false,
+      muted: inboxEntry?.muted ?? false,
       olderBefore: newest.length > historyLength ? messages[0]?.revision : undefined,
       messages,
       items,

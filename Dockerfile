@@ -10,8 +10,6 @@ RUN npm ci
 # Production runs the compiled build (dist/) on plain node; the compiler is not needed after it.
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
-COPY bench ./bench
-COPY test/support ./test/support
 RUN npm run build && npm prune --omit=dev && npm cache clean --force
 
 FROM node:20-bookworm-slim

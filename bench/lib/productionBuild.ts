@@ -8,10 +8,10 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 const root = fileURLToPath(new URL("../../", import.meta.url));
 let built = false;
 
-/** Builds dist/ once per bench process (tsc, ~10 s), so a run never measures stale output. */
+/** Builds dist/ (the app and the bench's servers: tsconfig.bench.json) once per bench process, so a run never measures stale output. */
 export function ensureProductionBuild(): void {
   if (built) return;
-  execFileSync(process.execPath, [fileURLToPath(new URL("../../node_modules/typescript/bin/tsc", import.meta.url)), "-p", "tsconfig.build.json"], { cwd: root, stdio: "inherit" });
+  execFileSync(process.execPath, [fileURLToPath(new URL("../../node_modules/typescript/bin/tsc", import.meta.url)), "-p", "tsconfig.bench.json"], { cwd: root, stdio: "inherit" });
   built = true;
 }
 

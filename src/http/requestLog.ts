@@ -1,10 +1,9 @@
 // One JSON log line and one metrics sample per request: its id, method, path (never the query),
-// route pattern, status and time. express requests go through pino-http; the event streams,
+// route pattern, status and time. express requests go through requestLog; the event streams,
 // served before express, through observeStream, which logs when the stream ends.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Request, RequestHandler } from "express";
-import { pinoHttp } from "pino-http";
-import { componentLogger, errorFields, type Logger } from "../observability/logger.ts";
+import { componentLogger, type Logger } from "../observability/logger.ts";
 import { metrics } from "../observability/metrics.ts";
 import { requestIdFor } from "./api/requestContext.ts";
 
@@ -41,39 +40,28 @@ function methodLabel(method: string | undefined): string {
   return method && known.includes(method) ? method : "other";
 }
 
-/** express: gives every request its id (X-Request-Id, res.locals.requestId), then logs and counts it. */
+/**
+ * express: gives every request its id (X-Request-Id, res.locals.requestId), then logs and counts it
+ * when it ends. One line from the shared logger, no per-request child logger: this runs on every send.
+ */
 export function requestLog(newId: () => string): RequestHandler {
-  const logRequest = pinoHttp<IncomingMessage, ServerResponse>({
-    logger: log,
-    genReqId: (req, res) => {
-      const requestId = requestIdFor(req, newId);
-      res.setHeader("X-Request-Id", requestId);
-      return requestId;
-    },
-    // Only the fields below: no headers (tokens, cookies), no bodies, no query strings.
-    quietReqLogger: true,
-    quietResLogger: true,
-    customAttributeKeys: { reqId: "requestId", responseTime: "ms" },
-    customLogLevel: (req, res, error) => {
-      if (error || res.statusCode >= 500) return "error";
-      return quietPaths.has(pathOf(req.url)) ? "debug" : "info";
-    },
-    customSuccessObject: (req, res, fields) => requestFields(req as Request, res, fields.ms as number),
-    customErrorObject: (req, res, error, fields) => ({ ...requestFields(req as Request, res, fields.ms as number), ...errorFields(error) }),
-    customSuccessMessage: () => "request",
-    customErrorMessage: () => "request failed",
-  });
   return (req, res, next) => {
     const started = process.hrtime.bigint();
-    logRequest(req, res);
-    res.locals.requestId = req.id;
-    res.once("close", () => record(routeOf(req), methodLabel(req.method), res.statusCode, seconds(started)));
+    const requestId = requestIdFor(req, newId);
+    res.setHeader("X-Request-Id", requestId);
+    res.locals.requestId = requestId;
+    res.once("close", () => {
+      const took = seconds(started);
+      const route = routeOf(req);
+      record(route, methodLabel(req.method), res.statusCode, took);
+      const failed = res.statusCode >= 500;
+      const level = failed ? "error" : quietPaths.has(pathOf(req.url)) ? "debug" : "info";
+      if (!log.isLevelEnabled(level)) return;
+      const fields = { requestId, method: req.method, path: pathOf(req.originalUrl ?? req.url), route, status: res.statusCode, ms: Math.round(took * 1000) };
+      log[level](fields, failed ? "request failed" : "request");
+    });
     next();
   };
-}
-
-function requestFields(req: Request, res: ServerResponse, ms: number) {
-  return { method: req.method, path: pathOf(req.originalUrl ?? req.url), route: routeOf(req), status: res.statusCode, ms };
 }
 
 function seconds(since: bigint): number {

@@ -35,6 +35,8 @@ export interface GiveawayCommandHandler {
 }
 
 const defaultCacheBytes = 64 * 1024 * 1024;
+/** Events read and folded at a time when a stream is loaded. */
+export const loadPageSize = 1000;
 
 export function createGiveawayCommandHandler(options: GiveawayCommandHandlerOptions): GiveawayCommandHandler {
   const { store, newId } = options;
@@ -42,24 +44,29 @@ export function createGiveawayCommandHandler(options: GiveawayCommandHandlerOpti
   const cache = new FoldedStreamCache(options.cacheBytes ?? defaultCacheBytes);
 
   async function load(streamId: string): Promise<FoldedStream> {
-    const folded = cache.get(streamId) ?? { state: initialState, revision: -1n, lastHash: genesisHash };
-    let recorded: RecordedEvent[];
-    try {
-      recorded = await store.readStream(streamId, { fromRevision: folded.revision + 1n });
-    } catch (error) {
-      if (hasErrorCode(error, "stream_not_found")) return folded;
-      throw error;
+    let folded = cache.get(streamId) ?? { state: initialState, revision: -1n, lastHash: genesisHash };
+    // A page at a time: a long conversation read whole would hold every event at once (its rows,
+    // parsed data and domain events), and the old-space collections of that cost more than the fold.
+    for (;;) {
+      let recorded: RecordedEvent[];
+      try {
+        recorded = await store.readStream(streamId, { fromRevision: folded.revision + 1n, maxCount: loadPageSize });
+      } catch (error) {
+        if (hasErrorCode(error, "stream_not_found")) return folded;
+        throw error;
+      }
+      if (recorded.length === 0) break;
+      const last = recorded[recorded.length - 1]!;
+      const state = foldGiveaway(
+        recorded.map((event) => ({ event: parseGiveawayEvent(event.type, event.data), revision: Number(event.revision) })),
+        folded.state,
+      );
+      // The hash the next event chains to is always the stored one, never one computed here.
+      folded = { state, revision: last.revision, lastHash: EventMetadataSchema.parse(last.metadata).hash };
+      if (recorded.length < loadPageSize) break;
     }
-    if (recorded.length === 0) return folded;
-    const last = recorded[recorded.length - 1]!;
-    const state = foldGiveaway(
-      recorded.map((event) => ({ event: parseGiveawayEvent(event.type, event.data), revision: Number(event.revision) })),
-      folded.state,
-    );
-    // The hash the next event chains to is always the stored one, never one computed here.
-    const loaded = { state, revision: last.revision, lastHash: EventMetadataSchema.parse(last.metadata).hash };
-    cache.set(streamId, loaded);
-    return loaded;
+    cache.set(streamId, folded);
+    return folded;
   }
 
   // Commands on one stream in this process take turns, and those that arrive while one is being

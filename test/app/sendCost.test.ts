@@ -3,7 +3,7 @@
 // the read model's by-id lookup that answers a send.
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { createGiveawayCommandHandler, type GiveawayCommandHandler } from "../../src/app/giveawayCommandHandler.ts";
+import { createGiveawayCommandHandler, loadPageSize, type GiveawayCommandHandler } from "../../src/app/giveawayCommandHandler.ts";
 import { chainHash, genesisHash } from "../../src/domain/hashChain.ts";
 import { giveawayStream } from "../../src/domain/streams.ts";
 import type { EventStore, EventToAppend } from "../../src/eventstore/port.ts";
@@ -150,5 +150,37 @@ describe("sends that arrive together on one conversation", () => {
       const previous = index === 0 ? (await inner.readStream(giveawayStream(giveawayId), { fromRevision: 2n, maxCount: 1 }))[0]! : stored[index - 1]!;
       expect((event.metadata as { prevHash: string }).prevHash).toBe((previous.metadata as { hash: string }).hash);
     }
+  });
+});
+
+describe("the first send on a long conversation (nothing cached: after a restart)", () => {
+  it("reads the conversation a page at a time, never the whole of it at once, and still knows every message", async () => {
+    const dir = makeTempDir("sendload");
+    const inner = openSqliteEventStore({ file: join(dir.path, "events.db"), durability: "normal" });
+    cleanups.push(async () => (await inner.close(), dir.remove()));
+    const reads: number[] = [];
+    const store: EventStore = {
+      ...inner,
+      readStream: async (...args) => {
+        const read = await inner.readStream(...args);
+        reads.push(read.length);
+        return read;
+      },
+    };
+    const giveawayId = uuid("a000", 2);
+    await conversationOf(inner, giveawayId, 2_500);
+    const handle = createGiveawayCommandHandler({ store, newId });
+    // The first message of the conversation, sent again with its id: a retry, known from the first page.
+    const retry = await handle(giveawayId, { type: "SendMessage", messageId: uuid("9000", 0), senderId: bob, content: `message 0 `.repeat(20).trim(), now }, context);
+    expect(retry.ok && retry.appended).toEqual([]);
+    // 2,503 events, in pages of at most loadPageSize.
+    expect(reads.reduce((sum, count) => sum + count, 0)).toBe(2_503);
+    expect(Math.max(...reads)).toBeLessThanOrEqual(loadPageSize);
+    expect(reads.length).toBe(Math.ceil(2_503 / loadPageSize));
+    // The last message is known too, and a new one chains on at the next revision.
+    const clash = await handle(giveawayId, { type: "SendMessage", messageId: uuid("9000", 2_499), senderId: ann, content: "something else", now }, context);
+    expect(clash.ok).toBe(false);
+    const sent = await handle(giveawayId, { type: "SendMessage", messageId: newId(), senderId: bob, content: "on my way", now }, context);
+    expect(sent.ok && Number(sent.appended[0]!.revision)).toBe(2_503);
   });
 });

@@ -1,6 +1,6 @@
 // Figure: does a send cost the same at message 10 and at message 100,000 of a conversation? handoff
-// only (the limits keep no conversation to grow). Two servers, each over a store written straight
-// by the seed: one conversation that already holds `longMessages` messages, one that holds
+// only (the limits keep no conversation to grow). One server over a store written straight by the
+// seed, holding two conversations: one that already holds `longMessages` messages, one that holds
 // `freshMessages`. Every round runs the same closed-loop senders against each, in turn, on one
 // conversation; it also records where each core's time went (os.cpus) and the server's share.
 import { cpus } from "node:os";
@@ -62,18 +62,35 @@ interface Prepared {
   url: string;
   headers: Record<string, string>;
   messages: number;
-  remove(): void;
 }
 
-async function prepare(kind: ConversationKind, messages: number): Promise<Prepared> {
-  const dir = makeBenchDir(`sendcost-${kind}`);
+/**
+ * Both conversations in one store, served by one server: they differ in their length only. (Each
+ * on its own server, the long one's store was also 100,000 events larger, which slows every
+ * conversation of a store alike, and the two servers' heaps differed by more than the conversation.)
+ */
+async function prepare(sizes: Record<ConversationKind, number>): Promise<{ targets: Prepared[]; stop(): Promise<void> }> {
+  const dir = makeBenchDir("sendcost");
   const store = openSqliteEventStore({ file: join(dir.path, "events.db"), durability: "normal" });
-  const history = await writeHistory(store, { users: 2, giveaways: 1, entrantsPerGiveaway: 1, messagesPerGiveaway: messages, readEvery: 0 });
+  const histories = [];
+  for (const kind of ["fresh", "long"] as const) {
+    const history = await writeHistory(store, { users: 2, giveaways: 1, entrantsPerGiveaway: 1, messagesPerGiveaway: sizes[kind], readEvery: 0 });
+    histories.push({ kind, giveaway: history.giveaways[0]! });
+  }
   await store.close();
   const system = await startSystem("handoff", { dataDir: dir.path });
-  const [giveaway] = history.giveaways;
-  const token = await signIn(system.url, giveaway!.giver.username);
-  return { kind, system, url: `${system.url}/api/giveaways/${giveaway!.giveawayId}/messages`, headers: { Authorization: `Bearer ${token}` }, messages, remove: () => dir.remove() };
+  const targets: Prepared[] = [];
+  for (const { kind, giveaway } of histories) {
+    const token = await signIn(system.url, giveaway.giver.username);
+    targets.push({ kind, system, url: `${system.url}/api/giveaways/${giveaway.giveawayId}/messages`, headers: { Authorization: `Bearer ${token}` }, messages: sizes[kind] });
+  }
+  return {
+    targets,
+    async stop() {
+      await system.stop();
+      dir.remove();
+    },
+  };
 }
 
 function coreTimes() {
@@ -96,10 +113,13 @@ export async function runSendCost(scale: Scale = currentScale()) {
   const { rounds, longMessages, freshMessages, senders, seconds } = scale.sendCost;
   const load: number[] = [];
   const rows: SendCostRow[] = [];
-  const prepared: Prepared[] = [];
+  let prepared: Prepared[] = [];
+  let stopSystem = async () => {};
   const driver = await forkWorker(new URL("./drivers/postLoad.ts", import.meta.url));
   try {
-    prepared.push(await prepare("fresh", freshMessages), await prepare("long", longMessages));
+    const both = await prepare({ fresh: freshMessages, long: longMessages });
+    prepared = both.targets;
+    stopSystem = both.stop;
     for (let round = 0; round < rounds; round++) {
       load.push(loadNow());
       for (const target of round % 2 === 0 ? prepared : [...prepared].reverse()) {
@@ -137,10 +157,7 @@ export async function runSendCost(scale: Scale = currentScale()) {
     }
   } finally {
     await driver.stop();
-    for (const target of prepared) {
-      await target.system.stop();
-      target.remove();
-    }
+    await stopSystem();
   }
   const summary: SendCostSummary[] = (["fresh", "long"] as const).map((kind) => {
     const mine = rows.filter((row) => row.kind === kind);

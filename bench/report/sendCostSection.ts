@@ -35,7 +35,7 @@ export function sendCostSection(result: FigureResult<SendCostData> | undefined, 
     "",
     runLine(result),
     "",
-    `handoff only. Two servers, each over a store the seed wrote directly: one conversation already holding ${count(longest)} messages, and one holding ${count(rows.find((row) => row.kind === "fresh")?.messagesBefore ?? 0)} at the first round. Each round runs ${senders} closed-loop senders for ${seconds} s (after 0.5 s of warm-up) against each conversation in turn, all on the one conversation, as the giver. The conversations grow by what each round sends. Per round: the server's and the load driver's CPU (in cores) and each core's split from the kernel's counters over the window (the server, the driver and anything else on the machine).`,
+    `handoff only. One server over a store the seed wrote directly, holding two conversations: one already holding ${count(longest)} messages, and one holding ${count(rows.find((row) => row.kind === "fresh")?.messagesBefore ?? 0)} at the first round (in one store, so that they differ only in their length: a store's size slows every conversation in it alike). The server starts with nothing cached, so the long conversation's first round includes loading it. Each round runs ${senders} closed-loop senders for ${seconds} s (after 0.5 s of warm-up) against each conversation in turn, all on the one conversation, as the giver. The conversations grow by what each round sends. Per round: the server's and the load driver's CPU (in cores) and each core's split from the kernel's counters over the window (the server, the driver and anything else on the machine).`,
     "",
     table(
       ["conversation", "msgs/s, median [min – max]", "p99 ms, median [min – max]"],

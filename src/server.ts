@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { createServer, type Server } from "node:http";
 import type { Config } from "./config.ts";
 import { openHandoff, type Handoff, type HandoffOverrides } from "./app/handoff.ts";
+import { openEventStore } from "./eventstore/openEventStore.ts";
 import { createApp, createStreamRouter } from "./http/app.ts";
 import { answerFailure } from "./http/edge/failures.ts";
 import { gracefulShutdown, trackRequests, type ShutdownReport } from "./shutdown.ts";
@@ -18,7 +19,7 @@ export interface RunningServer {
 }
 
 export async function startServer(config: Config, overrides: HandoffOverrides = {}): Promise<RunningServer> {
-  const handoff = openHandoff(config, overrides);
+  const handoff = openHandoff(config, { ...overrides, store: overrides.store ?? (await openEventStore(config)) });
   await handoff.runner.caughtUp;
   const app = createApp(handoff);
   const streams = createStreamRouter(handoff);

@@ -4,7 +4,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type Database from "better-sqlite3";
 import type { Config } from "../config.ts";
-import { openEventStore } from "../eventstore/openEventStore.ts";
+import { openEmbeddedEventStore } from "../eventstore/openEventStore.ts";
 import { instrumentEventStore } from "../eventstore/instrumentedStore.ts";
 import { hasErrorCode, type EventStore } from "../eventstore/port.ts";
 import { giveawayStream } from "../domain/streams.ts";
@@ -89,7 +89,7 @@ export function openHandoff(config: Config, overrides: HandoffOverrides = {}): H
   const now = overrides.now ?? (() => new Date());
   const newId = overrides.newId ?? (() => randomUUID());
   const pick = overrides.pick ?? ((n: number) => randomInt(n));
-  const store = instrumentEventStore(overrides.store ?? openEventStore(config));
+  const store = instrumentEventStore(overrides.store ?? openEmbeddedEventStore(config));
   mkdirSync(config.dataDir, { recursive: true });
   // Each process projects into read models of its own (docs/scaling.md says why).
   const slot = claimReadModelSlot(config.dataDir);

@@ -17,7 +17,7 @@ export class CliError extends Error {
   }
 }
 
-export function openCliStore(env: NodeJS.ProcessEnv = process.env): { config: Config; store: EventStore } {
+export async function openCliStore(env: NodeJS.ProcessEnv = process.env): Promise<{ config: Config; store: EventStore }> {
   let config: Config;
   try {
     config = loadConfig(env);
@@ -30,7 +30,7 @@ export function openCliStore(env: NodeJS.ProcessEnv = process.env): { config: Co
     // Opening a missing file would create an empty store: say what is wrong instead.
     if (!existsSync(file)) throw new CliError(`no event store at ${file} (set DATA_DIR to the server's data directory)`);
   }
-  return { config, store: openEventStore(config) };
+  return { config, store: await openEventStore(config) };
 }
 
 /** Runs a command: prints a CliError's message and exits with its code; anything else is a crash. */

@@ -7,7 +7,7 @@ import { progressLine } from "./progressLine.ts";
 
 async function rebuild(): Promise<number> {
   if (process.argv.length > 2) throw new CliError("usage: npm run rebuild");
-  const { config, store } = openCliStore();
+  const { config, store } = await openCliStore();
   const progress = progressLine("rebuild");
   try {
     const result = await rebuildReadModels({ store, dataDir: config.dataDir, onProgress: (n) => progress.update(n) });

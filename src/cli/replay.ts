@@ -57,7 +57,7 @@ async function print(text: string): Promise<void> {
 
 async function replay(): Promise<number> {
   const { giveawayId, until, as, json } = parseCommandLine(process.argv.slice(2));
-  const { store } = openCliStore();
+  const { store } = await openCliStore();
   const nameOf = storeUserNames(store);
   const progress = progressLine("replay");
   const names = new Map<string, string>();

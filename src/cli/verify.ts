@@ -24,7 +24,7 @@ async function verify(): Promise<number> {
   }
   if (positionals.length > 1) throw new CliError(usage);
   const giveawayId = positionals[0];
-  const { store, config } = openCliStore();
+  const { store, config } = await openCliStore();
   const blobs = folderBlobStore(join(config.dataDir, blobFolderName));
   /** Attachments: every referenced blob is there and matches its hash. Prints what is wrong; true when all is well. */
   const blobsIntact = async (events: AsyncIterable<RecordedEvent>): Promise<boolean> => {

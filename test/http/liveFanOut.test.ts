@@ -20,7 +20,7 @@ const open: SseConnection[] = [];
 
 beforeAll(async () => {
   // The real store, counting who subscribes to it.
-  const store = openEventStore(testConfig(dir.path));
+  const store = await openEventStore(testConfig(dir.path));
   const counting: EventStore = {
     appendToStream: (...args) => store.appendToStream(...args),
     readStream: (...args) => store.readStream(...args),

@@ -13,7 +13,7 @@ let talk: Conversation;
 let storeDown = false;
 
 beforeAll(async () => {
-  const store = openEventStore(testConfig(dir.path));
+  const store = await openEventStore(testConfig(dir.path));
   const flaky: EventStore = {
     ...store,
     appendToStream: (...args) =>

@@ -5,7 +5,19 @@ import { mayReadRevision } from "../domain/pickupAccess.ts";
 import { readerAccess } from "./conversationAccessQuery.ts";
 import type { Handoff } from "./handoff.ts";
 
+/** One per handoff, shared by every stream (each stream holding its own copy cost memory per connection). */
+const built = new WeakMap<Handoff, ConversationFeedSources>();
+
 export function conversationFeedSources(handoff: Handoff): ConversationFeedSources {
+  let sources = built.get(handoff);
+  if (!sources) {
+    sources = buildSources(handoff);
+    built.set(handoff, sources);
+  }
+  return sources;
+}
+
+function buildSources(handoff: Handoff): ConversationFeedSources {
   return {
     timelinePage: (giveawayId, afterRevision, limit) => handoff.queries.timelinePage(giveawayId, afterRevision, limit),
     hub: handoff.hub,

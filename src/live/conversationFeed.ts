@@ -23,14 +23,20 @@ export interface FollowConversationOptions {
   /** Exclusive: the last revision the client has (-1: from the start); "now": only what happens from now on. */
   after: number | "now";
   deliver(event: ConversationEvent): void;
-  /** Resolves when the client has taken what it was sent, so a long history never piles up in memory. */
-  waitForRoom?: () => Promise<void>;
   /**
-   * The slow-consumer bound, applied while history is replayed too: live events held back meanwhile,
-   * plus what the client has not taken yet, may not pass `maxBytes`; past it, `drop` (the client
-   * resumes by Last-Event-ID).
+   * The connection, when the feed should pace itself to it: history waits until the client has taken
+   * what it was sent (`drained`), so a long history never piles up in memory; and the slow-consumer
+   * bound holds while history is replayed too: live events held back meanwhile, plus what the client
+   * has not taken yet, may not pass `maxQueuedBytes`; past it, `drop` (the client resumes by Last-Event-ID).
    */
-  bound?: { maxBytes: number; queuedBytes(): number; drop(): void };
+  client?: FeedClient;
+}
+
+export interface FeedClient {
+  maxQueuedBytes: number;
+  drained(): Promise<void>;
+  queuedBytes(): number;
+  drop(): void;
 }
 
 /** What a held-back event will cost once sent (its JSON, as the frames carry it). */
@@ -73,8 +79,8 @@ export function followConversation(sources: ConversationFeedSources, options: Fo
     if (!replaying) return deliverInOrder(event);
     heldBack.push(event);
     heldBackBytes += heldBackSize(event);
-    const { bound } = options;
-    if (bound && heldBackBytes + bound.queuedBytes() > bound.maxBytes) bound.drop();
+    const { client } = options;
+    if (client && heldBackBytes + client.queuedBytes() > client.maxQueuedBytes) client.drop();
   });
 
   const replayHistory = async () => {
@@ -82,7 +88,7 @@ export function followConversation(sources: ConversationFeedSources, options: Fo
       const page = sources.timelinePage(giveawayId, from, historyPageSize);
       for (const event of page.events) {
         deliverInOrder(event);
-        if (options.waitForRoom) await options.waitForRoom();
+        if (options.client) await options.client.drained();
         if (stopped) return;
       }
       if (page.next === undefined) break;

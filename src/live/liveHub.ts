@@ -122,19 +122,20 @@ export class LiveHub {
 
   /** Listens to one conversation; also counts the user as online in it until the returned function runs. */
   joinConversation(giveawayId: string, userId: string, listener: Listener<ConversationEvent>): () => void {
-    const leave = this.add(this.conversations, giveawayId, listener);
+    this.add(this.conversations, giveawayId, listener);
     this.presence.join(giveawayId, userId, this.now());
     let joined = true;
     return () => {
       if (!joined) return;
       joined = false;
-      leave();
+      this.remove(this.conversations, giveawayId, listener);
       this.presence.leave(giveawayId, userId, this.now());
     };
   }
 
   listenToUser(userId: string, listener: Listener<UserNotification>): () => void {
-    return this.add(this.users, userId, listener);
+    this.add(this.users, userId, listener);
+    return () => this.remove(this.users, userId, listener);
   }
 
   isOnline(giveawayId: string, userId: string): boolean {
@@ -156,14 +157,17 @@ export class LiveHub {
     return count;
   }
 
-  private add<T>(registry: Map<string, Set<Listener<T>>>, key: string, listener: Listener<T>): () => void {
+  private add<T>(registry: Map<string, Set<Listener<T>>>, key: string, listener: Listener<T>): void {
     const listeners = registry.get(key) ?? new Set<Listener<T>>();
     listeners.add(listener);
     registry.set(key, listeners);
-    return () => {
-      listeners.delete(listener);
-      if (listeners.size === 0) registry.delete(key);
-    };
+  }
+
+  private remove<T>(registry: Map<string, Set<Listener<T>>>, key: string, listener: Listener<T>): void {
+    const listeners = registry.get(key);
+    if (!listeners) return;
+    listeners.delete(listener);
+    if (listeners.size === 0) registry.delete(key);
   }
 
   private emit<T>(listeners: Set<Listener<T>> | undefined, event: T) {

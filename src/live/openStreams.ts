@@ -5,8 +5,10 @@ export interface ClosableStream {
 }
 
 export interface OpenStreams {
-  /** Registers an open stream; the returned function forgets it (when it closes). */
-  add(stream: ClosableStream): () => void;
+  /** Registers an open stream (one opened during a shutdown gets its shutdown frame at once). */
+  add(stream: ClosableStream): void;
+  /** Forgets a stream (when it closes). */
+  remove(stream: ClosableStream): void;
   /** Ends every open stream, and each one opened from now on, with the shutdown frame. Returns how many. */
   shutdownAll(retryMs: number): number;
   readonly size: number;
@@ -17,12 +19,11 @@ export function createOpenStreams(): OpenStreams {
   let shutdownRetryMs: number | undefined;
   return {
     add(stream) {
-      if (shutdownRetryMs !== undefined) {
-        stream.shutdown(shutdownRetryMs);
-        return () => {};
-      }
+      if (shutdownRetryMs !== undefined) return stream.shutdown(shutdownRetryMs);
       streams.add(stream);
-      return () => streams.delete(stream);
+    },
+    remove(stream) {
+      streams.delete(stream);
     },
     shutdownAll(retryMs) {
       shutdownRetryMs = retryMs;

@@ -125,8 +125,7 @@ export function streamsApi(handoff: Handoff): StreamRoute[] {
       userId,
       after,
       deliver,
-      waitForRoom: () => stream.drained(),
-      bound: { maxBytes: handoff.config.sseMaxQueuedBytes, queuedBytes: stream.queuedBytes, drop: stream.drop },
+      client: stream,
     });
     stream.onClose(stop);
     stream.send(conversationFrame({ kind: "presence", giveawayId, userId: otherId, ...handoff.hub.presenceOf(giveawayId, otherId) }));

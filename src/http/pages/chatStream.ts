@@ -54,8 +54,7 @@ export function chatStream(handoff: Handoff, renderer: PageRenderer): SignedInSt
       giveawayId,
       userId: viewerId,
       after: point.after,
-      waitForRoom: () => stream.drained(),
-      bound: { maxBytes: handoff.config.sseMaxQueuedBytes, queuedBytes: stream.queuedBytes, drop: stream.drop },
+      client: stream,
       deliver(event) {
         switch (event.kind) {
           case "message":

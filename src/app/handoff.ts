@@ -5,6 +5,7 @@ import { join } from "node:path";
 import type Database from "better-sqlite3";
 import type { Config } from "../config.ts";
 import { openEmbeddedEventStore } from "../eventstore/openEventStore.ts";
+import { backstopCheckpointPages, startWalCheckpointer } from "../eventstore/walCheckpointer.ts";
 import { instrumentEventStore } from "../eventstore/instrumentedStore.ts";
 import { hasErrorCode, type EventStore } from "../eventstore/port.ts";
 import { giveawayStream } from "../domain/streams.ts";
@@ -94,6 +95,9 @@ export function openHandoff(config: Config, overrides: HandoffOverrides = {}): H
   // Each process projects into read models of its own (docs/scaling.md says why).
   const slot = claimReadModelSlot(config.dataDir);
   const readDb = openReadModelDatabase(slot.file);
+  // The read models' WAL is checkpointed on the second core, not inside a projection batch's commit.
+  readDb.pragma(`wal_autocheckpoint = ${backstopCheckpointPages}`);
+  const readModelCheckpointer = startWalCheckpointer(slot.file, { synchronous: "NORMAL" });
   const instanceId = `${process.pid}-${randomUUID().slice(0, 8)}`;
   const limits = openAbuseLimits(config.rateLimits, config.dataDir, instanceId);
   let presenceSignals: PresenceSignals | undefined;
@@ -214,6 +218,7 @@ export function openHandoff(config: Config, overrides: HandoffOverrides = {}): H
       fanOut.flush();
       readYourWrites.close();
       await store.close();
+      await readModelCheckpointer.close();
       readDb.close();
       limits.close();
       slot.release();

@@ -1,5 +1,6 @@
 // The embedded event store: one SQLite file in WAL mode, EventStoreDB's semantics.
 import Database from "better-sqlite3";
+import { backstopCheckpointPages, startWalCheckpointer } from "./walCheckpointer.ts";
 import {
   checkBatch,
   StreamNotFoundError,
@@ -23,6 +24,8 @@ export interface SqliteEventStoreOptions {
   durability?: SqliteDurability;
   /** How often waiting subscriptions look for appends made by other processes. */
   pollIntervalMs?: number;
+  /** Checkpoint the WAL from a worker thread instead of inside a commit on the event loop (the server's store). */
+  backgroundCheckpoints?: boolean;
   /** How often events hidden by stream metadata ($maxAge, $maxCount) are deleted. */
   scavengeIntervalMs?: number;
   now?: () => Date;
@@ -103,6 +106,10 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): EventSto
   db.pragma(`synchronous = ${options.durability === "normal" ? "NORMAL" : "FULL"}`);
   db.pragma("busy_timeout = 5000");
   db.exec(schema);
+  if (options.backgroundCheckpoints) db.pragma(`wal_autocheckpoint = ${backstopCheckpointPages}`);
+  const checkpointer = options.backgroundCheckpoints
+    ? startWalCheckpointer(options.file, { synchronous: options.durability === "normal" ? "NORMAL" : "FULL" })
+    : undefined;
   const now = options.now ?? (() => new Date());
 
   const streamRevision = db.prepare<[string], { revision: bigint }>(storeQueries.streamRevision).safeIntegers();
@@ -346,6 +353,7 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): EventSto
       if (queue.length > 0) flush();
       clearInterval(poller);
       clearInterval(scavenger);
+      await checkpointer?.close();
       db.close();
     },
   };

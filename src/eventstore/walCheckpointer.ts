@@ -65,6 +65,9 @@ export function startWalCheckpointer(file: string, options: WalCheckpointerOptio
   return {
     close() {
       closing ??= (async () => {
+        // Held while it finishes: an unref'd worker is no reason to stay alive, and a process with
+        // nothing else to do would exit in the middle of the caller's close.
+        worker.ref();
         worker.postMessage("close");
         await exited;
       })();

@@ -64,6 +64,9 @@ export function createGiveawayCommandHandler(options: GiveawayCommandHandlerOpti
       // The hash the next event chains to is always the stored one, never one computed here.
       folded = { state, revision: last.revision, lastHash: EventMetadataSchema.parse(last.metadata).hash };
       if (recorded.length < loadPageSize) break;
+      // Let the rest of the server run between pages: loading a long conversation takes seconds, and
+      // every other request would wait for all of it.
+      await new Promise((resolve) => setImmediate(resolve));
     }
     cache.set(streamId, folded);
     return folded;

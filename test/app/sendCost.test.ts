@@ -154,16 +154,22 @@ describe("sends that arrive together on one conversation", () => {
 });
 
 describe("the first send on a long conversation (nothing cached: after a restart)", () => {
-  it("reads the conversation a page at a time, never the whole of it at once, and still knows every message", async () => {
+  it("reads the conversation a page at a time, letting other work run between pages, and still knows every message", async () => {
     const dir = makeTempDir("sendload");
     const inner = openSqliteEventStore({ file: join(dir.path, "events.db"), durability: "normal" });
     cleanups.push(async () => (await inner.close(), dir.remove()));
     const reads: number[] = [];
+    // A ticker of event-loop turns: which turn each page was read in.
+    let turn = 0;
+    const ticker = setInterval(() => (turn += 1), 0);
+    cleanups.push(() => clearInterval(ticker));
+    const readTurns: number[] = [];
     const store: EventStore = {
       ...inner,
       readStream: async (...args) => {
         const read = await inner.readStream(...args);
         reads.push(read.length);
+        readTurns.push(turn);
         return read;
       },
     };
@@ -177,6 +183,8 @@ describe("the first send on a long conversation (nothing cached: after a restart
     expect(reads.reduce((sum, count) => sum + count, 0)).toBe(2_503);
     expect(Math.max(...reads)).toBeLessThanOrEqual(loadPageSize);
     expect(reads.length).toBe(Math.ceil(2_503 / loadPageSize));
+    // Other work runs between the pages: each page is read in a later turn of the event loop.
+    expect(new Set(readTurns).size).toBe(readTurns.length);
     // The last message is known too, and a new one chains on at the next revision.
     const clash = await handle(giveawayId, { type: "SendMessage", messageId: uuid("9000", 2_499), senderId: ann, content: "something else", now }, context);
     expect(clash.ok).toBe(false);

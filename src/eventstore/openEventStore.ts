@@ -15,7 +15,6 @@ export async function openEventStore(config: Pick<Config, "eventStore" | "dataDi
   return openEmbeddedEventStore(config);
 }
 
-
 /**
  * For synchronous callers (openHandoff without a store given): the embedded store, opened at once.
  * EventStoreDB needs openEventStore, which loads its client first.

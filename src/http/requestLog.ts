@@ -3,7 +3,7 @@
 // served before express, through observeStream, which logs when the stream ends.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Request, RequestHandler } from "express";
-import { componentLogger, type Logger } from "../observability/logger.ts";
+import { componentLogger } from "../observability/logger.ts";
 import { metrics } from "../observability/metrics.ts";
 import { requestIdFor } from "./api/requestContext.ts";
 
@@ -57,11 +57,15 @@ export function requestLog(newId: () => string): RequestHandler {
       const failed = res.statusCode >= 500;
       const level = failed ? "error" : quietPaths.has(pathOf(req.url)) ? "debug" : "info";
       if (!log.isLevelEnabled(level)) return;
-      const fields = { requestId, method: req.method, path: pathOf(req.originalUrl ?? req.url), route, status: res.statusCode, ms: Math.round(took * 1000) };
-      log[level](fields, failed ? "request failed" : "request");
+      log[level](lineFields(requestId, req.method, pathOf(req.originalUrl ?? req.url), route, res.statusCode, took), failed ? "request failed" : "request");
     });
     next();
   };
+}
+
+/** A request's log line, for express requests and streams alike. */
+function lineFields(requestId: string, method: string | undefined, path: string, route: string, status: number, seconds: number) {
+  return { requestId, method, path, route, status, ms: Math.round(seconds * 1000) };
 }
 
 function seconds(since: bigint): number {
@@ -72,7 +76,7 @@ function seconds(since: bigint): number {
  * A stream served before express: its request id, then one log line when it ends (with how long
  * it was open) and one metrics sample (time to its first byte, as an open stream has no end time).
  */
-export function observeStream(req: IncomingMessage, res: ServerResponse, route: string, newId: () => string): { requestId: string; log: Logger } {
+export function observeStream(req: IncomingMessage, res: ServerResponse, route: string, newId: () => string): { requestId: string } {
   const started = process.hrtime.bigint();
   const requestId = requestIdFor(req, newId);
   res.setHeader("X-Request-Id", requestId);
@@ -85,9 +89,8 @@ export function observeStream(req: IncomingMessage, res: ServerResponse, route: 
   } as typeof res.writeHead;
   res.once("close", () => {
     const openSeconds = seconds(started);
-    metrics.httpRequests.inc({ route, method: methodLabel(req.method), status: String(res.statusCode) });
-    metrics.httpRequestSeconds.observe({ route }, firstByteSeconds ?? openSeconds);
-    log.info({ requestId, method: req.method, path: pathOf(req.url), route, status: res.statusCode, ms: Math.round(openSeconds * 1000), stream: true }, "stream ended");
+    record(route, methodLabel(req.method), res.statusCode, firstByteSeconds ?? openSeconds);
+    log.info({ ...lineFields(requestId, req.method, pathOf(req.url), route, res.statusCode, openSeconds), stream: true }, "stream ended");
   });
-  return { requestId, log: log.child({ requestId }) };
+  return { requestId };
 }

@@ -3,36 +3,20 @@
 // participants, as the fan-out figure opens them) while one sender posts `sends` messages, one every
 // `intervalMs`, profiled only while they run. Prints server CPU per message and where it goes.
 // The summary behind docs/profiles/fan-out.md; raw profiles stay in the ignored bench/results/profiles.
-import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { request } from "node:http";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { createInterface } from "node:readline";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createConversation, createUsers } from "../drivers/handoffSetup.ts";
 import { keepAliveAgent, postJson } from "../lib/httpPost.ts";
-import { compiled, ensureProductionBuild } from "../lib/productionBuild.ts";
 import { summarizeProfile } from "../lib/profileSummary.ts";
+import { startProfiledServer } from "./profiledServerProcess.ts";
 
 const subscribers = Number(process.argv[2] ?? 100);
 const sends = Number(process.argv[3] ?? 1000);
 const intervalMs = Number(process.argv[4] ?? 5);
 const durability = process.argv[5] ?? "full";
-const dataDir = mkdtempSync(join(tmpdir(), "handoff-profile-"));
-const profileDir = join("bench", "results", "profiles");
-mkdirSync(profileDir, { recursive: true });
-
-ensureProductionBuild();
-const server = spawn(process.execPath, [fileURLToPath(compiled(new URL("./profiledServer.ts", import.meta.url))), dataDir, profileDir, durability], {
-  stdio: ["pipe", "pipe", "inherit"],
-  env: { ...process.env, LOG_LEVEL: "warn" },
-});
-const lines = createInterface({ input: server.stdout! });
-const nextLine = () => new Promise<string>((resolve) => lines.once("line", resolve));
-const url = await nextLine();
+const server = await startProfiledServer(durability);
+const { url } = server;
 const [giver, winner] = await createUsers(url, 2);
 const { giveawayId } = await createConversation(url, giver!, winner!);
 
@@ -75,19 +59,15 @@ async function sendOnSchedule(count: number) {
 
 await sendOnSchedule(100); // warm-up
 await sleep(200);
-server.stdin!.write("start\n");
-await nextLine();
+await server.startProfile();
 const framesBefore = frames;
 const startedAt = performance.now();
 await sendOnSchedule(sends);
 await sleep(200);
 const seconds = (performance.now() - startedAt) / 1000;
-server.stdin!.write("stop\n");
-const { file, cpuMs, userMs, systemMs } = JSON.parse(await nextLine()) as { file: string; cpuMs: number; userMs: number; systemMs: number };
-await new Promise((resolve) => server.once("exit", resolve));
+const { file, cpuMs, userMs, systemMs } = await server.stopProfile();
 for (const stream of streams) stream.destroy();
 agent.destroy();
-rmSync(dataDir, { recursive: true, force: true });
 
 const summary = summarizeProfile(file, Number(process.env.LINES ?? 45));
 const percent = (share: number) => `${(share * 100).toFixed(1).padStart(5)}%`;

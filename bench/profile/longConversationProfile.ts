@@ -4,41 +4,28 @@
 // conversation (what the first send after a restart waits for); with warm=n, n sends go first and
 // `sends` sends from `senders` closed-loop senders are profiled (the steady state). Prints the
 // answer times and where the server's time went.
-import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { createInterface } from "node:readline";
 import { openSqliteEventStore } from "../../src/eventstore/sqlite.ts";
 import { signIn } from "../drivers/handoffSetup.ts";
 import { keepAliveAgent, postJson } from "../lib/httpPost.ts";
-import { compiled, ensureProductionBuild } from "../lib/productionBuild.ts";
 import { summarizeProfile } from "../lib/profileSummary.ts";
 import { writeHistory } from "../seed/giveawayHistory.ts";
+import { profileDataDir, startProfiledServer } from "./profiledServerProcess.ts";
 
 const messages = Number(process.argv[2] ?? 100_000);
 const sends = Number(process.argv[3] ?? 5);
 const senders = Number(process.argv[4] ?? 1);
 const warm = Number(process.argv[5] ?? 0);
-const dataDir = mkdtempSync(join(tmpdir(), "handoff-profile-"));
-const profileDir = join("bench", "results", "profiles");
-mkdirSync(profileDir, { recursive: true });
+const dataDir = profileDataDir();
 
 const store = openSqliteEventStore({ file: join(dataDir, "events.db"), durability: "normal" });
 const history = await writeHistory(store, { users: 2, giveaways: 1, entrantsPerGiveaway: 1, messagesPerGiveaway: messages, readEvery: 0 });
 await store.close();
 const [giveaway] = history.giveaways;
 
-ensureProductionBuild();
-const server = spawn(process.execPath, [fileURLToPath(compiled(new URL("./profiledServer.ts", import.meta.url))), dataDir, profileDir, "normal"], {
-  stdio: ["pipe", "pipe", "inherit"],
-  env: { ...process.env, LOG_LEVEL: "warn" },
-});
-const lines = createInterface({ input: server.stdout! });
-const nextLine = () => new Promise<string>((resolve) => lines.once("line", resolve));
-const url = await nextLine();
+const server = await startProfiledServer("normal", dataDir);
+const { url } = server;
 const token = await signIn(url, giveaway!.giver.username);
 const agent = keepAliveAgent(senders);
 
@@ -60,16 +47,12 @@ async function sendAll(count: number): Promise<number[]> {
 }
 
 await sendAll(warm);
-server.stdin!.write("start\n");
-await nextLine();
+await server.startProfile();
 const startedAt = performance.now();
 const answers = await sendAll(sends);
 const seconds = (performance.now() - startedAt) / 1000;
-server.stdin!.write("stop\n");
-const { file, cpuMs } = JSON.parse(await nextLine()) as { file: string; cpuMs: number };
-await new Promise((resolve) => server.once("exit", resolve));
+const { file, cpuMs } = await server.stopProfile();
 agent.destroy();
-rmSync(dataDir, { recursive: true, force: true });
 
 const summary = summarizeProfile(file, Number(process.env.LINES ?? 30));
 const percent = (share: number) => `${(share * 100).toFixed(1).padStart(5)}%`;

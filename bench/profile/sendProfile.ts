@@ -4,37 +4,20 @@
 // (with `conversations` > 1, sender i writes to conversation i mod conversations; the history goes to the first)
 // they run. Prints CPU time per send and where it goes (self and inclusive), grouped by layer.
 // The summary behind docs/profiles/write-path.md; raw profiles stay in the ignored bench/results/profiles.
-import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { createInterface } from "node:readline";
 import { createConversations, createUsers } from "../drivers/handoffSetup.ts";
 import { keepAliveAgent, postJson } from "../lib/httpPost.ts";
-import { compiled, ensureProductionBuild } from "../lib/productionBuild.ts";
 import { summarizeProfile } from "../lib/profileSummary.ts";
+import { startProfiledServer } from "./profiledServerProcess.ts";
 
 const sends = Number(process.argv[2] ?? 3000);
 const senders = Number(process.argv[3] ?? 8);
 const durability = process.argv[4] ?? "normal";
 const history = Number(process.argv[5] ?? 0);
 const conversationCount = Number(process.argv[6] ?? 1);
-const dataDir = mkdtempSync(join(tmpdir(), "handoff-profile-"));
-const profileDir = join("bench", "results", "profiles");
-mkdirSync(profileDir, { recursive: true });
-
 // The server as production runs it: compiled (dist/), on plain node.
-ensureProductionBuild();
-const server = spawn(process.execPath, [fileURLToPath(compiled(new URL("./profiledServer.ts", import.meta.url))), dataDir, profileDir, durability], {
-  stdio: ["pipe", "pipe", "inherit"],
-  // Its stdout is this script's protocol: no log lines in it (the logger reads LOG_LEVEL itself).
-  env: { ...process.env, LOG_LEVEL: "warn" },
-});
-const lines = createInterface({ input: server.stdout! });
-const nextLine = () => new Promise<string>((resolve) => lines.once("line", resolve));
-const url = await nextLine();
+const server = await startProfiledServer(durability);
+const { url } = server;
 const users = await createUsers(url, 2);
 const conversations = await createConversations(url, users, conversationCount);
 const agent = keepAliveAgent(senders);
@@ -58,15 +41,11 @@ async function sendAll(count: number, spread: boolean) {
 
 await sendAll(history, false); // the history
 await sendAll(Number(process.env.WARMUP ?? 200), true); // a warm-up (JIT, caches); WARMUP=n sets its sends
-server.stdin!.write("start\n");
-await nextLine();
+await server.startProfile();
 const startedAt = performance.now();
 await sendAll(sends, true);
 const seconds = (performance.now() - startedAt) / 1000;
-server.stdin!.write("stop\n");
-const { file, cpuMs, userMs, systemMs } = JSON.parse(await nextLine()) as { file: string; cpuMs: number; userMs: number; systemMs: number };
-await new Promise((resolve) => server.once("exit", resolve));
-rmSync(dataDir, { recursive: true, force: true });
+const { file, cpuMs, userMs, systemMs } = await server.stopProfile();
 agent.destroy();
 
 const summary = summarizeProfile(file, 40);

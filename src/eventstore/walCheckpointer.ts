@@ -53,6 +53,8 @@ export function startWalCheckpointer(file: string, options: WalCheckpointerOptio
   const log = componentLogger("sqlite");
   const worker = new Worker(workerSource, {
     eval: true,
+    // Plain CommonJS: none of the process's flags (a loader such as tsx's --import) is wanted in it.
+    execArgv: [],
     workerData: { file, driver, synchronous: options.synchronous, intervalMs: options.intervalMs ?? 200 },
   });
   worker.unref();

@@ -44,7 +44,8 @@ export function createGiveawayCommandHandler(options: GiveawayCommandHandlerOpti
   const cache = new FoldedStreamCache(options.cacheBytes ?? defaultCacheBytes);
 
   async function load(streamId: string): Promise<FoldedStream> {
-    let folded = cache.get(streamId) ?? { state: initialState, revision: -1n, lastHash: genesisHash };
+    const cached = cache.get(streamId) ?? { state: initialState, revision: -1n, lastHash: genesisHash };
+    let folded = cached;
     // A page at a time: a long conversation read whole would hold every event at once (its rows,
     // parsed data and domain events), and the old-space collections of that cost more than the fold.
     for (;;) {
@@ -68,7 +69,8 @@ export function createGiveawayCommandHandler(options: GiveawayCommandHandlerOpti
       // every other request would wait for all of it.
       await new Promise((resolve) => setImmediate(resolve));
     }
-    cache.set(streamId, folded);
+    // Nothing new (a warm send): the cache already holds it.
+    if (folded !== cached) cache.set(streamId, folded);
     return folded;
   }
 

@@ -26,6 +26,14 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
+/** A real SQLite store in a temp dir, closed and removed after the test. */
+function tempStore(name: string): EventStore {
+  const dir = makeTempDir(name);
+  const store = openSqliteEventStore({ file: join(dir.path, "events.db"), durability: "normal" });
+  cleanups.push(async () => (await store.close(), dir.remove()));
+  return store;
+}
+
 /** A drawn giveaway whose conversation already holds `messages` messages, written with a valid chain. */
 async function conversationOf(store: EventStore, giveawayId: string, messages: number): Promise<void> {
   const streamId = giveawayStream(giveawayId);
@@ -56,9 +64,7 @@ interface SendCost {
 
 /** The work of one send on a warm handler (the conversation is already folded in its cache). */
 async function costOfOneSend(messages: number): Promise<SendCost> {
-  const dir = makeTempDir("sendcost");
-  const inner = openSqliteEventStore({ file: join(dir.path, "events.db"), durability: "normal" });
-  cleanups.push(async () => (await inner.close(), dir.remove()));
+  const inner = tempStore("sendcost");
   let eventsRead = 0;
   const store: EventStore = {
     ...inner,
@@ -123,9 +129,7 @@ describe("the cost of a send", () => {
 
 describe("sends that arrive together on one conversation", () => {
   it("are stored together, in the order they came, each with its own revision and a whole chain", async () => {
-    const dir = makeTempDir("sendbatch");
-    const inner = openSqliteEventStore({ file: join(dir.path, "events.db"), durability: "normal" });
-    cleanups.push(async () => (await inner.close(), dir.remove()));
+    const inner = tempStore("sendbatch");
     let appends = 0;
     const store: EventStore = {
       ...inner,
@@ -155,9 +159,7 @@ describe("sends that arrive together on one conversation", () => {
 
 describe("the first send on a long conversation (nothing cached: after a restart)", () => {
   it("reads the conversation a page at a time, letting other work run between pages, and still knows every message", async () => {
-    const dir = makeTempDir("sendload");
-    const inner = openSqliteEventStore({ file: join(dir.path, "events.db"), durability: "normal" });
-    cleanups.push(async () => (await inner.close(), dir.remove()));
+    const inner = tempStore("sendload");
     const reads: number[] = [];
     // A ticker of event-loop turns: which turn each page was read in.
     let turn = 0;

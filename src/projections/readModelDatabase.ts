@@ -26,6 +26,8 @@ export function openReadModelDatabase(file: string): Database.Database {
   db.pragma("busy_timeout = 5000");
   // Checkpoint (copy the WAL into the file, with its fsyncs) every ~40 MB, not every 4 MB: a
   // catch-up over the whole log spent a fifth of its time checkpointing (docs/profiles/rebuild.md).
+  // This is what `npm run rebuild` uses; a server checkpoints from a worker thread instead and keeps
+  // only a backstop here (openHandoff, src/eventstore/walCheckpointer.ts).
   db.pragma("wal_autocheckpoint = 10000");
   if (db.pragma("user_version", { simple: true }) !== readModelVersion) dropEverything(db);
   db.exec("CREATE TABLE IF NOT EXISTS checkpoint (id INTEGER PRIMARY KEY CHECK (id = 1), position TEXT NOT NULL)");

@@ -19,13 +19,15 @@ export interface RequestTracker {
 export function trackRequests(): RequestTracker {
   let inFlight = 0;
   let waiters: (() => void)[] = [];
+  // One listener for every response (node emits a response's close once): no closure per open stream.
+  const ended = () => {
+    inFlight -= 1;
+    if (inFlight === 0) for (const wake of waiters.splice(0)) wake();
+  };
   return {
     started(res) {
       inFlight += 1;
-      res.once("close", () => {
-        inFlight -= 1;
-        if (inFlight === 0) for (const wake of waiters.splice(0)) wake();
-      });
+      res.on("close", ended);
     },
     get inFlight() {
       return inFlight;

@@ -17,6 +17,9 @@ export function conversationFeedSources(handoff: Handoff): ConversationFeedSourc
   return sources;
 }
 
+const everyRevision = () => true;
+const noRevision = () => false;
+
 function buildSources(handoff: Handoff): ConversationFeedSources {
   return {
     timelinePage: (giveawayId, afterRevision, limit) => handoff.queries.timelinePage(giveawayId, afterRevision, limit),
@@ -25,9 +28,12 @@ function buildSources(handoff: Handoff): ConversationFeedSources {
     readerOf(giveawayId, userId) {
       // The giver reads every round, whatever a redraw does. A winner's rounds are read once here,
       // not per event and connection: the feed asks again after each pickup event (a redraw).
-      if (handoff.queries.giveawayById(giveawayId)?.giverId === userId) return () => true;
+      if (handoff.queries.giveawayById(giveawayId)?.giverId === userId) return everyRevision;
       const access = readerAccess(handoff.queries, giveawayId, userId, handoff.now());
-      return (revision) => access.ok && mayReadRevision(access, revision);
+      if (!access.ok) return noRevision;
+      // Only the rounds are kept: a stream follows for hours, and the whole access holds the giveaway's row.
+      const granted = { rounds: access.rounds };
+      return (revision) => mayReadRevision(granted, revision);
     },
   };
 }

@@ -94,9 +94,13 @@ export function pageStreamRoutes(handoff: Handoff): StreamRoute[] {
   const signedIn = (path: string, handle: SignedInStreamHandler): StreamRoute => ({
     path,
     handle(req, res, params) {
-      setPageSecurityHeaders(res);
       const identity = identify(req, handoff.tokens);
-      if (identity === "missing" || identity === "invalid") return refuseStreamIdentity(req, res, identity);
+      if (identity === "missing" || identity === "invalid") {
+        // Set only on a refusal: set ahead, headers stay in a table per open stream (its head carries nosniff).
+        setPageSecurityHeaders(res);
+        res.setHeader("X-Request-Id", params.requestId);
+        return refuseStreamIdentity(req, res, identity);
+      }
       return handle(req, res, params, identity);
     },
   });

@@ -72,25 +72,42 @@ function seconds(since: bigint): number {
   return Number(process.hrtime.bigint() - since) / 1e9;
 }
 
+/** What the log line of a stream needs when it ends: one object per open stream, no closures. */
+interface StreamObservation {
+  readonly requestId: string;
+  readonly route: string;
+  readonly started: bigint;
+  firstByteSeconds: number | undefined;
+}
+
+const observedStreams = new WeakMap<ServerResponse, StreamObservation>();
+
 /**
  * A stream served before express: its request id, then one log line when it ends (with how long
  * it was open) and one metrics sample (time to its first byte, as an open stream has no end time).
+ * The id goes out with the stream's head (or a refusal's answer), not by setHeader, which would keep a
+ * header table per open stream.
  */
 export function observeStream(req: IncomingMessage, res: ServerResponse, route: string, newId: () => string): { requestId: string } {
-  const started = process.hrtime.bigint();
   const requestId = requestIdFor(req, newId);
-  res.setHeader("X-Request-Id", requestId);
-  let firstByteSeconds: number | undefined;
-  const writeHead = res.writeHead;
-  // Every response head, explicit or implied by a first write, goes through writeHead.
-  res.writeHead = function (this: ServerResponse, ...args: unknown[]) {
-    firstByteSeconds ??= seconds(started);
-    return (writeHead as (...a: unknown[]) => ServerResponse).apply(this, args);
-  } as typeof res.writeHead;
-  res.once("close", () => {
-    const openSeconds = seconds(started);
-    record(route, methodLabel(req.method), res.statusCode, firstByteSeconds ?? openSeconds);
-    log.info({ ...lineFields(requestId, req.method, pathOf(req.url), route, res.statusCode, openSeconds), stream: true }, "stream ended");
-  });
+  observedStreams.set(res, { requestId, route, started: process.hrtime.bigint(), firstByteSeconds: undefined });
+  res.on("close", logStreamEnd);
   return { requestId };
+}
+
+/** The stream's head went out (sseStream.ts says so): its time to first byte. */
+export function streamHeadSent(res: ServerResponse): void {
+  const observation = observedStreams.get(res);
+  if (observation) observation.firstByteSeconds ??= seconds(observation.started);
+}
+
+/** Shared by every stream: node calls a listener with the response as `this`. */
+function logStreamEnd(this: ServerResponse): void {
+  const observation = observedStreams.get(this);
+  if (!observation) return;
+  observedStreams.delete(this);
+  const { requestId, route, started, firstByteSeconds } = observation;
+  const openSeconds = seconds(started);
+  record(route, methodLabel(this.req.method), this.statusCode, firstByteSeconds ?? openSeconds);
+  log.info({ ...lineFields(requestId, this.req.method, pathOf(this.req.url), route, this.statusCode, openSeconds), stream: true }, "stream ended");
 }

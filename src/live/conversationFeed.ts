@@ -7,7 +7,7 @@ import type { ConversationEvent, LiveHub } from "./liveHub.ts";
 export interface ConversationFeedSources {
   /** The conversation's durable frames after a revision, a page at a time. */
   timelinePage(giveawayId: string, afterRevision: number, limit: number): { events: TimelineEvent[]; next: number | undefined };
-  hub: Pick<LiveHub, "joinConversation">;
+  hub: Pick<LiveHub, "joinConversation" | "leaveConversation">;
   /** The newest revision this process's read models show. */
   appliedRevision(giveawayId: string): number;
   /**
@@ -46,65 +46,94 @@ function heldBackSize(event: ConversationEvent): number {
 
 const historyPageSize = 500;
 
-/** Returns the function that stops following (and marks the user offline here). */
-export function followConversation(sources: ConversationFeedSources, options: FollowConversationOptions): () => void {
-  const { giveawayId, userId, deliver } = options;
-  let lastDelivered = options.after === "now" ? sources.appliedRevision(giveawayId) : options.after;
-  let stopped = false;
-  let replaying = true;
-  const heldBack: ConversationEvent[] = [];
-  let heldBackBytes = 0;
+/** Following a conversation: `stop` ends it (and marks the user offline here). */
+export interface ConversationFollow {
+  stop(): void;
+}
 
-  // After a redraw each winner sees only their own round; the giver sees every round.
-  let mayRead = sources.readerOf(giveawayId, userId);
+export function followConversation(sources: ConversationFeedSources, options: FollowConversationOptions): ConversationFollow {
+  return new ConversationFollower(sources, options);
+}
 
-  const deliverInOrder = (event: ConversationEvent) => {
+/**
+ * One object per follower, its steps on the prototype: a stream follows for hours, and a handful of
+ * closures (with their contexts) per follower cost more memory than its state.
+ */
+class ConversationFollower implements ConversationFollow {
+  readonly #sources: ConversationFeedSources;
+  readonly #options: FollowConversationOptions;
+  #lastDelivered: number;
+  #stopped = false;
+  #replaying = true;
+  /** Live events that came while history was replayed; made only when one does. */
+  #heldBack: ConversationEvent[] | undefined;
+  #heldBackBytes = 0;
+  /** After a redraw each winner sees only their own round; the giver sees every round. */
+  #mayRead: (revision: number) => boolean;
+  readonly #receive: (event: ConversationEvent) => void;
+
+  constructor(sources: ConversationFeedSources, options: FollowConversationOptions) {
+    this.#sources = sources;
+    this.#options = options;
+    const { giveawayId, userId } = options;
+    this.#lastDelivered = options.after === "now" ? sources.appliedRevision(giveawayId) : options.after;
+    this.#mayRead = sources.readerOf(giveawayId, userId);
+    // Join first and hold live events back until history is out: the hub publishes only after the
+    // read model commits, so every durable frame is in a history page, in the held-back list, or both.
+    this.#receive = (event) => this.#live(event);
+    sources.hub.joinConversation(giveawayId, userId, this.#receive);
+    this.#replayHistory().catch((error) => componentLogger("live").error({ giveawayId, ...errorFields(error, true) }, "conversation history failed"));
+  }
+
+  stop(): void {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    this.#heldBack = undefined;
+    this.#heldBackBytes = 0;
+    this.#sources.hub.leaveConversation(this.#options.giveawayId, this.#options.userId, this.#receive);
+  }
+
+  #live(event: ConversationEvent): void {
+    if (this.#stopped) return;
+    if (!this.#replaying) return this.#deliverInOrder(event);
+    (this.#heldBack ??= []).push(event);
+    this.#heldBackBytes += heldBackSize(event);
+    const { client } = this.#options;
+    if (client && this.#heldBackBytes + client.queuedBytes() > client.maxQueuedBytes) client.drop();
+  }
+
+  #deliverInOrder(event: ConversationEvent): void {
+    const { giveawayId, userId } = this.#options;
     if (event.kind !== "presence" && event.kind !== "typing") {
       const revision = timelineRevision(event);
-      if (revision <= lastDelivered) return; // already sent from history
-      lastDelivered = revision;
+      if (revision <= this.#lastDelivered) return; // already sent from history
+      this.#lastDelivered = revision;
       // Only a pickup event (a redraw) changes who reads which round: the rule is asked again then.
-      if (event.kind === "pickup") mayRead = sources.readerOf(giveawayId, userId);
+      if (event.kind === "pickup") this.#mayRead = this.#sources.readerOf(giveawayId, userId);
       // A redraw is news to both winners it concerns; everything else follows the rounds.
       const redraw = event.kind === "pickup" && event.event.type === "WinnerRedrawn" ? event.event.data : undefined;
-      if (!mayRead(revision) && !(redraw && (redraw.winnerId === userId || redraw.previousWinnerId === userId))) return;
+      if (!this.#mayRead(revision) && !(redraw && (redraw.winnerId === userId || redraw.previousWinnerId === userId))) return;
     }
-    deliver(event);
-  };
+    this.#options.deliver(event);
+  }
 
-  // Join first and hold live events back until history is out: the hub publishes only after the
-  // read model commits, so every durable frame is in a history page, in the held-back list, or both.
-  const leave = sources.hub.joinConversation(giveawayId, userId, (event) => {
-    if (stopped) return;
-    if (!replaying) return deliverInOrder(event);
-    heldBack.push(event);
-    heldBackBytes += heldBackSize(event);
-    const { client } = options;
-    if (client && heldBackBytes + client.queuedBytes() > client.maxQueuedBytes) client.drop();
-  });
-
-  const replayHistory = async () => {
-    for (let from = lastDelivered; ; ) {
-      const page = sources.timelinePage(giveawayId, from, historyPageSize);
+  async #replayHistory(): Promise<void> {
+    const { giveawayId, client } = this.#options;
+    for (let from = this.#lastDelivered; ; ) {
+      const page = this.#sources.timelinePage(giveawayId, from, historyPageSize);
       for (const event of page.events) {
-        deliverInOrder(event);
-        if (options.client) await options.client.drained();
-        if (stopped) return;
+        this.#deliverInOrder(event);
+        if (client) await client.drained();
+        if (this.#stopped) return;
       }
       if (page.next === undefined) break;
       from = page.next;
     }
     // Whatever was committed after the last page was read is held back: flush it in order.
-    replaying = false;
-    heldBackBytes = 0;
-    for (const event of heldBack.splice(0)) deliverInOrder(event);
-  };
-  replayHistory().catch((error) => componentLogger("live").error({ giveawayId: options.giveawayId, ...errorFields(error, true) }, "conversation history failed"));
-
-  return () => {
-    stopped = true;
-    heldBack.length = 0;
-    heldBackBytes = 0;
-    leave();
-  };
+    this.#replaying = false;
+    this.#heldBackBytes = 0;
+    const heldBack = this.#heldBack ?? [];
+    this.#heldBack = undefined;
+    for (const event of heldBack) this.#deliverInOrder(event);
+  }
 }

@@ -124,13 +124,14 @@ export class LiveHub {
   joinConversation(giveawayId: string, userId: string, listener: Listener<ConversationEvent>): () => void {
     this.add(this.conversations, giveawayId, listener);
     this.presence.join(giveawayId, userId, this.now());
-    let joined = true;
-    return () => {
-      if (!joined) return;
-      joined = false;
-      this.remove(this.conversations, giveawayId, listener);
-      this.presence.leave(giveawayId, userId, this.now());
-    };
+    return () => this.leaveConversation(giveawayId, userId, listener);
+  }
+
+  /** Leaves what joinConversation joined, for a caller that keeps its listener rather than the returned function. */
+  leaveConversation(giveawayId: string, userId: string, listener: Listener<ConversationEvent>): void {
+    if (!this.conversations.get(giveawayId)?.has(listener)) return;
+    this.remove(this.conversations, giveawayId, listener);
+    this.presence.leave(giveawayId, userId, this.now());
   }
 
   listenToUser(userId: string, listener: Listener<UserNotification>): () => void {

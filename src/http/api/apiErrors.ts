@@ -119,6 +119,7 @@ export function sendApiError(res: ServerResponse, code: ApiErrorCode, message: s
   res.statusCode = statusOf(code);
   res.setHeader("Content-Type", "application/json; charset=utf-8");
   res.setHeader("X-Content-Type-Options", "nosniff");
+  res.setHeader("Cache-Control", "no-store");
   res.setHeader("Content-Length", Buffer.byteLength(body));
   res.end(body);
 }

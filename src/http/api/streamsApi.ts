@@ -81,18 +81,16 @@ function sharedConversationFrame(event: ConversationEvent): SseFrame {
   return frame;
 }
 
-function openStream(handoff: Handoff, req: IncomingMessage, res: ServerResponse, identity: RequestIdentity, kind: StreamKind): SseStream {
-  return openSessionStream(handoff, req, res, identity, kind);
-}
-
-/** What the /api router gives every request (a request id, no caching, JSON refusals), without express. */
+/**
+ * What the /api router gives every request (a request id, no caching, JSON refusals), without express.
+ * The headers come with the answer (a refusal's or the stream's head), never set ahead by setHeader,
+ * which would keep them in a table per open stream.
+ */
 function apiStream(handoff: Handoff, path: string, handle: SignedInStreamHandler): StreamRoute {
   return {
     path,
     handle(req, res, params) {
       const requestId = params.requestId;
-      res.setHeader("Cache-Control", "no-store");
-      res.setHeader("X-Content-Type-Options", "nosniff");
       new Promise<void>((resolve) => resolve(handle(req, res, params, apiIdentity(handoff, req)))).catch((error: unknown) =>
         answerApiFailure(error, req, res, requestId),
       );
@@ -114,26 +112,26 @@ export function streamsApi(handoff: Handoff): StreamRoute[] {
     if (clientGone(req, res)) return; // gone while we waited
     const after = point.after;
 
-    const stream = openStream(handoff, req, res, identity, "api_conversation");
+    const stream = openSessionStream(handoff, req, res, identity, "api_conversation", params.requestId);
     const deliver = (event: ConversationEvent) => {
       // The caller's own comings and goings (other tabs) and typing tell them nothing.
       if ((event.kind === "presence" || event.kind === "typing") && event.userId === userId) return;
       stream.send(sharedConversationFrame(event));
     };
-    const stop = followConversation(conversationFeedSources(handoff), {
+    const follow = followConversation(conversationFeedSources(handoff), {
       giveawayId,
       userId,
       after,
       deliver,
       client: stream,
     });
-    stream.onClose(stop);
+    stream.onClose(follow);
     stream.send(conversationFrame({ kind: "presence", giveawayId, userId: otherId, ...handoff.hub.presenceOf(giveawayId, otherId) }));
   });
 
-  const notifications = apiStream(handoff, "/api/me/stream", (req, res, _params, identity) => {
+  const notifications = apiStream(handoff, "/api/me/stream", (req, res, params, identity) => {
     const userId = identity.userId;
-    const stream = openStream(handoff, req, res, identity, "api_notifications");
+    const stream = openSessionStream(handoff, req, res, identity, "api_notifications", params.requestId);
     const stop = handoff.hub.listenToUser(userId, (notification) => stream.send(notificationFrame(notification)));
     stream.onClose(stop);
     // Where the counts stand now, so a client that was away starts from the truth.

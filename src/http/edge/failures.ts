@@ -93,6 +93,7 @@ export function answerFailure(error: unknown, req: IncomingMessage, res: ServerR
       res.end();
       return;
     }
+    if (requestId !== undefined) res.setHeader("X-Request-Id", requestId);
     if (failure.retryAfterSeconds !== undefined) res.setHeader("Retry-After", String(failure.retryAfterSeconds));
     if (isApiPath(req)) return sendApiError(res, failure.code, failure.message);
     if (page) return page(failure);

@@ -43,14 +43,14 @@ export function chatStream(handoff: Handoff, renderer: PageRenderer): SignedInSt
       data: renderer.partial("./partials/message", { card: messageCard(handoff, shown, viewerId), oob }),
     });
 
-    const stream = openSessionStream(handoff, req, res, identity, "page_chat");
+    const stream = openSessionStream(handoff, req, res, identity, "page_chat", params.requestId);
     const notifications = notificationFrames(handoff, renderer, viewerId, giveawayId);
     stream.send(notifications.current());
     const stopNotifications = handoff.hub.listenToUser(viewerId, (notification) => {
       const frame = notifications.frameFor(notification);
       if (frame) stream.send(frame);
     });
-    const stopFollowing = followConversation(conversationFeedSources(handoff), {
+    const following = followConversation(conversationFeedSources(handoff), {
       giveawayId,
       userId: viewerId,
       after: point.after,
@@ -89,7 +89,7 @@ export function chatStream(handoff: Handoff, renderer: PageRenderer): SignedInSt
     const now = handoff.hub.presenceOf(giveawayId, otherId);
     stream.send(presence(now.online, now.lastSeenAt));
     stream.onClose(() => {
-      stopFollowing();
+      following.stop();
       stopNotifications();
     });
   };

@@ -7,8 +7,8 @@ import { notificationFrames } from "./notificationFrames.ts";
 import type { PageRenderer } from "./pageRenderer.ts";
 
 export function userStream(handoff: Handoff, renderer: PageRenderer): SignedInStreamHandler {
-  return (req, res, _params, identity) => {
-    const stream = openSessionStream(handoff, req, res, identity, "page_notifications");
+  return (req, res, params, identity) => {
+    const stream = openSessionStream(handoff, req, res, identity, "page_notifications", params.requestId);
     const notifications = notificationFrames(handoff, renderer, identity.userId);
     // Listen first, then send the current badge: a change in between arrives after it, never lost.
     const stop = handoff.hub.listenToUser(identity.userId, (notification) => {

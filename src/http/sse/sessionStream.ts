@@ -11,7 +11,7 @@ import { openSseStream, type SseStream } from "./sseStream.ts";
 export type StreamKind = "api_conversation" | "api_notifications" | "page_chat" | "page_notifications";
 
 /** Over the user's open-stream cap it throws, before the first byte: the route answers 429 (JSON on /api, text on pages). */
-export function openSessionStream(handoff: Handoff, req: IncomingMessage, res: ServerResponse, identity: RequestIdentity, kind: StreamKind): SseStream {
+export function openSessionStream(handoff: Handoff, req: IncomingMessage, res: ServerResponse, identity: RequestIdentity, kind: StreamKind, requestId: string): SseStream {
   const lease = handoff.limits.openStream(identity.userId);
   if (isLimitRefusal(lease)) throw rateLimitedError(lease);
   const stream = openSseStream(req, res, {
@@ -20,11 +20,15 @@ export function openSessionStream(handoff: Handoff, req: IncomingMessage, res: S
     endsAt: identity.expiresAt,
     kind,
     registry: handoff.openStreams,
+    requestId,
   });
   forgetCredentials(req);
   const unwatch = handoff.sessionEnds.watch(identity, () => stream.expire("the session this stream was opened with has ended (signed out)"));
-  stream.onClose(unwatch);
-  stream.onClose(() => lease.release());
+  // One listener for both: each closure kept per open stream costs memory for hours.
+  stream.onClose(() => {
+    unwatch();
+    lease.release();
+  });
   // Gone already: no close event will come to release the lease, so close now.
   if (res.destroyed) stream.close();
   return stream;

@@ -2,6 +2,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { OpenStreams } from "../../live/openStreams.ts";
 import { metrics } from "../../observability/metrics.ts";
+import { streamHeadSent } from "../requestLog.ts";
 
 export interface SseFrame {
   id?: string | number;
@@ -20,7 +21,11 @@ export interface SseStreamOptions {
   kind?: string;
   /** Where a shutdown finds the stream to send it its last frame. */
   registry?: OpenStreams;
+  /** Sent back as X-Request-Id (the id in the request's log line). */
+  requestId?: string;
 }
+
+export type CloseListener = (() => void) | { stop(): void };
 
 export interface SseStream {
   send(frame: SseFrame): void;
@@ -32,7 +37,8 @@ export interface SseStream {
   drop(): void;
   /** Resolves once the client has taken what is queued (or the stream closed). */
   drained(): Promise<void>;
-  onClose(listener: () => void): void;
+  /** Runs the function, or stops the thing (a conversation it follows), when the stream closes. */
+  onClose(listener: CloseListener): void;
   /** Sends a final `event: expired` with the reason, then closes. */
   expire(reason: string): void;
   close(): void;
@@ -105,6 +111,48 @@ function leaveHeartbeat(ticker: Ticker, stream: Beating): void {
 
 const heartbeatComment = Buffer.from(": heartbeat\n\n");
 
+/** One delivery counter per kind: prom-client's labels() makes a new object and bound function per call. */
+const deliveryCounters = new Map<string, { inc(): void }>();
+
+function deliveryCounter(kind: string): { inc(): void } {
+  let counter = deliveryCounters.get(kind);
+  if (!counter) {
+    counter = metrics.deliveries.labels({ kind });
+    deliveryCounters.set(kind, counter);
+  }
+  return counter;
+}
+
+/**
+ * The stream's head, given whole to writeHead: headers set one by one (setHeader) stay in a
+ * per-response table for as long as the response is open, hundreds of bytes per idle stream.
+ */
+function streamHead(requestId: string | undefined): Record<string, string> {
+  const head: Record<string, string> = {
+    "Content-Type": "text/event-stream; charset=utf-8",
+    "Cache-Control": "no-cache, no-transform",
+    Connection: "keep-alive",
+    "X-Accel-Buffering": "no",
+    "X-Content-Type-Options": "nosniff",
+  };
+  if (requestId !== undefined) head["X-Request-Id"] = requestId;
+  return head;
+}
+
+const noListeners: readonly CloseListener[] = [];
+
+/** The response's stream, for the one close listener every stream shares (no closure per stream). */
+const streamOfResponse = new WeakMap<ServerResponse, ResponseStream>();
+
+function callCloseListener(listener: CloseListener): void {
+  if (typeof listener === "function") listener();
+  else listener.stop();
+}
+
+function closeStreamOfResponse(this: ServerResponse): void {
+  streamOfResponse.get(this)?.close();
+}
+
 export function openSseStream(req: IncomingMessage, res: ServerResponse, options: SseStreamOptions): SseStream {
   return new ResponseStream(req, res, options);
 }
@@ -118,9 +166,12 @@ class ResponseStream implements SseStream {
   readonly #kind: string;
   readonly maxQueuedBytes: number;
   readonly #delivered: { inc(): void };
-  #closeListeners: (() => void)[] = [];
+  // Replaced (concat), not pushed to: an array grown by push or spread keeps room for 17 or more.
+  #closeListeners = noListeners;
   #closed = false;
   #expiry: NodeJS.Timeout | undefined;
+  readonly #endsAt: number | undefined;
+  readonly #heartbeatMs: number;
   #heartbeat: Ticker | undefined;
   readonly #registry: OpenStreams | undefined;
 
@@ -128,30 +179,23 @@ class ResponseStream implements SseStream {
     this.#res = res;
     this.#kind = options.kind ?? "other";
     this.maxQueuedBytes = options.maxQueuedBytes;
-    res.statusCode = 200;
-    res.setHeader("Content-Type", "text/event-stream; charset=utf-8");
-    res.setHeader("Cache-Control", "no-cache, no-transform");
-    res.setHeader("Connection", "keep-alive");
-    res.setHeader("X-Accel-Buffering", "no");
+    res.writeHead(200, streamHead(options.requestId));
     res.flushHeaders();
+    streamHeadSent(res);
     req.socket.setNoDelay(true);
 
-    this.#delivered = metrics.deliveries.labels({ kind: this.#kind });
+    this.#delivered = deliveryCounter(this.#kind);
     metrics.openStreams.inc({ kind: this.#kind });
 
     this.#write(`retry: ${options.retryMs ?? 2000}\n\n`);
     if (!this.#closed) this.#heartbeat = joinHeartbeat(options.heartbeatMs, this);
-    if (options.endsAt) {
-      const remaining = Math.max(0, options.endsAt.getTime() - Date.now());
-      // setTimeout holds at most ~24.8 days; a longer-lived token outlives the timer, which is fine.
-      if (remaining < 2 ** 31 - 1) {
-        this.#expiry = setTimeout(() => this.expire("the token this stream was opened with has expired"), remaining);
-      }
-    }
-    const close = () => this.close();
-    res.on("close", close);
+    this.#endsAt = options.endsAt?.getTime();
+    this.#heartbeatMs = options.heartbeatMs;
+    this.#armExpiry();
+    streamOfResponse.set(res, this);
+    res.on("close", closeStreamOfResponse);
     // A socket error after the client left is expected; without a listener it would end the process.
-    res.on("error", close);
+    res.on("error", closeStreamOfResponse);
     this.#registry = options.registry;
     if (!this.#closed) this.#registry?.add(this);
   }
@@ -159,6 +203,18 @@ class ResponseStream implements SseStream {
   /** The heartbeat's comment (the shared heartbeat timer calls it). */
   beat(): void {
     this.#write(heartbeatComment);
+    this.#armExpiry();
+  }
+
+  /**
+   * A timer per stream for an expiry hours away would sit in memory all that time: each heartbeat
+   * looks, and only a stream whose credentials end before the next beat sets its timer.
+   */
+  #armExpiry(): void {
+    if (this.#endsAt === undefined || this.#expiry !== undefined || this.#closed) return;
+    const remaining = this.#endsAt - Date.now();
+    if (remaining > this.#heartbeatMs) return;
+    this.#expiry = setTimeout(() => this.expire("the token this stream was opened with has expired"), Math.max(0, remaining));
   }
 
   /** The last frame before a shutdown (the registry of open streams calls it). */
@@ -198,9 +254,9 @@ class ResponseStream implements SseStream {
     });
   }
 
-  onClose(listener: () => void): void {
-    if (this.#closed) listener();
-    else this.#closeListeners.push(listener);
+  onClose(listener: CloseListener): void {
+    if (this.#closed) callCloseListener(listener);
+    else this.#closeListeners = this.#closeListeners.concat(listener);
   }
 
   expire(reason: string): void {
@@ -215,9 +271,11 @@ class ResponseStream implements SseStream {
     if (this.#heartbeat) leaveHeartbeat(this.#heartbeat, this);
     this.#registry?.remove(this);
     clearTimeout(this.#expiry);
-    for (const listener of this.#closeListeners.splice(0)) {
+    const listeners = this.#closeListeners;
+    this.#closeListeners = noListeners;
+    for (const listener of listeners) {
       try {
-        listener();
+        callCloseListener(listener);
       } catch {
         // one listener's failure must not keep the others (or the socket) alive
       }

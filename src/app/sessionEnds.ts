@@ -3,25 +3,35 @@
 import type { ProjectedEvent } from "../projections/projection.ts";
 import type { Identity, SessionLedger } from "./tokens.ts";
 
+/** What is watched: an object, not a callback, so an open stream keeps no closure for it. */
+export interface SessionWatcher {
+  readonly identity: Identity;
+  sessionEnded(): void;
+}
+
 export interface SessionEnds {
-  /** Calls `onEnd` once the identity's session has ended; returns the function that stops watching. */
-  watch(identity: Identity, onEnd: () => void): () => void;
+  /** Tells `watcher` once its identity's session has ended, until `unwatch`. */
+  watch(watcher: SessionWatcher): void;
+  unwatch(watcher: SessionWatcher): void;
   /** The runner calls this after each committed batch. */
   applied(events: readonly ProjectedEvent[]): void;
 }
 
 export function createSessionEnds(ledger: SessionLedger): SessionEnds {
-  const byUser = new Map<string, Set<{ identity: Identity; onEnd: () => void }>>();
+  const byUser = new Map<string, Set<SessionWatcher>>();
   return {
-    watch(identity, onEnd) {
-      const watcher = { identity, onEnd };
-      const set = byUser.get(identity.userId) ?? new Set();
+    watch(watcher) {
+      const { userId } = watcher.identity;
+      const set = byUser.get(userId) ?? new Set();
       set.add(watcher);
-      byUser.set(identity.userId, set);
-      return () => {
-        set.delete(watcher);
-        if (set.size === 0 && byUser.get(identity.userId) === set) byUser.delete(identity.userId);
-      };
+      byUser.set(userId, set);
+    },
+    unwatch(watcher) {
+      const { userId } = watcher.identity;
+      const set = byUser.get(userId);
+      if (!set) return;
+      set.delete(watcher);
+      if (set.size === 0) byUser.delete(userId);
     },
     applied(events) {
       for (const projected of events) {
@@ -29,7 +39,7 @@ export function createSessionEnds(ledger: SessionLedger): SessionEnds {
         const { event } = projected;
         if (event.type !== "SessionEnded" && event.type !== "AllSessionsEnded") continue;
         for (const watcher of [...(byUser.get(event.data.userId) ?? [])]) {
-          if (ledger.hasEnded(watcher.identity)) watcher.onEnd();
+          if (ledger.hasEnded(watcher.identity)) watcher.sessionEnded();
         }
       }
     },

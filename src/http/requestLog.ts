@@ -83,7 +83,7 @@ interface StreamObservation {
 const observedStreams = new WeakMap<ServerResponse, StreamObservation>();
 
 /**
- * A stream served before express: its request id, then one log line when it ends (with how long
+ * A stream served before express: its request id, then one log line when it ends (streamEnded: how long
  * it was open) and one metrics sample (time to its first byte, as an open stream has no end time).
  * The id goes out with the stream's head (or a refusal's answer), not by setHeader, which would keep a
  * header table per open stream.
@@ -91,7 +91,6 @@ const observedStreams = new WeakMap<ServerResponse, StreamObservation>();
 export function observeStream(req: IncomingMessage, res: ServerResponse, route: string, newId: () => string): { requestId: string } {
   const requestId = requestIdFor(req, newId);
   observedStreams.set(res, { requestId, route, started: process.hrtime.bigint(), firstByteSeconds: undefined });
-  res.on("close", logStreamEnd);
   return { requestId };
 }
 
@@ -101,13 +100,13 @@ export function streamHeadSent(res: ServerResponse): void {
   if (observation) observation.firstByteSeconds ??= seconds(observation.started);
 }
 
-/** Shared by every stream: node calls a listener with the response as `this`. */
-function logStreamEnd(this: ServerResponse): void {
-  const observation = observedStreams.get(this);
+/** The stream's response closed (the stream router's close listener says so): its log line. */
+export function streamEnded(res: ServerResponse): void {
+  const observation = observedStreams.get(res);
   if (!observation) return;
-  observedStreams.delete(this);
+  observedStreams.delete(res);
   const { requestId, route, started, firstByteSeconds } = observation;
   const openSeconds = seconds(started);
-  record(route, methodLabel(this.req.method), this.statusCode, firstByteSeconds ?? openSeconds);
-  log.info({ ...lineFields(requestId, this.req.method, pathOf(this.req.url), route, this.statusCode, openSeconds), stream: true }, "stream ended");
+  record(route, methodLabel(res.req.method), res.statusCode, firstByteSeconds ?? openSeconds);
+  log.info({ ...lineFields(requestId, res.req.method, pathOf(res.req.url), route, res.statusCode, openSeconds), stream: true }, "stream ended");
 }

@@ -3,6 +3,9 @@
 // its session ends (sign-out, sign-out everywhere, from any process), and counts toward the user's streams.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { isLimitRefusal } from "../../app/abuseLimits.ts";
+import type { SessionEnds, SessionWatcher } from "../../app/sessionEnds.ts";
+import type { Identity } from "../../app/tokens.ts";
+import type { StreamLease } from "../../scale/streamLeases.ts";
 import type { Handoff } from "../../app/handoff.ts";
 import { rateLimitedError } from "../edge/rateLimits.ts";
 import type { RequestIdentity } from "../authentication.ts";
@@ -23,15 +26,36 @@ export function openSessionStream(handoff: Handoff, req: IncomingMessage, res: S
     requestId,
   });
   forgetCredentials(req);
-  const unwatch = handoff.sessionEnds.watch(identity, () => stream.expire("the session this stream was opened with has ended (signed out)"));
-  // One listener for both: each closure kept per open stream costs memory for hours.
-  stream.onClose(() => {
-    unwatch();
-    lease.release();
-  });
+  const session = new StreamSession(handoff.sessionEnds, identity, lease, stream);
+  handoff.sessionEnds.watch(session);
+  stream.onClose(session);
   // Gone already: no close event will come to release the lease, so close now.
   if (res.destroyed) stream.close();
   return stream;
+}
+
+/**
+ * What ties a stream to its session: the lease it counts against the user's cap, and the session
+ * watch that ends it on sign-out. One object with its methods on the prototype, not closures: the
+ * stream keeps it for hours.
+ */
+class StreamSession implements SessionWatcher {
+  constructor(
+    private readonly sessionEnds: SessionEnds,
+    readonly identity: Identity,
+    private readonly lease: StreamLease,
+    private readonly stream: SseStream,
+  ) {}
+
+  sessionEnded(): void {
+    this.stream.expire("the session this stream was opened with has ended (signed out)");
+  }
+
+  /** The stream closed. */
+  stop(): void {
+    this.sessionEnds.unwatch(this);
+    this.lease.release();
+  }
 }
 
 /**

@@ -150,7 +150,12 @@ function callCloseListener(listener: CloseListener): void {
 }
 
 function closeStreamOfResponse(this: ServerResponse): void {
-  streamOfResponse.get(this)?.close();
+  closeStreamOf(this);
+}
+
+/** The response closed (the client left, or it ended): its stream, if one opened, closes too. */
+export function closeStreamOf(res: ServerResponse): void {
+  streamOfResponse.get(res)?.close();
 }
 
 export function openSseStream(req: IncomingMessage, res: ServerResponse, options: SseStreamOptions): SseStream {
@@ -192,8 +197,8 @@ class ResponseStream implements SseStream {
     this.#endsAt = options.endsAt?.getTime();
     this.#heartbeatMs = options.heartbeatMs;
     this.#armExpiry();
+    // The response's close ends the stream: the stream router's one close listener calls closeStreamOf.
     streamOfResponse.set(res, this);
-    res.on("close", closeStreamOfResponse);
     // A socket error after the client left is expected; without a listener it would end the process.
     res.on("error", closeStreamOfResponse);
     this.#registry = options.registry;

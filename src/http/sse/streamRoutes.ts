@@ -4,7 +4,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { RequestIdentity } from "../authentication.ts";
 import { answerFailure } from "../edge/failures.ts";
-import { observeStream } from "../requestLog.ts";
+import { observeStream, streamEnded } from "../requestLog.ts";
+import { closeStreamOf } from "./sseStream.ts";
 
 export interface StreamParams {
   /** The route's `:name` segments, decoded. */
@@ -60,6 +61,15 @@ function decoded(segments: string[], names: string[]): Record<string, string> | 
   return path;
 }
 
+/**
+ * The one close listener of a stream's response, shared by all: the stream closes, then its log line.
+ * (A listener each for the stream and the log would make node keep a growable array per response.)
+ */
+function streamResponseClosed(this: ServerResponse): void {
+  closeStreamOf(this);
+  streamEnded(this);
+}
+
 export function streamRouter(routes: readonly StreamRoute[], newId: () => string): StreamRouter {
   const compiled = routes.map(compile);
   return {
@@ -73,6 +83,7 @@ export function streamRouter(routes: readonly StreamRoute[], newId: () => string
         const path = decoded(match.slice(1), route.names);
         if (!path) return false;
         const { requestId } = observeStream(req, res, route.path, newId);
+        res.on("close", streamResponseClosed);
         // Whatever a stream's handler throws, now or later, is answered here: these routes run outside express.
         const fail = (error: unknown) => answerFailure(error, req, res, requestId);
         try {

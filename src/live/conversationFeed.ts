@@ -22,6 +22,7 @@ export interface FollowConversationOptions {
   userId: string;
   /** Exclusive: the last revision the client has (-1: from the start); "now": only what happens from now on. */
   after: number | "now";
+  /** Called as a method of these options, so a class can carry it on its prototype. */
   deliver(event: ConversationEvent): void;
   /**
    * The connection, when the feed should pace itself to it: history waits until the client has taken
@@ -70,7 +71,6 @@ class ConversationFollower implements ConversationFollow {
   #heldBackBytes = 0;
   /** After a redraw each winner sees only their own round; the giver sees every round. */
   #mayRead: (revision: number) => boolean;
-  readonly #receive: (event: ConversationEvent) => void;
 
   constructor(sources: ConversationFeedSources, options: FollowConversationOptions) {
     this.#sources = sources;
@@ -80,8 +80,7 @@ class ConversationFollower implements ConversationFollow {
     this.#mayRead = sources.readerOf(giveawayId, userId);
     // Join first and hold live events back until history is out: the hub publishes only after the
     // read model commits, so every durable frame is in a history page, in the held-back list, or both.
-    this.#receive = (event) => this.#live(event);
-    sources.hub.joinConversation(giveawayId, userId, this.#receive);
+    sources.hub.joinConversation(giveawayId, userId, this);
     this.#replayHistory().catch((error) => componentLogger("live").error({ giveawayId, ...errorFields(error, true) }, "conversation history failed"));
   }
 
@@ -90,10 +89,11 @@ class ConversationFollower implements ConversationFollow {
     this.#stopped = true;
     this.#heldBack = undefined;
     this.#heldBackBytes = 0;
-    this.#sources.hub.leaveConversation(this.#options.giveawayId, this.#options.userId, this.#receive);
+    this.#sources.hub.leaveConversation(this.#options.giveawayId, this.#options.userId, this);
   }
 
-  #live(event: ConversationEvent): void {
+  /** A live event from the hub. */
+  receive(event: ConversationEvent): void {
     if (this.#stopped) return;
     if (!this.#replaying) return this.#deliverInOrder(event);
     (this.#heldBack ??= []).push(event);

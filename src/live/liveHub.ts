@@ -22,7 +22,8 @@ export type UserNotification =
   | { kind: "pickup"; giveawayId: string; title: string; revision: number; event: PickupEvent }
   | { kind: "muted"; giveawayId: string; muted: boolean };
 
-type Listener<T> = (event: T) => void;
+/** A function, or an object that receives (a stream's follower: no closure kept per connection). */
+export type Listener<T> = ((event: T) => void) | { receive(event: T): void };
 
 export interface LiveHubDeps {
   messageAtRevision(giveawayId: string, revision: number): MessageView | undefined;
@@ -176,7 +177,8 @@ export class LiveHub {
     // A listener that throws must not stop the others.
     for (const listener of [...listeners]) {
       try {
-        listener(event);
+        if (typeof listener === "function") listener(event);
+        else listener.receive(event);
       } catch (error) {
         componentLogger("live").error(errorFields(error, true), "live listener failed");
       }

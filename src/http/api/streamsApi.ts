@@ -4,7 +4,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Handoff } from "../../app/handoff.ts";
 import { assertNever } from "../../domain/errors.ts";
 import { conversationFeedSources } from "../../app/conversationFeedSources.ts";
-import { followConversation } from "../../live/conversationFeed.ts";
+import { followConversation, type FollowConversationOptions } from "../../live/conversationFeed.ts";
 import type { ConversationEvent, UserNotification } from "../../live/liveHub.ts";
 import type { RequestIdentity } from "../authentication.ts";
 import { openSessionStream, type StreamKind } from "../sse/sessionStream.ts";
@@ -98,6 +98,22 @@ function apiStream(handoff: Handoff, path: string, handle: SignedInStreamHandler
   };
 }
 
+/** What an API conversation stream follows with: one object, its delivery on the prototype (no closure per stream). */
+class ApiConversationFollow implements FollowConversationOptions {
+  constructor(
+    readonly giveawayId: string,
+    readonly userId: string,
+    readonly after: number | "now",
+    readonly client: SseStream,
+  ) {}
+
+  deliver(event: ConversationEvent): void {
+    // The caller's own comings and goings (other tabs) and typing tell them nothing.
+    if ((event.kind === "presence" || event.kind === "typing") && event.userId === this.userId) return;
+    this.client.send(sharedConversationFrame(event));
+  }
+}
+
 export function streamsApi(handoff: Handoff): StreamRoute[] {
   const conversation = apiStream(handoff, "/api/giveaways/:id/stream", async (req, res, params, identity) => {
     const giveawayId = giveawayIdParam(params.path.id);
@@ -113,18 +129,7 @@ export function streamsApi(handoff: Handoff): StreamRoute[] {
     const after = point.after;
 
     const stream = openSessionStream(handoff, req, res, identity, "api_conversation", params.requestId);
-    const deliver = (event: ConversationEvent) => {
-      // The caller's own comings and goings (other tabs) and typing tell them nothing.
-      if ((event.kind === "presence" || event.kind === "typing") && event.userId === userId) return;
-      stream.send(sharedConversationFrame(event));
-    };
-    const follow = followConversation(conversationFeedSources(handoff), {
-      giveawayId,
-      userId,
-      after,
-      deliver,
-      client: stream,
-    });
+    const follow = followConversation(conversationFeedSources(handoff), new ApiConversationFollow(giveawayId, userId, after, stream));
     stream.onClose(follow);
     stream.send(conversationFrame({ kind: "presence", giveawayId, userId: otherId, ...handoff.hub.presenceOf(giveawayId, otherId) }));
   });

@@ -4,7 +4,6 @@ import { backstopCheckpointPages, startWalCheckpointer } from "./walCheckpointer
 import {
   checkBatch,
   StreamNotFoundError,
-  WrongExpectedRevisionError,
   type AppendResult,
   type EventStore,
   type EventToAppend,
@@ -13,6 +12,8 @@ import {
   type ReadStreamOptions,
   type RecordedEvent,
 } from "./port.ts";
+import { startAppendThread, type AppendThread } from "./sqliteAppendThread.ts";
+import { appendQueries, configureStoreConnection, prepareGroupCommit, schema, type AppendOutcome } from "./sqliteAppends.ts";
 import { prepareStreamMetadata } from "./sqliteStreamMetadata.ts";
 import { createPollingSubscription, type CommitHooks, type CommitInfo } from "./sqliteSubscription.ts";
 
@@ -24,7 +25,10 @@ export interface SqliteEventStoreOptions {
   durability?: SqliteDurability;
   /** How often waiting subscriptions look for appends made by other processes. */
   pollIntervalMs?: number;
-  /** Checkpoint the WAL from a worker thread instead of inside a commit on the event loop (the server's store). */
+  /**
+   * The server's store: commit appends on a worker thread (the fsync off the event loop) and
+   * checkpoint the WAL from another, instead of inside a commit on the event loop.
+   */
   backgroundCheckpoints?: boolean;
   /** How often events hidden by stream metadata ($maxAge, $maxCount) are deleted. */
   scavengeIntervalMs?: number;
@@ -50,33 +54,11 @@ interface PendingAppend {
   reject: (error: unknown) => void;
 }
 
-const schema = `
-CREATE TABLE IF NOT EXISTS events (
-  position INTEGER PRIMARY KEY AUTOINCREMENT,
-  stream_id TEXT NOT NULL,
-  revision INTEGER NOT NULL,
-  event_id TEXT NOT NULL,
-  type TEXT NOT NULL,
-  data TEXT NOT NULL,
-  metadata TEXT NOT NULL,
-  created INTEGER NOT NULL,
-  UNIQUE (stream_id, revision)
-);
-CREATE INDEX IF NOT EXISTS events_by_event_id ON events (stream_id, event_id);
-CREATE TABLE IF NOT EXISTS streams (stream_id TEXT PRIMARY KEY, revision INTEGER NOT NULL);
-`;
-
 const pageSize = 1000;
 
 /** The statements of the append and read paths; test/contract/sqliteQueryPlans.test.ts pins their plans. */
 export const storeQueries = {
-  streamRevision: "SELECT revision FROM streams WHERE stream_id = ?",
-  eventIdAt: "SELECT event_id, position FROM events WHERE stream_id = ? AND revision = ?",
-  // INDEXED BY: with ORDER BY revision the planner preferred the (stream_id, revision) index and
-  // scanned the whole stream on every append, so a send cost more the longer the conversation.
-  firstRevisionOfId: "SELECT min(revision) AS revision FROM events INDEXED BY events_by_event_id WHERE stream_id = ? AND event_id = ?",
-  insertEvent: "INSERT INTO events (stream_id, revision, event_id, type, data, metadata, created) VALUES (?, ?, ?, ?, ?, ?, ?)",
-  upsertStream: "INSERT INTO streams (stream_id, revision) VALUES (?, ?) ON CONFLICT (stream_id) DO UPDATE SET revision = excluded.revision",
+  ...appendQueries,
   readForwards: "SELECT * FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?",
   readBackwards: "SELECT * FROM events WHERE stream_id = ? AND revision <= ? AND revision >= ? ORDER BY revision DESC LIMIT ?",
   maxPosition: "SELECT max(position) AS position FROM events",
@@ -102,21 +84,16 @@ function prefixClause(prefixes: string[] | undefined): string {
 
 export function openSqliteEventStore(options: SqliteEventStoreOptions): EventStore {
   const db = new Database(options.file);
-  db.pragma("journal_mode = WAL");
-  db.pragma(`synchronous = ${options.durability === "normal" ? "NORMAL" : "FULL"}`);
-  db.pragma("busy_timeout = 5000");
+  const synchronous = options.durability === "normal" ? "NORMAL" : "FULL";
+  configureStoreConnection(db, synchronous);
   db.exec(schema);
   if (options.backgroundCheckpoints) db.pragma(`wal_autocheckpoint = ${backstopCheckpointPages}`);
-  const checkpointer = options.backgroundCheckpoints
-    ? startWalCheckpointer(options.file, { synchronous: options.durability === "normal" ? "NORMAL" : "FULL" })
-    : undefined;
+  const checkpointer = options.backgroundCheckpoints ? startWalCheckpointer(options.file, { synchronous }) : undefined;
+  const appendThread: AppendThread | undefined = options.backgroundCheckpoints ? startAppendThread(options.file, synchronous) : undefined;
+  const commitHere = appendThread ? undefined : prepareGroupCommit(db);
   const now = options.now ?? (() => new Date());
 
   const streamRevision = db.prepare<[string], { revision: bigint }>(storeQueries.streamRevision).safeIntegers();
-  const eventIdAt = db.prepare<[string, bigint], { event_id: string; position: bigint }>(storeQueries.eventIdAt).safeIntegers();
-  const firstRevisionOfId = db.prepare<[string, string], { revision: bigint | null }>(storeQueries.firstRevisionOfId).safeIntegers();
-  const insertEvent = db.prepare(storeQueries.insertEvent);
-  const upsertStream = db.prepare(storeQueries.upsertStream);
   const readForwards = db.prepare<[string, bigint, number], EventRow>(storeQueries.readForwards).safeIntegers();
   const readBackwards = db.prepare<[string, bigint, bigint, number], EventRow>(storeQueries.readBackwards).safeIntegers();
   const metadata = prepareStreamMetadata(db, now);
@@ -137,83 +114,41 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): EventSto
     return statement;
   }
 
-  /** "all": the batch is already stored from `start` on; "partial": some of it is; "none": none. */
-  function matchStoredRun(streamId: string, start: bigint, events: EventToAppend[]): { match: "all" | "partial" | "none"; last?: AppendResult } {
-    let matched = 0;
-    let last: AppendResult | undefined;
-    for (const [index, event] of events.entries()) {
-      const row = eventIdAt.get(streamId, start + BigInt(index));
-      if (!row || row.event_id !== event.id) break;
-      matched += 1;
-      last = { nextExpectedRevision: start + BigInt(index), position: row.position, outcome: "deduplicated" };
-    }
-    if (matched === events.length) return { match: "all", last };
-    return { match: matched === 0 ? "none" : "partial" };
-  }
-
-  // EventStoreDB's idempotency: a batch whose ids already stand where it would go is acknowledged, not written.
-  function appendOne(streamId: string, events: EventToAppend[], expected: ExpectedRevision): AppendResult {
-    const current = streamRevision.get(streamId)?.revision;
-    const actual = current ?? "no_stream";
-    const wrong = () => new WrongExpectedRevisionError(streamId, expected, actual);
-    let idempotencyStart: bigint | undefined;
-    if (typeof expected === "bigint") idempotencyStart = expected + 1n;
-    else if (expected === "no_stream") idempotencyStart = 0n;
-    else idempotencyStart = current === undefined ? undefined : (firstRevisionOfId.get(streamId, events[0]!.id)?.revision ?? undefined);
-
-    if (current !== undefined && idempotencyStart !== undefined && idempotencyStart <= current) {
-      const stored = matchStoredRun(streamId, idempotencyStart, events);
-      if (stored.match === "all") return stored.last!;
-      if (stored.match === "partial" || expected !== "any") throw wrong();
-    }
-    if (typeof expected === "bigint" && expected !== current) throw wrong();
-    if (expected === "no_stream" && current !== undefined) throw wrong();
-    if (expected === "stream_exists" && current === undefined) throw wrong();
-
-    const created = BigInt(now().getTime());
-    let revision = current ?? -1n;
-    let position = 0n;
-    for (const event of events) {
-      revision += 1n;
-      const info = insertEvent.run(
-        streamId,
-        revision,
-        event.id,
-        event.type,
-        JSON.stringify(event.data ?? null),
-        JSON.stringify(event.metadata ?? {}),
-        created,
-      );
-      position = BigInt(info.lastInsertRowid);
-    }
-    upsertStream.run(streamId, revision);
-    return { nextExpectedRevision: revision, position, outcome: "written" };
-  }
-
-  // Group commit: appends that arrive in the same turn of the event loop share one transaction and one fsync.
+  // Group commit: appends that arrive in the same turn of the event loop share one transaction and one
+  // fsync. With the append thread, appends that arrive while a group commits form the next group.
   let queue: PendingAppend[] = [];
+  let committing: Promise<void> | undefined;
   const commitListeners = new Set<(info: CommitInfo | undefined) => void>();
-  const appendInSavepoint = db.transaction((pending: PendingAppend) => appendOne(pending.streamId, pending.events, pending.expected));
-  const commitGroup = db.transaction((group: PendingAppend[]) =>
-    group.map((pending) => {
-      try {
-        return { ok: true as const, result: appendInSavepoint(pending) };
-      } catch (error) {
-        return { ok: false as const, error };
-      }
-    }),
-  );
 
-  function flush() {
+  function flush(): void {
+    if (queue.length === 0) return;
     const group = queue;
     queue = [];
-    let outcomes;
-    try {
-      outcomes = commitGroup.immediate(group);
-    } catch (error) {
-      for (const pending of group) pending.reject(error);
-      return;
+    const created = BigInt(now().getTime());
+    const requests = group.map(({ streamId, events, expected }) => ({ streamId, events, expected, created }));
+    if (!appendThread) {
+      let outcomes;
+      try {
+        outcomes = commitHere!(requests);
+      } catch (error) {
+        for (const pending of group) pending.reject(error);
+        return;
+      }
+      return settle(group, outcomes);
     }
+    committing = appendThread.commit(requests).then(
+      (outcomes) => settle(group, outcomes),
+      (error: unknown) => {
+        for (const pending of group) pending.reject(error);
+      },
+    );
+    void committing.finally(() => {
+      committing = undefined;
+      flush();
+    });
+  }
+
+  function settle(group: PendingAppend[], outcomes: AppendOutcome[]): void {
     const streamIds = new Set<string>();
     let positions: CommitInfo["positions"];
     outcomes.forEach((outcome, index) => {
@@ -280,7 +215,8 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): EventSto
         return Promise.reject(error);
       }
       return new Promise<AppendResult>((resolve, reject) => {
-        if (queue.length === 0) setImmediate(flush);
+        // While a group commits on the append thread, the next one gathers; its end flushes it.
+        if (queue.length === 0 && !committing) setImmediate(flush);
         queue.push({ streamId, events, expected: appendOptions.expectedRevision ?? "any", resolve, reject });
       });
     },
@@ -350,9 +286,14 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): EventSto
       if (closed) return;
       closed = true;
       await Promise.all([...subscriptions].map((subscription) => subscription.stop()));
-      if (queue.length > 0) flush();
+      // What was accepted is committed before the connection closes.
+      while (committing || queue.length > 0) {
+        if (committing) await committing.catch(() => {});
+        else flush();
+      }
       clearInterval(poller);
       clearInterval(scavenger);
+      await appendThread?.close();
       await checkpointer?.close();
       db.close();
     },

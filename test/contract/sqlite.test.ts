@@ -18,6 +18,19 @@ describeEventStore("embedded SQLite", async () => {
   };
 });
 
+// As the server opens it: appends committed on the append thread, the WAL checkpointed by another.
+describeEventStore("embedded SQLite, appends on a worker thread", async () => {
+  const dir = makeTempDir("contract");
+  const store = openSqliteEventStore({ file: join(dir.path, "events.db"), backgroundCheckpoints: true });
+  return {
+    store,
+    async dispose() {
+      await store.close();
+      dir.remove();
+    },
+  };
+});
+
 describe("embedded SQLite: append outcomes", () => {
   it("tells an identical re-append (any expectation) from a write exactly", async () => {
     const dir = makeTempDir("contract");

@@ -158,6 +158,7 @@ export function closeStreamOf(res: ServerResponse): void {
   streamOfResponse.get(res)?.close();
 }
 
+/** For a stream route's response: the stream router's close listener (closeStreamOf) ends it when the response closes. */
 export function openSseStream(req: IncomingMessage, res: ServerResponse, options: SseStreamOptions): SseStream {
   return new ResponseStream(req, res, options);
 }

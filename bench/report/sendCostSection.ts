@@ -26,7 +26,7 @@ export function sendCostSection(result: FigureResult<SendCostData> | undefined, 
     target: "a run shows where each core's time goes",
     measured: rows.length > 0 ? `server ${spreadText(spread(rows.map((row) => row.serverCores)), (v) => v.toFixed(2))} cores, load driver ${spreadText(spread(rows.map((row) => row.driverCores)), (v) => v.toFixed(2))} (per-core table below)` : "–",
     verdict: rows.length > 0 ? "met" : "not measured",
-    note: "(shown; the server's request work is one core, its SQLite checkpoints run on the other in a worker thread; see the scale-out figure for two processes)",
+    note: "(shown; the server's request work is one core; its store commits and SQLite checkpoints run in worker threads, on the other; see the scale-out figure for two processes)",
   });
   if (!result) return "## Send cost and the cores\n\nNot measured yet: `node --import tsx bench/sendCost.ts`.\n";
   const { senders, seconds } = result.data;

@@ -22,5 +22,5 @@ export async function openEventStore(config: Pick<Config, "eventStore" | "dataDi
 export function openEmbeddedEventStore(config: Pick<Config, "eventStore" | "dataDir">): EventStore {
   if (config.eventStore.kind !== "sqlite") throw new Error("EventStoreDB is configured: open the store with openEventStore() and pass it in");
   mkdirSync(config.dataDir, { recursive: true });
-  return openSqliteEventStore({ file: join(config.dataDir, "events.db"), durability: config.eventStore.durability, backgroundCheckpoints: true });
+  return openSqliteEventStore({ file: join(config.dataDir, "events.db"), durability: config.eventStore.durability, workerThreads: true });
 }

@@ -26,10 +26,10 @@ export interface SqliteEventStoreOptions {
   /** How often waiting subscriptions look for appends made by other processes. */
   pollIntervalMs?: number;
   /**
-   * The server's store: commit appends on a worker thread (the fsync off the event loop) and
-   * checkpoint the WAL from another, instead of inside a commit on the event loop.
+   * The server's store: commit appends on one worker thread (the fsync off the event loop) and
+   * checkpoint the WAL from another, instead of both inside a commit on the event loop.
    */
-  backgroundCheckpoints?: boolean;
+  workerThreads?: boolean;
   /** How often events hidden by stream metadata ($maxAge, $maxCount) are deleted. */
   scavengeIntervalMs?: number;
   now?: () => Date;
@@ -87,9 +87,9 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): EventSto
   const synchronous = options.durability === "normal" ? "NORMAL" : "FULL";
   configureStoreConnection(db, synchronous);
   db.exec(schema);
-  if (options.backgroundCheckpoints) db.pragma(`wal_autocheckpoint = ${backstopCheckpointPages}`);
-  const checkpointer = options.backgroundCheckpoints ? startWalCheckpointer(options.file, { synchronous }) : undefined;
-  const appendThread: AppendThread | undefined = options.backgroundCheckpoints ? startAppendThread(options.file, synchronous) : undefined;
+  if (options.workerThreads) db.pragma(`wal_autocheckpoint = ${backstopCheckpointPages}`);
+  const checkpointer = options.workerThreads ? startWalCheckpointer(options.file, { synchronous }) : undefined;
+  const appendThread: AppendThread | undefined = options.workerThreads ? startAppendThread(options.file, synchronous) : undefined;
   const commitHere = appendThread ? undefined : prepareGroupCommit(db);
   const now = options.now ?? (() => new Date());
 

@@ -33,7 +33,7 @@ async function turnsDuring(work: Promise<unknown>): Promise<number> {
 }
 
 it("the event loop keeps turning while an append commits (the commit runs on the append thread)", async () => {
-  const store = openSqliteEventStore({ file: storeFile(), backgroundCheckpoints: true });
+  const store = openSqliteEventStore({ file: storeFile(), workerThreads: true });
   try {
     await store.appendToStream("warm-1", batch(1)); // the worker has started
     const turns = await turnsDuring(store.appendToStream("big-1", batch(2000)));
@@ -56,7 +56,7 @@ it("on the event loop (no append thread) the same commit takes the loop for its 
 
 it("close commits every append it accepted, in order, before the connection closes", async () => {
   const file = storeFile();
-  const store = openSqliteEventStore({ file, backgroundCheckpoints: true });
+  const store = openSqliteEventStore({ file, workerThreads: true });
   const appends = Array.from({ length: 50 }, () => store.appendToStream("closing-1", batch(3)));
   await store.close();
   const results = await Promise.all(appends);

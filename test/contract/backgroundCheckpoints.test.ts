@@ -21,7 +21,7 @@ describe("background WAL checkpoints", () => {
   it("copy the store's commits into its file without the writer checkpointing", async () => {
     const dir = makeTempDir("checkpoints");
     const file = join(dir.path, "events.db");
-    const store = openSqliteEventStore({ file, durability: "full", backgroundCheckpoints: true });
+    const store = openSqliteEventStore({ file, durability: "full", workerThreads: true });
     cleanups.push(async () => (await store.close(), dir.remove()));
     const sizeBefore = statSync(file).size;
     // About 150 pages: far below the writer's backstop (and below SQLite's default of 1,000 too).
@@ -35,7 +35,7 @@ describe("background WAL checkpoints", () => {
     const dir = makeTempDir("checkpoints");
     const file = join(dir.path, "events.db");
     cleanups.push(() => dir.remove());
-    const store = openSqliteEventStore({ file, durability: "normal", backgroundCheckpoints: true });
+    const store = openSqliteEventStore({ file, durability: "normal", workerThreads: true });
     await store.appendToStream("notes-2", [event(1), event(2)]);
     await store.close();
     expect(existsSync(`${file}-wal`)).toBe(false);

@@ -21,7 +21,7 @@ describeEventStore("embedded SQLite", async () => {
 // As the server opens it: appends committed on the append thread, the WAL checkpointed by another.
 describeEventStore("embedded SQLite, appends on a worker thread", async () => {
   const dir = makeTempDir("contract");
-  const store = openSqliteEventStore({ file: join(dir.path, "events.db"), backgroundCheckpoints: true });
+  const store = openSqliteEventStore({ file: join(dir.path, "events.db"), workerThreads: true });
   return {
     store,
     async dispose() {

@@ -1,13 +1,11 @@
 // Server-Sent Events for curl and pages: one conversation's messages and presence, and a user's notifications.
 // Every connection listens to the process-wide hub; none subscribes to the store.
-import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Handoff } from "../../app/handoff.ts";
 import { assertNever } from "../../domain/errors.ts";
 import { conversationFeedSources } from "../../app/conversationFeedSources.ts";
 import { followConversation, type FollowConversationOptions } from "../../live/conversationFeed.ts";
 import type { ConversationEvent, UserNotification } from "../../live/liveHub.ts";
-import type { RequestIdentity } from "../authentication.ts";
-import { openSessionStream, type StreamKind } from "../sse/sessionStream.ts";
+import { openSessionStream } from "../sse/sessionStream.ts";
 import { clientGone, type SseFrame, type SseStream } from "../sse/sseStream.ts";
 import { queryValue, type SignedInStreamHandler, type StreamRoute } from "../sse/streamRoutes.ts";
 import { resumePointOf } from "../resumePoint.ts";

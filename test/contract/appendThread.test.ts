@@ -4,6 +4,7 @@ import { randomUUID } from "node:crypto";
 import { join } from "node:path";
 import { afterEach, expect, it } from "vitest";
 import { openSqliteEventStore } from "../../src/eventstore/sqlite.ts";
+import { startAppendThread } from "../../src/eventstore/sqliteAppendThread.ts";
 import { makeTempDir } from "../support/tempDir.ts";
 
 const dirs: { remove(): void }[] = [];
@@ -67,4 +68,13 @@ it("close commits every append it accepted, in order, before the connection clos
   } finally {
     await reopened.close();
   }
+});
+
+it("an append thread that cannot run fails every append as the store being away (503 store_unavailable)", async () => {
+  // Its connection cannot open: the file is not there (the thread opens only an existing file).
+  const thread = startAppendThread(join(storeFile(), "missing", "events.db"), "FULL");
+  const request = { streamId: "gone-1", events: batch(1), expected: "any" as const, created: 0n };
+  await expect(thread.commit([request])).rejects.toMatchObject({ code: "unavailable" });
+  await expect(thread.commit([request])).rejects.toMatchObject({ code: "unavailable" });
+  await thread.close();
 });

@@ -5,6 +5,7 @@ import type { Config } from "./config.ts";
 import { openHandoff, type Handoff, type HandoffOverrides } from "./app/handoff.ts";
 import { openEventStore } from "./eventstore/openEventStore.ts";
 import { createApp, createStreamRouter } from "./http/app.ts";
+import { expressServerClasses } from "./http/expressPrototypes.ts";
 import { answerFailure } from "./http/edge/failures.ts";
 import { gracefulShutdown, trackRequests, type ShutdownReport } from "./shutdown.ts";
 
@@ -25,7 +26,7 @@ export async function startServer(config: Config, overrides: HandoffOverrides = 
   const streams = createStreamRouter(handoff);
   // The event streams skip express (its per-request wrapping slows every write and outlives the request).
   const requests = trackRequests();
-  const server = createServer((req, res) => {
+  const server = createServer(expressServerClasses(app), (req, res) => {
     requests.started(res);
     // Shutting down: answer what still arrives on an open connection, then close that connection.
     if (handoff.lifecycle.stopping) res.setHeader("Connection", "close");

@@ -5,6 +5,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import Database from "better-sqlite3";
 import { configureStoreConnection, prepareGroupCommit, type AppendRequest } from "./sqliteAppends.ts";
 import { serializeAppendError } from "./sqliteAppendErrors.ts";
+import { threadPause, whenWriteLockFree } from "./writeLockWait.ts";
 
 interface AppendWorkerData {
   file: string;
@@ -17,7 +18,11 @@ const { file, synchronous, autocheckpointPages } = workerData as AppendWorkerDat
 const db = new Database(file, { fileMustExist: true });
 configureStoreConnection(db, synchronous);
 db.pragma(`wal_autocheckpoint = ${autocheckpointPages}`);
-const commit = prepareGroupCommit(db);
+// Another process holding the write lock: this thread waits in short steps (writeLockWait.ts), not SQLite's.
+db.pragma("busy_timeout = 0");
+const commitGroup = prepareGroupCommit(db);
+const lockWait = { pause: threadPause(), now: Date.now };
+const commit = (group: AppendRequest[]) => whenWriteLockFree(() => commitGroup(group), lockWait);
 
 port.on("message", (message: { id: number; group: AppendRequest[] } | "close") => {
   if (message === "close") {

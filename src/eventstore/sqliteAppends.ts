@@ -3,6 +3,7 @@
 // writing connection: the event loop's (the CLI, tests) or the store's append worker (the server).
 import type Database from "better-sqlite3";
 import { WrongExpectedRevisionError, type AppendResult, type EventToAppend, type ExpectedRevision } from "./port.ts";
+import { writeLockTimeoutMs } from "./writeLockWait.ts";
 
 /** One append of a group; `created` is stamped by the caller (the store's clock lives on its thread). */
 export interface AppendRequest {
@@ -45,7 +46,7 @@ export const appendQueries = {
 export function configureStoreConnection(db: Database.Database, synchronous: "FULL" | "NORMAL"): void {
   db.pragma("journal_mode = WAL");
   db.pragma(`synchronous = ${synchronous}`);
-  db.pragma("busy_timeout = 5000");
+  db.pragma(`busy_timeout = ${writeLockTimeoutMs}`);
 }
 
 /** Commits a group of appends in one transaction (one fsync); each append succeeds or fails alone. */

@@ -98,5 +98,6 @@ export function currentScale(): Scale {
     throughput: withRounds(scale.throughput),
     memory: withRounds(scale.memory),
     rebuild: withRounds(scale.rebuild),
+    sendCost: withRounds(scale.sendCost),
   };
 }

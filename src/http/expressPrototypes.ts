@@ -5,6 +5,7 @@
 // outlived the young generation and ~11 % of the time went to scavenges; with these classes 15 bytes,
 // and twice the requests per second (docs/profiles/write-path.md, sixth pass).
 import { IncomingMessage, ServerResponse } from "node:http";
+import type { Socket } from "node:net";
 import type { Express } from "express";
 
 export interface ServerClasses {
@@ -26,5 +27,17 @@ export function expressServerClasses(app: Express): ServerClasses {
   Object.setPrototypeOf(AppResponse.prototype, app.response);
   app.response = AppResponse.prototype as unknown as Express["response"];
 
+  sizeForNodeFieldsOnly(AppRequest, AppResponse);
   return { IncomingMessage: AppRequest, ServerResponse: AppResponse };
+}
+
+/**
+ * V8 sizes a class's objects by what its first few instances came to hold (in-object slack tracking).
+ * Were those the first requests express handled, every later request and response, an idle stream's
+ * included (the streams never reach express), would carry room for express's fields: 96 bytes per
+ * stream, measured (bench/profile/streamHeap.ts). A few made here first, holding node:http's own
+ * fields only, size them for those; express's go to a property store on the objects that get them.
+ */
+function sizeForNodeFieldsOnly(Request: typeof IncomingMessage, Response: typeof ServerResponse): void {
+  for (let made = 0; made < 8; made++) new Response(new Request(null as unknown as Socket));
 }

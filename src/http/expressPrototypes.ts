@@ -1,9 +1,9 @@
 // The request and response classes the HTTP server builds, already express's: express otherwise
 // swaps the prototype of each request and response node:http built (Object.setPrototypeOf in
-// app.handle), and V8 answers that swap with new hidden classes and dictionary-mode objects. Measured
+// app.handle), and V8 answers that swap with new hidden classes for objects already shaped. Measured
 // (express 5, one middleware that ends the response, 16 keep-alive clients): 6.5 KB of every request
 // outlived the young generation and ~11 % of the time went to scavenges; with these classes 15 bytes,
-// and twice the requests per second (docs/profiles/write-path.md, sixth pass).
+// and about twice the requests per second (docs/profiles/write-path.md, sixth pass).
 import { IncomingMessage, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import type { Express } from "express";

@@ -38,6 +38,18 @@ it("tries again after 50 µs, doubling each time up to 2 ms, until the lock is f
   expect(thread.pauses).toEqual([0.05, 0.1, 0.2, 0.4, 0.8, 1.6, 2, 2]);
 });
 
+it("the extended busy codes (a WAL being recovered, a stale snapshot) are waited out too", () => {
+  const thread = fakeThread();
+  const refusals = ["SQLITE_BUSY_RECOVERY", "SQLITE_BUSY_SNAPSHOT"];
+  const result = whenWriteLockFree(() => {
+    const code = refusals.shift();
+    if (code) throw Object.assign(new Error("database is locked"), { code });
+    return "committed";
+  }, thread.deps);
+  expect(result).toBe("committed");
+  expect(thread.pauses).toEqual([0.05, 0.1]);
+});
+
 it("any other failure is thrown at once, without waiting", () => {
   const thread = fakeThread();
   const full = Object.assign(new Error("database or disk is full"), { code: "SQLITE_FULL" });

@@ -1,6 +1,7 @@
 // The embedded event store: one SQLite file in WAL mode, EventStoreDB's semantics.
 import Database from "better-sqlite3";
 import { backstopCheckpointPages, startWalCheckpointer } from "./walCheckpointer.ts";
+import { writeLockTimeoutMs } from "./writeLockWait.ts";
 import {
   checkBatch,
   StreamNotFoundError,
@@ -13,6 +14,7 @@ import {
   type RecordedEvent,
 } from "./port.ts";
 import { startAppendThread, type AppendThread } from "./sqliteAppendThread.ts";
+import { appendFailure } from "./sqliteAppendErrors.ts";
 import { appendQueries, configureStoreConnection, prepareGroupCommit, schema, type AppendOutcome } from "./sqliteAppends.ts";
 import { prepareStreamMetadata } from "./sqliteStreamMetadata.ts";
 import { createPollingSubscription, type CommitHooks, type CommitInfo } from "./sqliteSubscription.ts";
@@ -32,6 +34,8 @@ export interface SqliteEventStoreOptions {
   workerThreads?: boolean;
   /** How often events hidden by stream metadata ($maxAge, $maxCount) are deleted. */
   scavengeIntervalMs?: number;
+  /** How long an append waits for another process's write lock before it fails as unavailable (default 5 s). */
+  writeLockTimeoutMs?: number;
   now?: () => Date;
 }
 
@@ -85,11 +89,12 @@ function prefixClause(prefixes: string[] | undefined): string {
 export function openSqliteEventStore(options: SqliteEventStoreOptions): EventStore {
   const db = new Database(options.file);
   const synchronous = options.durability === "normal" ? "NORMAL" : "FULL";
-  configureStoreConnection(db, synchronous);
+  const lockTimeoutMs = options.writeLockTimeoutMs ?? writeLockTimeoutMs;
+  configureStoreConnection(db, synchronous, lockTimeoutMs);
   db.exec(schema);
   if (options.workerThreads) db.pragma(`wal_autocheckpoint = ${backstopCheckpointPages}`);
   const checkpointer = options.workerThreads ? startWalCheckpointer(options.file, { synchronous }) : undefined;
-  const appendThread: AppendThread | undefined = options.workerThreads ? startAppendThread(options.file, synchronous) : undefined;
+  const appendThread: AppendThread | undefined = options.workerThreads ? startAppendThread(options.file, synchronous, lockTimeoutMs) : undefined;
   const commitHere = appendThread ? undefined : prepareGroupCommit(db);
   const now = options.now ?? (() => new Date());
 
@@ -131,7 +136,7 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): EventSto
       try {
         outcomes = commitHere!(requests);
       } catch (error) {
-        for (const pending of group) pending.reject(error);
+        for (const pending of group) pending.reject(appendFailure(error));
         return;
       }
       return settle(group, outcomes);
@@ -139,7 +144,7 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): EventSto
     committing = appendThread.commit(requests).then(
       (outcomes) => settle(group, outcomes),
       (error: unknown) => {
-        for (const pending of group) pending.reject(error);
+        for (const pending of group) pending.reject(appendFailure(error));
       },
     );
     void committing.finally(() => {
@@ -160,7 +165,7 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): EventSto
         positions = { from: positions?.from ?? from, to: outcome.result.position };
       }
       if (outcome.ok) pending.resolve(outcome.result);
-      else pending.reject(outcome.error);
+      else pending.reject(appendFailure(outcome.error));
     });
     // Seen here, so the poll below does not report it again (unless another process wrote before it).
     if (positions && positions.from === seenMaxPosition + 1n) seenMaxPosition = positions.to;

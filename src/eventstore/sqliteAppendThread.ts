@@ -42,8 +42,8 @@ function bundledWorker(): string {
   return bundle;
 }
 
-export function startAppendThread(file: string, synchronous: "FULL" | "NORMAL"): AppendThread {
-  const worker = startWorker({ file, synchronous, autocheckpointPages: backstopCheckpointPages });
+export function startAppendThread(file: string, synchronous: "FULL" | "NORMAL", lockTimeoutMs: number): AppendThread {
+  const worker = startWorker({ file, synchronous, lockTimeoutMs, autocheckpointPages: backstopCheckpointPages });
   worker.unref();
   let nextId = 0;
   const waiting = new Map<number, { resolve: (outcomes: AppendOutcome[]) => void; reject: (error: Error) => void }>();

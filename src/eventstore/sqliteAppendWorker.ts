@@ -10,18 +10,19 @@ import { threadPause, whenWriteLockFree } from "./writeLockWait.ts";
 interface AppendWorkerData {
   file: string;
   synchronous: "FULL" | "NORMAL";
+  lockTimeoutMs: number;
   autocheckpointPages: number;
 }
 
 const port = parentPort!;
-const { file, synchronous, autocheckpointPages } = workerData as AppendWorkerData;
+const { file, synchronous, lockTimeoutMs, autocheckpointPages } = workerData as AppendWorkerData;
 const db = new Database(file, { fileMustExist: true });
 configureStoreConnection(db, synchronous);
 db.pragma(`wal_autocheckpoint = ${autocheckpointPages}`);
 // Another process holding the write lock: this thread waits in short steps (writeLockWait.ts), not SQLite's.
 db.pragma("busy_timeout = 0");
 const commitGroup = prepareGroupCommit(db);
-const lockWait = { pause: threadPause(), now: Date.now };
+const lockWait = { pause: threadPause(), now: Date.now, timeoutMs: lockTimeoutMs };
 const commit = (group: AppendRequest[]) => whenWriteLockFree(() => commitGroup(group), lockWait);
 
 port.on("message", (message: { id: number; group: AppendRequest[] } | "close") => {

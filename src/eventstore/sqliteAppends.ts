@@ -43,10 +43,10 @@ export const appendQueries = {
 } as const;
 
 /** The connection's settings for the store: WAL, the durability's fsync level, a wait on a busy file. */
-export function configureStoreConnection(db: Database.Database, synchronous: "FULL" | "NORMAL"): void {
+export function configureStoreConnection(db: Database.Database, synchronous: "FULL" | "NORMAL", lockTimeoutMs = writeLockTimeoutMs): void {
   db.pragma("journal_mode = WAL");
   db.pragma(`synchronous = ${synchronous}`);
-  db.pragma(`busy_timeout = ${writeLockTimeoutMs}`);
+  db.pragma(`busy_timeout = ${lockTimeoutMs}`);
 }
 
 /** Commits a group of appends in one transaction (one fsync); each append succeeds or fails alone. */

@@ -4,7 +4,7 @@
 // p99 was ~87 ms against ~60 ms with these short steps (docs/scaling.md). The append thread can block
 // its own thread without holding up a request, so it tries again in steps of 50 µs doubling to 2 ms.
 
-/** How long an append waits for another writer before it fails (its SQLITE_BUSY then answers the send 500 internal). */
+/** How long an append waits for another writer before it fails (as the store being unavailable: 503, retry). */
 export const writeLockTimeoutMs = 5000;
 
 const firstStepMs = 0.05;
@@ -18,7 +18,7 @@ export interface WriteLockWaitDeps {
 }
 
 /** SQLITE_BUSY and its extended codes (better-sqlite3 reports those: SQLITE_BUSY_RECOVERY, _SNAPSHOT, _TIMEOUT), all of which SQLite's own handler retried. */
-function isBusy(error: unknown): boolean {
+export function isBusy(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === "string" && (code === "SQLITE_BUSY" || code.startsWith("SQLITE_BUSY_"));
 }

@@ -72,7 +72,7 @@ it("close commits every append it accepted, in order, before the connection clos
 
 it("an append thread that cannot run fails every append as the store being away (503 store_unavailable)", async () => {
   // Its connection cannot open: the file is not there (the thread opens only an existing file).
-  const thread = startAppendThread(join(storeFile(), "missing", "events.db"), "FULL");
+  const thread = startAppendThread(join(storeFile(), "missing", "events.db"), "FULL", 5000);
   const request = { streamId: "gone-1", events: batch(1), expected: "any" as const, created: 0n };
   await expect(thread.commit([request])).rejects.toMatchObject({ code: "unavailable" });
   await expect(thread.commit([request])).rejects.toMatchObject({ code: "unavailable" });

@@ -1,10 +1,12 @@
 // Another process holding the store's write lock: the append thread waits for it in short steps
 // (SQLite's own busy handler sleeps up to 25 ms and more between tries) and then commits; past the
-// timeout the append fails rather than hanging. The policy with a fake clock; the thread on a real file.
+// timeout the append fails as the store being unavailable (503, retry) rather than hanging. The policy with a fake clock; the thread on a real file.
 import { randomUUID } from "node:crypto";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, expect, it } from "vitest";
+import { classifyFailure } from "../../src/http/edge/failures.ts";
+import { hasErrorCode } from "../../src/eventstore/port.ts";
 import { openSqliteEventStore } from "../../src/eventstore/sqlite.ts";
 import { whenWriteLockFree } from "../../src/eventstore/writeLockWait.ts";
 import { makeTempDir } from "../support/tempDir.ts";
@@ -109,3 +111,32 @@ it("the append thread waits while another connection holds the write lock, then 
     await store.close();
   }
 });
+
+for (const workerThreads of [true, false]) {
+  it(`a lock held past the timeout fails the append as the store being unavailable: 503, nothing written (${workerThreads ? "append thread" : "on the event loop"})`, async () => {
+    const dir = makeTempDir("write-lock-timeout");
+    dirs.push(dir);
+    const file = join(dir.path, "events.db");
+    const store = openSqliteEventStore({ file, workerThreads, writeLockTimeoutMs: 200 });
+    const other = new Database(file);
+    try {
+      await store.appendToStream("warm-1", [{ id: randomUUID(), type: "Happened", data: {} }]);
+      other.prepare("BEGIN IMMEDIATE").run();
+      const started = Date.now();
+      const error = await store.appendToStream("held-1", [{ id: randomUUID(), type: "Happened", data: {} }]).then(
+        () => undefined,
+        (failure: unknown) => failure,
+      );
+      expect(Date.now() - started).toBeGreaterThanOrEqual(150); // it waited for the lock first
+      expect(hasErrorCode(error, "unavailable")).toBe(true);
+      expect(classifyFailure(error)).toMatchObject({ code: "store_unavailable", clientFault: false });
+      other.prepare("COMMIT").run();
+      await expect(store.readStream("held-1")).rejects.toMatchObject({ code: "stream_not_found" });
+      // The lock free again, the same append goes through.
+      expect(await store.appendToStream("held-1", [{ id: randomUUID(), type: "Happened", data: {} }])).toMatchObject({ outcome: "written" });
+    } finally {
+      other.close();
+      await store.close();
+    }
+  });
+}

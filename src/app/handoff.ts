@@ -216,6 +216,7 @@ export function openHandoff(config: Config, overrides: HandoffOverrides = {}): H
       await typingSignals.stop();
       await runner.stop();
       fanOut.flush();
+      hub.flush();
       readYourWrites.close();
       await store.close();
       await readModelCheckpointer.close();

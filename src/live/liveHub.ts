@@ -5,6 +5,7 @@ import type { TimelineEvent } from "../projections/timelineProjection.ts";
 import { PresenceBoard } from "./presenceBoard.ts";
 import { isPickupEvent, type PickupEvent } from "../domain/pickupEvents.ts";
 import { componentLogger, errorFields } from "../observability/logger.ts";
+import { SlicedDelivery } from "./slicedDelivery.ts";
 import { inProcessTypingSignals, type TypingSignals } from "./typingSignals.ts";
 
 /** Durable frames (TimelineEvent, resumable by revision) and ephemeral ones (presence, typing: no revision). */
@@ -37,6 +38,8 @@ export interface LiveHubDeps {
   /** When the user last did something in the conversation: "last seen" when this process has not seen them. */
   lastActiveAt?(giveawayId: string, userId: string): string | null;
   typingSignals?: TypingSignals;
+  /** Deliveries per turn of the event loop (slicedDelivery.ts); tests make it small. */
+  sliceSize?: number;
 }
 
 const timelineEventTypes: ReadonlySet<string> = new Set(["ConversationRead", "ReactionAdded", "ReactionRemoved", "MessageEdited", "MessageRetracted"]);
@@ -50,9 +53,11 @@ export class LiveHub {
   /** When each user was last seen going offline in a conversation (process memory). */
   private readonly lastSeen = new Map<string, Map<string, string>>();
   readonly typingSignals: TypingSignals;
+  readonly #delivery: SlicedDelivery;
 
   constructor(private readonly deps: LiveHubDeps) {
     this.now = deps.now ?? Date.now;
+    this.#delivery = new SlicedDelivery(deliverOne, deps.sliceSize);
     this.presence = new PresenceBoard({
       onChange: (giveawayId, userId, online) => {
         const lastSeenAt = new Date(this.now()).toISOString();
@@ -172,16 +177,24 @@ export class LiveHub {
     if (listeners.size === 0) registry.delete(key);
   }
 
+  /** Delivers whatever is still waiting, now (before the process's streams close). */
+  flush(): void {
+    this.#delivery.flush();
+  }
+
   private emit<T>(listeners: Set<Listener<T>> | undefined, event: T) {
     if (!listeners) return;
-    // A listener that throws must not stop the others.
-    for (const listener of [...listeners]) {
-      try {
-        if (typeof listener === "function") listener(event);
-        else listener.receive(event);
-      } catch (error) {
-        componentLogger("live").error(errorFields(error, true), "live listener failed");
-      }
-    }
+    // A snapshot: a big room is delivered over several turns (slicedDelivery.ts).
+    this.#delivery.add([...listeners], event);
+  }
+}
+
+/** A listener that throws must not stop the others. */
+function deliverOne(listener: unknown, event: unknown): void {
+  try {
+    if (typeof listener === "function") listener(event);
+    else (listener as { receive(event: unknown): void }).receive(event);
+  } catch (error) {
+    componentLogger("live").error(errorFields(error, true), "live listener failed");
   }
 }

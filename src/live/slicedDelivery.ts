@@ -2,8 +2,9 @@
 // is 1,000 socket writes, ~15 ms of the event loop on our 2-core machine (docs/profiles/write-path.md);
 // to 5,000, ~70 ms. Delivered in one go, every other request waited behind it: the next send's
 // answer, another conversation's send, a page. Deliveries now go out in the order they were asked
-// for, at most `sliceSize` in one turn of the event loop; the rest follow on the next turns, after
-// the I/O that came in meanwhile. A small room is still delivered at once, in the caller's turn.
+// for, a slice per turn of the event loop (a quarter of what waits, at least `sliceSize`); the rest
+// follow on the next turns, after the I/O that came in meanwhile. A small room is still delivered at
+// once, in the caller's turn.
 
 /** Called for each (listener, event) pair, in order; it must not throw (the hub catches per listener). */
 export type DeliverOne = (listener: unknown, event: unknown) => void;
@@ -15,7 +16,7 @@ interface Job {
   next: number;
 }
 
-/** Deliveries per turn: ~2 ms of socket writes here, so a send waits at most that long behind a big room. */
+/** Deliveries per turn at least: ~2 ms of socket writes here. */
 export const defaultSliceSize = 128;
 
 /**
@@ -74,7 +75,10 @@ export class SlicedDelivery {
   };
 
   #deliverSlice(): void {
-    this.#deliver(this.#sliceSize);
+    // A quarter of what waits, at least a slice: a queue drains in a handful of turns however long it
+    // is. Fixed slices of 128 let every send run between them, each then projected alone, and under
+    // load the fan-out fell behind for good (docs/profiles/write-path.md, seventh pass).
+    this.#deliver(Math.max(this.#sliceSize, Math.ceil(this.#pending / 4)));
     if (this.#jobs.length > 0 && this.#scheduled === undefined) this.#scheduled = setImmediate(this.#onImmediate);
   }
 

@@ -33,6 +33,19 @@ describe("sliced delivery", () => {
     expect(log).toEqual(["l0:e", "l1:e", "l2:e", "l3:e", "l4:e", "l5:e", "l6:e", "l7:e", "other work", "l8:e", "l9:e"]);
   });
 
+  it("delivers a quarter of what waits a turn (at least a slice), so a long queue drains in a handful of turns", async () => {
+    const { log, delivery } = recorder(4);
+    delivery.add(names("l", 100), "e");
+    expect(log).toHaveLength(25);
+    let turns = 0;
+    while (delivery.pending() > 0) {
+      await nextTurn();
+      turns += 1;
+    }
+    expect(log).toEqual(names("l", 100).map((name) => `${name}:e`));
+    expect(turns).toBeLessThanOrEqual(12); // 25, 19, 14, 11, 8, 6, 5, 4, 4, 4
+  });
+
   it("keeps the order it was asked in: each listener hears the first event before the second, and a small room waits behind a big one", async () => {
     const { log, delivery } = recorder(4);
     delivery.add(names("a", 6), "first");

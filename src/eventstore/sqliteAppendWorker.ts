@@ -17,7 +17,7 @@ interface AppendWorkerData {
 const port = parentPort!;
 const { file, synchronous, lockTimeoutMs, autocheckpointPages } = workerData as AppendWorkerData;
 const db = new Database(file, { fileMustExist: true });
-configureStoreConnection(db, synchronous);
+configureStoreConnection(db, synchronous, lockTimeoutMs);
 db.pragma(`wal_autocheckpoint = ${autocheckpointPages}`);
 // Another process holding the write lock: this thread waits in short steps (writeLockWait.ts), not SQLite's.
 db.pragma("busy_timeout = 0");

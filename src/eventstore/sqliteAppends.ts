@@ -3,7 +3,6 @@
 // writing connection: the event loop's (the CLI, tests) or the store's append worker (the server).
 import type Database from "better-sqlite3";
 import { WrongExpectedRevisionError, type AppendResult, type EventToAppend, type ExpectedRevision } from "./port.ts";
-import { writeLockTimeoutMs } from "./writeLockWait.ts";
 
 /** One append of a group; `created` is stamped by the caller (the store's clock lives on its thread). */
 export interface AppendRequest {
@@ -43,7 +42,7 @@ export const appendQueries = {
 } as const;
 
 /** The connection's settings for the store: WAL, the durability's fsync level, a wait on a busy file. */
-export function configureStoreConnection(db: Database.Database, synchronous: "FULL" | "NORMAL", lockTimeoutMs = writeLockTimeoutMs): void {
+export function configureStoreConnection(db: Database.Database, synchronous: "FULL" | "NORMAL", lockTimeoutMs: number): void {
   db.pragma("journal_mode = WAL");
   db.pragma(`synchronous = ${synchronous}`);
   db.pragma(`busy_timeout = ${lockTimeoutMs}`);

@@ -38,7 +38,7 @@ export interface LiveHubDeps {
   /** When the user last did something in the conversation: "last seen" when this process has not seen them. */
   lastActiveAt?(giveawayId: string, userId: string): string | null;
   typingSignals?: TypingSignals;
-  /** Deliveries per turn of the event loop (slicedDelivery.ts); tests make it small. */
+  /** Deliveries per turn of the event loop at least (slicedDelivery.ts); tests make it small. */
   sliceSize?: number;
 }
 

@@ -22,7 +22,8 @@ export const defaultSliceSize = 128;
 /**
  * Deliveries waiting at most. Slicing lets sends go on while a big room's fan-out is under way; a
  * sender faster than the fan-out would grow the queue without end, so past this the queue is
- * delivered at once, in the caller's turn, and holds the sender up as an unsliced fan-out did.
+ * delivered at once, in the caller's turn: the event loop is held for it, and the sender's next
+ * requests with it, as by every fan-out before slicing.
  */
 export const maxPendingDeliveries = 50_000;
 

@@ -1,6 +1,7 @@
 // Another process holding the store's write lock: the append thread waits for it in short steps
 // (SQLite's own busy handler sleeps up to 25 ms and more between tries) and then commits; past the
-// timeout the append fails as the store being unavailable (503, retry) rather than hanging. The policy with a fake clock; the thread on a real file.
+// timeout the append fails as the store being unavailable (503, retry) rather than hanging. The
+// policy with a fake clock; the thread on a real file.
 import { randomUUID } from "node:crypto";
 import { join } from "node:path";
 import Database from "better-sqlite3";

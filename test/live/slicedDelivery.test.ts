@@ -98,14 +98,17 @@ describe("the hub's fan-out to a big room", () => {
   it("returns from publish after the first slice; every stream gets the message once, and a throwing listener stops nobody", async () => {
     const hub = new LiveHub({ sliceSize: 8, messageAtRevision: () => message as never, participantsOf: () => undefined, unreadFor: () => ({ unreadCount: 0, unreadTotal: 0 }) });
     const heard = new Map<number, number>();
+    let presenceFrames = 0;
     for (let index = 0; index < 30; index++) {
       hub.joinConversation(giveawayId, `user${index}`, (event: ConversationEvent) => {
+        if (event.kind === "presence") presenceFrames += 1;
         if (event.kind !== "message") return;
         heard.set(index, (heard.get(index) ?? 0) + 1);
         if (index === 3) throw new Error("a broken stream");
       });
     }
-    hub.flush(); // the joins' presence frames, queued behind one another
+    // Each join tells those already listening: 30 + 29 + ... + 1 presence frames, let them all out first.
+    while (presenceFrames < (30 * 31) / 2) await nextTurn();
     hub.publish([sent]);
     expect(heard.size).toBe(8);
     for (let turn = 0; turn < 10 && heard.size < 30; turn++) await nextTurn();

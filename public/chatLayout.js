@@ -32,6 +32,7 @@ export function layOutMessages(container) {
     const continues =
       previous !== null &&
       valid &&
+      message.dataset.senderId !== undefined && // a system notice has no sender: never part of a group
       previous.dataset.senderId === message.dataset.senderId &&
       message.previousElementSibling === previous &&
       date.getTime() - previousDate.getTime() < groupGapMs;

@@ -14,6 +14,23 @@ const rate = (fallback: string) =>
       return { points: Math.max(1, points), seconds: Math.max(1, seconds) };
     });
 
+/** A comma-separated list of origins (scheme://host[:port]), each checked, kept as origins. */
+const origins = z
+  .string()
+  .default("")
+  .transform((text, context) => {
+    const list: string[] = [];
+    for (const item of text.split(",").map((part) => part.trim()).filter(Boolean)) {
+      const url = URL.canParse(item) ? new URL(item) : undefined;
+      if (!url || !/^https?:$/.test(url.protocol) || url.origin !== item.replace(/\/$/, "")) {
+        context.addIssue({ code: "custom", message: `"${item.slice(0, 100)}" is not an origin like https://platform.example` });
+        return z.NEVER;
+      }
+      list.push(url.origin);
+    }
+    return list;
+  });
+
 export interface RateLimit {
   points: number;
   seconds: number;
@@ -31,6 +48,8 @@ export interface RateLimitsConfig {
   giveawaysPerAccount: RateLimit;
   giveawaysPerIp: RateLimit;
   streamsPerUser: number;
+  /** Calls to /api/platform per service key: the platform's backend speaks for many people at once. */
+  platformPerKey: RateLimit;
 }
 
 const ConfigSchema = z
@@ -80,11 +99,44 @@ const ConfigSchema = z
     RATE_LIMIT_GIVEAWAYS_PER_ACCOUNT: rate("10/60"),
     RATE_LIMIT_GIVEAWAYS_PER_IP: rate("20/60"),
     RATE_LIMIT_STREAMS_PER_USER: z.coerce.number().int().min(1).max(10_000).default(20),
+    RATE_LIMIT_PLATFORM_PER_KEY: rate("600/60"),
+    /** Which sign-ins exist; unset: "local" without platform settings, "both" with them. */
+    AUTH_MODE: z.enum(["local", "platform", "both"]).optional(),
+    /** The platform's keys: a JWKS URL, or one PEM public key. */
+    PLATFORM_JWKS_URL: z.url({ protocol: /^https?$/ }).optional(),
+    PLATFORM_PUBLIC_KEY: z.string().includes("-----BEGIN PUBLIC KEY-----", { message: "must be a PEM public key (-----BEGIN PUBLIC KEY-----)" }).optional(),
+    PLATFORM_ISSUER: z.string().min(1).refine((issuer) => issuer !== "handoff", "must not be handoff's own issuer").optional(),
+    PLATFORM_AUDIENCE: z.string().min(1).optional(),
+    /** How long a JWKS fetch may take before it counts as failed. */
+    PLATFORM_JWKS_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+    /** Origins whose pictures (a token's `picture`) the pages may show; any other picture shows initials. */
+    PLATFORM_IMAGE_ORIGINS: origins,
+    /** Origins that may frame /embed pages (Content-Security-Policy frame-ancestors). */
+    EMBED_ORIGINS: origins,
   })
   .refine((config) => config.EVENT_STORE !== "esdb" || config.EVENTSTORE_URL, {
     message: "EVENTSTORE_URL is required when EVENT_STORE=esdb",
     path: ["EVENTSTORE_URL"],
+  })
+  .superRefine((config, context) => {
+    const problem = platformSettingsProblem(config);
+    if (problem) context.addIssue({ code: "custom", message: problem, path: [problem.split(" ")[0]!] });
   });
+
+type PlatformSettings = Partial<Record<"AUTH_MODE" | "PLATFORM_JWKS_URL" | "PLATFORM_PUBLIC_KEY" | "PLATFORM_ISSUER" | "PLATFORM_AUDIENCE", string>>;
+
+/** The platform's sign-in needs its keys, issuer and audience together, and AUTH_MODE must agree with them. */
+function platformSettingsProblem(config: PlatformSettings): string | undefined {
+  const keys = config.PLATFORM_JWKS_URL ?? config.PLATFORM_PUBLIC_KEY;
+  const any = keys ?? config.PLATFORM_ISSUER ?? config.PLATFORM_AUDIENCE;
+  if (config.PLATFORM_JWKS_URL && config.PLATFORM_PUBLIC_KEY) return "PLATFORM_JWKS_URL and PLATFORM_PUBLIC_KEY are both set: give the platform's keys one way";
+  if (config.AUTH_MODE === "local" && any) return "AUTH_MODE=local conflicts with the PLATFORM_* settings: unset them, or use AUTH_MODE=both or platform";
+  if (config.AUTH_MODE !== "local" && config.AUTH_MODE !== undefined && !any) return `AUTH_MODE=${config.AUTH_MODE} needs PLATFORM_JWKS_URL (or PLATFORM_PUBLIC_KEY), PLATFORM_ISSUER and PLATFORM_AUDIENCE`;
+  if (any && !keys) return "PLATFORM_JWKS_URL (or PLATFORM_PUBLIC_KEY) is required with the other PLATFORM_* settings";
+  if (any && !config.PLATFORM_ISSUER) return "PLATFORM_ISSUER is required with the other PLATFORM_* settings";
+  if (any && !config.PLATFORM_AUDIENCE) return "PLATFORM_AUDIENCE is required with the other PLATFORM_* settings";
+  return undefined;
+}
 
 export interface Config {
   port: number;
@@ -119,6 +171,20 @@ export interface Config {
   /** The largest attachment accepted, in bytes. */
   attachmentMaxBytes: number;
   rateLimits: RateLimitsConfig;
+  /** "local": handoff's own accounts only; "platform": the platform's sign-in only; "both". */
+  authMode: "local" | "platform" | "both";
+  /** The platform whose signed tokens handoff accepts; undefined in "local" mode. */
+  platform: PlatformConfig | undefined;
+  /** Origins that may frame the /embed pages. */
+  embedOrigins: string[];
+}
+
+export interface PlatformConfig {
+  keys: { kind: "jwks"; url: string; timeoutMs: number } | { kind: "pem"; pem: string };
+  issuer: string;
+  audience: string;
+  /** Origins of pictures the pages may show. */
+  imageOrigins: string[];
 }
 
 export interface PickupConfig {
@@ -176,6 +242,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       giveawaysPerAccount: e.RATE_LIMIT_GIVEAWAYS_PER_ACCOUNT,
       giveawaysPerIp: e.RATE_LIMIT_GIVEAWAYS_PER_IP,
       streamsPerUser: e.RATE_LIMIT_STREAMS_PER_USER,
+      platformPerKey: e.RATE_LIMIT_PLATFORM_PER_KEY,
     },
+    authMode: e.AUTH_MODE ?? (e.PLATFORM_ISSUER ? "both" : "local"),
+    platform: e.PLATFORM_ISSUER
+      ? {
+          keys: e.PLATFORM_JWKS_URL ? { kind: "jwks", url: e.PLATFORM_JWKS_URL, timeoutMs: e.PLATFORM_JWKS_TIMEOUT_MS } : { kind: "pem", pem: e.PLATFORM_PUBLIC_KEY! },
+          issuer: e.PLATFORM_ISSUER,
+          audience: e.PLATFORM_AUDIENCE!,
+          imageOrigins: e.PLATFORM_IMAGE_ORIGINS,
+        }
+      : undefined,
+    embedOrigins: e.EMBED_ORIGINS,
   };
 }

@@ -23,7 +23,8 @@ export type LimitName =
   | "messages_ip"
   | "giveaways_account"
   | "giveaways_ip"
-  | "streams_user";
+  | "streams_user"
+  | "platform_key";
 
 export interface LimitRefusal {
   limit: LimitName;
@@ -41,6 +42,8 @@ export interface AbuseLimits {
   registration(ip: string): Promise<LimitRefusal | undefined>;
   messageSend(ip: string, userId: string): Promise<LimitRefusal | undefined>;
   giveawayCreation(ip: string, userId: string): Promise<LimitRefusal | undefined>;
+  /** One call to /api/platform with the service key `keyName`. */
+  platformCall(keyName: string): Promise<LimitRefusal | undefined>;
   /** One more open stream for the user: a lease to release when it closes, or the refusal. */
   openStream(userId: string): StreamLease | LimitRefusal;
   close(): void;
@@ -68,6 +71,8 @@ function refusalMessage(limit: LimitName, seconds: number, streams: number): str
     case "giveaways_account":
     case "giveaways_ip":
       return `you are creating giveaways too fast: ${wait}`;
+    case "platform_key":
+      return `too many calls with this service key: ${wait}`;
     case "streams_user":
       return `at most ${streams} live stream${streams === 1 ? "" : "s"} may be open at once for one user: close one (another tab or client) and ${wait}`;
   }
@@ -86,6 +91,7 @@ function noLimits(): AbuseLimits {
     registration: allowed,
     messageSend: allowed,
     giveawayCreation: allowed,
+    platformCall: allowed,
     openStream: () => released,
     close() {},
   };
@@ -104,6 +110,7 @@ export function openAbuseLimits(config: RateLimitsConfig, dataDir: string, insta
     messages_ip: limiter("messages_ip", config.messagesPerIp),
     giveaways_account: limiter("giveaways_account", config.giveawaysPerAccount),
     giveaways_ip: limiter("giveaways_ip", config.giveawaysPerIp),
+    platform_key: limiter("platform_key", config.platformPerKey),
   } satisfies Partial<Record<LimitName, RateLimiterAbstract>>;
   type RateLimitName = keyof typeof limiters;
 
@@ -138,6 +145,7 @@ export function openAbuseLimits(config: RateLimitsConfig, dataDir: string, insta
     registration: (ip) => spend("register_ip", ip),
     messageSend: (ip, userId) => both(["messages_account", userId], ["messages_ip", ip]),
     giveawayCreation: (ip, userId) => both(["giveaways_account", userId], ["giveaways_ip", ip]),
+    platformCall: (keyName) => spend("platform_key", keyName),
     openStream(userId) {
       try {
         return leases.acquire(userId, config.streamsPerUser) ?? refuse("streams_user", streamLeaseTtlMs);

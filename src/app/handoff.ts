@@ -33,6 +33,12 @@ import { createGiveawayCommandHandler, type GiveawayCommandHandler } from "./giv
 import { resolveJwtSecret } from "./jwtSecret.ts";
 import { createLifecycle, type Lifecycle } from "./lifecycle.ts";
 import { createPasswordHasher } from "./passwordHash.ts";
+import { createPlatformSignIn, type PlatformSignIn } from "./platformSignIn.ts";
+import { createPlatformTokenVerifier } from "./platformTokens.ts";
+import { createPlatformUsers, type PlatformUsers } from "./platformUsers.ts";
+import { createSignInLinks, type SignInLinks } from "./signInLinks.ts";
+import { createIdempotentAnswers, type IdempotentAnswers } from "./idempotency.ts";
+import { createServiceKeys, type ServiceKeys } from "./serviceKeys.ts";
 import { createSessionEnds, type SessionEnds } from "./sessionEnds.ts";
 import { createTokenService, type SessionLedger, type TokenService } from "./tokens.ts";
 import { createUserAccounts, type UserAccounts } from "./userAccounts.ts";
@@ -63,6 +69,12 @@ export interface Handoff {
   blobs: BlobStore;
   accounts: UserAccounts;
   tokens: TokenService;
+  /** Platform users (named by its backend or signed in with its tokens); its sign-in when configured. */
+  platform: { users: PlatformUsers; signIn: PlatformSignIn | undefined; links: SignInLinks | undefined };
+  /** The platform backend's keys to /api/platform, checked against the store on every call. */
+  serviceKeys: ServiceKeys;
+  /** The first answer to each of the platform's Idempotency-Keys, replayed to its retries. */
+  idempotentAnswers: IdempotentAnswers;
   /** Streams end when the session they were opened with ends. */
   sessionEnds: SessionEnds;
   now: () => Date;
@@ -112,6 +124,9 @@ export function openHandoff(config: Config, overrides: HandoffOverrides = {}): H
   };
   const sessions: SessionLedger = { hasEnded: (identity) => queries.sessionHasEnded(identity.userId, identity.sessionId, identity.sessionStartedAt) };
   const sessionEnds = createSessionEnds(sessions);
+  const platformUsers = createPlatformUsers({ store, newId, now });
+  const accounts = createUserAccounts({ store, newId, now, passwords: createPasswordHasher(config.passwordCost), sessionTtlSeconds: config.tokenTtlSeconds });
+  const platformSignIn = config.platform && createPlatformSignIn(createPlatformTokenVerifier(config.platform, () => now().getTime()), platformUsers, sessions);
   // Typing crosses processes through the store, like presence.
   const typingSignals = storeTypingSignals({
     store,
@@ -199,8 +214,11 @@ export function openHandoff(config: Config, overrides: HandoffOverrides = {}): H
       }
     },
     commands,
-    accounts: createUserAccounts({ store, newId, now, passwords: createPasswordHasher(config.passwordCost), sessionTtlSeconds: config.tokenTtlSeconds }),
+    accounts,
     tokens: createTokenService(resolveJwtSecret(config.jwtSecret, config.dataDir), sessions),
+    platform: { users: platformUsers, signIn: platformSignIn, links: platformSignIn && createSignInLinks({ store, newId, now, signIn: platformSignIn, accounts }) },
+    serviceKeys: createServiceKeys({ store, newId, now }),
+    idempotentAnswers: createIdempotentAnswers({ store, newId, now }),
     sessionEnds,
     blobs: overrides.blobs ?? folderBlobStore(join(config.dataDir, blobFolderName)),
     now,

@@ -5,7 +5,9 @@ import { createSecretKey } from "node:crypto";
 import jwt from "jsonwebtoken";
 import { z } from "zod";
 
-const issuer = "handoff";
+/** handoff's own tokens name this issuer; any other signed token may be the platform's. */
+export const handoffTokenIssuer = "handoff";
+const issuer = handoffTokenIssuer;
 const audience = "handoff";
 
 const ClaimsSchema = z.object({

@@ -12,6 +12,8 @@ export type AuditLineDetail =
   | { type: "DrawConducted"; winnerId: string }
   | { type: "MessageSent"; messageId: string; content: string; sentAt: string; replyTo?: string | undefined; attachmentIds?: string[] | undefined }
   | { type: "ConversationRead"; upToRevision: number }
+  /** Posted by the platform's backend: nobody sent it (whoId undefined). */
+  | { type: "SystemMessagePosted"; messageId: string; content: string; postedAt: string }
   | { type: "Pickup"; event: PickupEvent }
   | { type: "ReactionAdded" | "ReactionRemoved"; messageId: string; emoji: string }
   /** Every version of a message: the edit's full text. */
@@ -19,6 +21,9 @@ export type AuditLineDetail =
   | { type: "MessageRetracted"; messageId: string; retractedAt: string }
   | { type: "AttachmentUploaded"; attachmentId: string; sha256: string; contentType: string; size: number }
   | { type: "ConversationMuted" | "ConversationUnmuted" }
+  /** The platform's edit: only what changed. */
+  | { type: "GiveawayDetailsChanged"; title?: string | undefined; description?: string | undefined; giverId?: string | undefined }
+  | { type: "EntryWithdrawn" }
   /** Stored data that no longer fits the catalogue: shown, never folded. */
   | { type: "Unreadable"; storedType: string; problem: string };
 
@@ -60,6 +65,10 @@ export function toAuditLine(recorded: RecordedEvent): AuditLine {
     }
     case "ConversationRead":
       return { ...base, whoId: event.data.userId, detail: { type: event.type, upToRevision: event.data.upToRevision } };
+    case "SystemMessagePosted": {
+      const { messageId, content, postedAt } = event.data;
+      return { ...base, whoId: undefined, detail: { type: event.type, messageId, content, postedAt } };
+    }
     case "ReactionAdded":
     case "ReactionRemoved":
       return { ...base, whoId: event.data.userId, detail: { type: event.type, messageId: event.data.messageId, emoji: event.data.emoji } };
@@ -78,6 +87,12 @@ export function toAuditLine(recorded: RecordedEvent): AuditLine {
     case "ConversationMuted":
     case "ConversationUnmuted":
       return { ...base, whoId: event.data.userId, detail: { type: event.type } };
+    case "GiveawayDetailsChanged": {
+      const { title, description, giverId } = event.data;
+      return { ...base, whoId: actorOf(recorded.metadata), detail: { type: event.type, title, description, giverId } };
+    }
+    case "EntryWithdrawn":
+      return { ...base, whoId: event.data.userId, detail: { type: event.type } };
     default:
       return assertNever(event);
   }
@@ -87,24 +102,27 @@ export function toAuditLine(recorded: RecordedEvent): AuditLine {
 export function userIdsOf(line: AuditLine): string[] {
   const ids = line.whoId === undefined ? [] : [line.whoId];
   if (line.detail.type === "DrawConducted") ids.push(line.detail.winnerId);
+  if (line.detail.type === "GiveawayDetailsChanged" && line.detail.giverId !== undefined) ids.push(line.detail.giverId);
   if (line.detail.type === "Pickup") ids.push(...pickupUserIds(line.detail.event));
   return ids;
 }
 
 /** The message a line holds as first sent (see messageReplay.ts for what happened to it since); undefined for other events. */
 export function messageOf(line: AuditLine, giveawayId: string, nameOf: (userId: string) => string | undefined): MessageView | undefined {
-  if (line.detail.type !== "MessageSent") return undefined;
-  const senderId = line.whoId!;
-  const { messageId, content, sentAt, replyTo } = line.detail;
+  const { detail } = line;
+  if (detail.type !== "MessageSent" && detail.type !== "SystemMessagePosted") return undefined;
+  const sent = detail.type === "MessageSent" ? detail : undefined;
+  const senderId = sent ? line.whoId! : null;
   return {
-    id: messageId,
+    id: detail.messageId,
     giveawayId,
     senderId,
-    senderName: nameOf(senderId) ?? "?",
-    content,
-    sentAt,
+    senderName: senderId === null ? null : (nameOf(senderId) ?? "?"),
+    kind: sent ? "user" : "system",
+    content: detail.content,
+    sentAt: detail.type === "MessageSent" ? detail.sentAt : detail.postedAt,
     revision: line.revision,
-    replyTo: replyTo ?? null,
+    replyTo: sent?.replyTo ?? null,
     attachments: [],
     reactions: {},
     editedAt: null,

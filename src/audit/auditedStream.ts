@@ -31,7 +31,9 @@ export interface AuditedEvent {
 
 function aboutOf(line: AuditLine): EventAbout {
   const { messageId } = line.detail as { messageId?: unknown };
-  return { actorId: line.whoId, messageId: line.detail.type !== "MessageSent" && typeof messageId === "string" ? messageId : undefined };
+  // A line that sends a message belongs to its own revision's round; one about a message, to that message's.
+  const sends = line.detail.type === "MessageSent" || line.detail.type === "SystemMessagePosted";
+  return { actorId: line.whoId, messageId: !sends && typeof messageId === "string" ? messageId : undefined };
 }
 
 function roundOf(state: GiveawayState, revision: number, about: EventAbout): AuditedEvent["round"] {

@@ -27,10 +27,11 @@ export function messageReplay(giveawayId: string, nameOf: (userId: string) => st
     apply(line) {
       const { detail } = line;
       switch (detail.type) {
-        case "MessageSent": {
+        case "MessageSent":
+        case "SystemMessagePosted": {
           if (messages.has(detail.messageId)) return undefined;
           const message = messageOf(line, giveawayId, nameOf)!;
-          message.attachments = (detail.attachmentIds ?? []).flatMap((id) => attachments.get(id) ?? []);
+          if (detail.type === "MessageSent") message.attachments = (detail.attachmentIds ?? []).flatMap((id) => attachments.get(id) ?? []);
           messages.set(message.id, message);
           return message;
         }

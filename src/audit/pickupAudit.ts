@@ -51,7 +51,7 @@ export function describePickup(event: PickupEvent, nameOf: (userId: string) => s
       return "declined the prize";
     case "WinnerRedrawn": {
       const { winnerId, previousWinnerId, reason } = event.data;
-      const why = reason === "declined" ? "declined" : "did not answer in time";
+      const why = reason === "declined" ? "declined" : reason === "platform" ? "was replaced by the platform's decision" : "did not answer in time";
       return `redrew the winner: ${nameOf(winnerId)} (${nameOf(previousWinnerId)} ${why}; they keep reading their conversation, ${nameOf(winnerId)} sees only theirs)`;
     }
     case "GiveawayCancelled":

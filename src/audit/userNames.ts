@@ -1,4 +1,5 @@
-// Usernames straight from the store (UserRegistered in user-<id>), remembered once looked up.
+// Names straight from the store (a local user's UserRegistered, a platform user's newest profile in
+// user-<id>), remembered once looked up.
 import { parseUserEvent } from "../domain/events.ts";
 import { userStream, usernameStream } from "../domain/streams.ts";
 import { hasErrorCode, type EventStore } from "../eventstore/port.ts";
@@ -13,13 +14,25 @@ export function storeUserNames(store: EventStore): UserNameLookup {
     try {
       const [first] = await store.readStream(userStream(userId), { maxCount: 1 });
       const event = first && parseUserEvent(first.type, first.data);
-      name = event?.type === "UserRegistered" ? event.data.username : undefined;
+      if (event?.type === "UserRegistered") name = event.data.username;
+      // A platform user: the name of their newest profile, their `sub` before they ever signed in.
+      else if (event?.type === "PlatformUserLinked" || event?.type === "PlatformProfileRecorded") name = await platformNameOf(store, userId);
     } catch (error) {
       if (!hasErrorCode(error, "stream_not_found")) throw error;
     }
     known.set(userId, name);
     return name;
   };
+}
+
+async function platformNameOf(store: EventStore, userId: string): Promise<string | undefined> {
+  let name: string | undefined;
+  for (const recorded of await store.readStream(userStream(userId))) {
+    const event = parseUserEvent(recorded.type, recorded.data);
+    if (event.type === "PlatformProfileRecorded") name = event.data.name;
+    else if (event.type === "PlatformUserLinked") name ??= event.data.sub;
+  }
+  return name;
 }
 
 /** The user who holds a username now (the newest event of username-<name>), straight from the store. */

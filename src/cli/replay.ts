@@ -82,7 +82,7 @@ async function replay(): Promise<number> {
       if (!message) continue;
       const at = message.retractedAt ?? message.editedAt ?? message.sentAt;
       const what = message.retractedAt ? "(message removed)" : `${message.editedAt ? "(edited) " : ""}${terminalSafe(message.content)}`;
-      const text = json ? JSON.stringify(message) : `[${at}] ${terminalSafe(message.senderName)}: ${what}`;
+      const text = json ? JSON.stringify(message) : `[${at}] ${terminalSafe(message.senderName ?? "system message")}: ${what}`;
       await print(text);
     }
   } catch (error) {

@@ -1,5 +1,6 @@
 // Refusals are values, not exceptions: a refused command is an expected outcome the caller shows the user.
 import type { PickupErrorCode } from "./pickupErrors.ts";
+import type { PlatformErrorCode } from "./platformErrors.ts";
 
 export type DomainErrorCode =
   | "not_participant"
@@ -25,7 +26,8 @@ export type DomainErrorCode =
   | "invalid_emoji"
   | "invalid_reply_to"
   | "invalid_attachment"
-  | PickupErrorCode;
+  | PickupErrorCode
+  | PlatformErrorCode;
 
 export interface DomainError {
   readonly code: DomainErrorCode;

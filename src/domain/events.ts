@@ -5,6 +5,7 @@ import { z } from "zod";
 import { eventFamily, type EventsOf } from "./eventCatalogue.ts";
 import { pickupEventSchemas } from "./pickupEvents.ts";
 import { chatEvents } from "./conversationEvents.ts";
+import { platformGiveawayEvents } from "./platformGiveawayEvents.ts";
 
 const id = z.uuid();
 const instant = z.iso.datetime();
@@ -18,6 +19,8 @@ export const GiveawayCreatedSchema = z.object({
   /** Added after the first release: older events have none. */
   description: z.string().trim().max(2000).default(""),
   createdAt: instant,
+  /** Added with the platform's API: the platform's own id of a giveaway it pushed in (platformIds.ts). */
+  platformId: z.string().min(1).max(64).optional(),
 });
 
 export const EntrySubmittedSchema = z.object({
@@ -28,6 +31,8 @@ export const EntrySubmittedSchema = z.object({
 export const DrawConductedSchema = z.object({
   winnerId: id,
   drawnAt: instant,
+  /** Added with the platform's API: the platform ran the draw and chose the winner; absent, handoff drew. */
+  decidedBy: z.literal("platform").optional(),
 });
 
 export const MessageSentSchema = z.object({
@@ -48,11 +53,19 @@ export const ConversationReadSchema = z.object({
   readAt: instant,
 });
 
+/** A notice the platform's backend posts into a drawn giveaway's conversation: it has no sender. */
+export const SystemMessagePostedSchema = z.object({
+  messageId: id,
+  content: z.string().trim().min(1).max(2000),
+  postedAt: instant,
+});
+
 export type GiveawayCreated = z.output<typeof GiveawayCreatedSchema>;
 export type EntrySubmitted = z.output<typeof EntrySubmittedSchema>;
 export type DrawConducted = z.output<typeof DrawConductedSchema>;
 export type MessageSent = z.output<typeof MessageSentSchema>;
 export type ConversationRead = z.output<typeof ConversationReadSchema>;
+export type SystemMessagePosted = z.output<typeof SystemMessagePostedSchema>;
 
 /** The giveaway stream's registration table: its own facts, the pickup's and the conversation's. */
 export const giveawayEvents = eventFamily("giveaway", {
@@ -61,8 +74,10 @@ export const giveawayEvents = eventFamily("giveaway", {
   DrawConducted: DrawConductedSchema,
   MessageSent: MessageSentSchema,
   ConversationRead: ConversationReadSchema,
+  SystemMessagePosted: SystemMessagePostedSchema,
   ...pickupEventSchemas,
   ...chatEvents.schemas,
+  ...platformGiveawayEvents.schemas,
 });
 
 export type GiveawayEvent = EventsOf<typeof giveawayEvents.schemas>;
@@ -125,6 +140,35 @@ export const AllSessionsEndedSchema = z.object({
   endedAt: instant,
 });
 
+/** A platform user named for the first time (by a token, or by the platform's backend): their name is the `sub` until a token gives one. */
+export const PlatformUserLinkedSchema = z.object({
+  userId: id,
+  sub: z.string().min(1),
+  linkedAt: instant,
+});
+
+/** A platform user's profile from a token's claims: the first one, and each that differs from the last. */
+export const PlatformProfileRecordedSchema = z.object({
+  userId: id,
+  sub: z.string().min(1),
+  name: z.string().min(1),
+  picture: z.string().optional(),
+  email: z.string().optional(),
+  roles: z.array(z.string()).default([]),
+  recordedAt: instant,
+});
+
+/**
+ * A one-time platform token (a /sso or /embed link) was used. Alone in platformtoken-<jtiDigest>,
+ * appended with "no_stream", so the store refuses a second use on every process. The jti's SHA-256,
+ * not the jti: the log never holds anything a link could be rebuilt from.
+ */
+export const PlatformTokenUsedSchema = z.object({
+  jtiDigest: z.string().regex(/^[0-9a-f]{64}$/),
+  userId: id,
+  usedAt: instant,
+});
+
 export type UserRegistered = z.output<typeof UserRegisteredSchema>;
 export type UsernameReserved = z.output<typeof UsernameReservedSchema>;
 export type UsernameReleased = z.output<typeof UsernameReleasedSchema>;
@@ -132,6 +176,9 @@ export type PasswordRehashed = z.output<typeof PasswordRehashedSchema>;
 export type SessionStarted = z.output<typeof SessionStartedSchema>;
 export type SessionEnded = z.output<typeof SessionEndedSchema>;
 export type AllSessionsEnded = z.output<typeof AllSessionsEndedSchema>;
+export type PlatformUserLinked = z.output<typeof PlatformUserLinkedSchema>;
+export type PlatformProfileRecorded = z.output<typeof PlatformProfileRecordedSchema>;
+export type PlatformTokenUsed = z.output<typeof PlatformTokenUsedSchema>;
 
 /** The user and username streams' registration table. */
 export const userEvents = eventFamily("user", {
@@ -142,6 +189,9 @@ export const userEvents = eventFamily("user", {
   SessionStarted: SessionStartedSchema,
   SessionEnded: SessionEndedSchema,
   AllSessionsEnded: AllSessionsEndedSchema,
+  PlatformUserLinked: PlatformUserLinkedSchema,
+  PlatformProfileRecorded: PlatformProfileRecordedSchema,
+  PlatformTokenUsed: PlatformTokenUsedSchema,
 });
 
 export type UserEvent = EventsOf<typeof userEvents.schemas>;

@@ -19,6 +19,8 @@ export interface OpenGiveaway {
   readonly giveawayId: string;
   readonly giverId: string;
   readonly title: string;
+  /** Absent in states made before it was kept; "" when none was given. */
+  readonly description?: string;
   /** Unique, in entry order (the draw picks by index). */
   readonly entrants: readonly string[];
   /** Cancelled before the draw: entries and the draw are refused. */
@@ -30,6 +32,7 @@ export interface DrawnGiveaway {
   readonly giveawayId: string;
   readonly giverId: string;
   readonly title: string;
+  readonly description?: string;
   readonly entrants: readonly string[];
   readonly winnerId: string;
   readonly drawnAt: string;
@@ -47,6 +50,9 @@ export type GiveawayState = NoGiveaway | OpenGiveaway | DrawnGiveaway;
 
 export const initialState: GiveawayState = { status: "none" };
 
+/** A system message's sender in the fold's message index: no user's id is null, so nobody can edit, retract or resend it. */
+export const systemSenderId = null;
+
 /**
  * Folds one event. An event that cannot apply in the current state leaves it unchanged: decide
  * never emits one, and a fold must not fail on history that is already written.
@@ -57,8 +63,8 @@ export function evolve(state: GiveawayState, event: GiveawayEvent, revision: num
   switch (event.type) {
     case "GiveawayCreated": {
       if (state.status !== "none") return state;
-      const { giveawayId, giverId, title } = event.data;
-      return { status: "open", giveawayId, giverId, title, entrants: [] };
+      const { giveawayId, giverId, title, description } = event.data;
+      return { status: "open", giveawayId, giverId, title, description, entrants: [] };
     }
     case "EntrySubmitted": {
       if (state.status !== "open" || state.entrants.includes(event.data.userId)) return state;
@@ -87,6 +93,23 @@ export function evolve(state: GiveawayState, event: GiveawayEvent, revision: num
       // Read marks only move forward, even if an older mark is written late.
       if (upToRevision <= (state.lastRead[userId] ?? -1)) return state;
       return { ...state, lastRead: { ...state.lastRead, [userId]: upToRevision } };
+    }
+    case "SystemMessagePosted": {
+      // Indexed like a message (a retried post is recognised, one may react or reply to it); nobody
+      // sent it, and it is never the winner's activity.
+      if (state.status !== "drawn" || state.messages.has(event.data.messageId)) return state;
+      const { messageId, content, postedAt } = event.data;
+      const stored = { senderId: systemSenderId, contentDigest: contentDigest(content), revision, sentAtMs: Date.parse(postedAt) };
+      return { ...state, messages: state.messages.with(messageId, stored) };
+    }
+    case "GiveawayDetailsChanged": {
+      if (state.status === "none") return state;
+      const { title = state.title, description = state.description, giverId = state.giverId } = event.data;
+      return { ...state, title, giverId, ...(description !== undefined && { description }) };
+    }
+    case "EntryWithdrawn": {
+      if (state.status !== "open") return state;
+      return { ...state, entrants: state.entrants.filter((userId) => userId !== event.data.userId) };
     }
     default:
       return assertNever(event);

@@ -13,6 +13,7 @@ import { decidePickup, isPickupCommand, type PickupCommand } from "./pickupDecid
 import { decideChat, isChatCommand, messageLinksProblem } from "./conversationDecide.ts";
 import type { ChatCommand } from "./conversationDecide.ts";
 import { linksDigest } from "./conversationEvolve.ts";
+import { decidePlatform, isPlatformCommand, type PlatformCommand } from "./platformGiveaway.ts";
 
 export const titleMaxLength = 120;
 export const descriptionMaxLength = 2000;
@@ -62,11 +63,12 @@ export interface MarkConversationRead {
   readonly now: Date;
 }
 
-export type GiveawayCommand = CreateGiveaway | SubmitEntry | ConductDraw | SendMessage | MarkConversationRead | PickupCommand | ChatCommand;
+export type GiveawayCommand = CreateGiveaway | SubmitEntry | ConductDraw | SendMessage | MarkConversationRead | PickupCommand | ChatCommand | PlatformCommand;
 
 export function decide(command: GiveawayCommand, state: GiveawayState): Decision<GiveawayEvent> {
   if (isPickupCommand(command)) return decidePickup(command, state);
   if (isChatCommand(command)) return decideChat(command, state);
+  if (isPlatformCommand(command)) return decidePlatform(command, state, decide);
   switch (command.type) {
     case "CreateGiveaway":
       return createGiveaway(command, state);

@@ -3,10 +3,11 @@
 import { createHash } from "node:crypto";
 
 export interface StoredMessage {
-  readonly senderId: string;
+  /** null for a system message (SystemMessagePosted): it never equals a user's id, so no user may edit or retry it. */
+  readonly senderId: string | null;
   /** sha256 of the stored (trimmed) content, base64: tells a retry from a clash without keeping the text. */
   readonly contentDigest: string;
-  /** Stream revision of the MessageSent event. */
+  /** Stream revision of the MessageSent (or SystemMessagePosted) event. */
   readonly revision: number;
   /** When it was sent (ms since the epoch): edits and retractions have a window. */
   readonly sentAtMs?: number;

@@ -58,7 +58,9 @@ export const PrizeDeclinedSchema = z.object({
 export const WinnerRedrawnSchema = z.object({
   winnerId: id,
   previousWinnerId: id,
-  reason: z.enum(["no_show", "declined"]),
+  // "platform" (added with the platform's API): the platform chose the new winner. A reason, not an
+  // extra field, because it is why the redraw was allowed: neither a no-show nor a decline happened.
+  reason: z.enum(["no_show", "declined", "platform"]),
   redrawnAt: instant,
 });
 

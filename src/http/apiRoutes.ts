@@ -7,6 +7,7 @@ import { conversationApi } from "./api/conversationApi.ts";
 import { giveawaysApi } from "./api/giveawaysApi.ts";
 import { messagesApi } from "./api/messagesApi.ts";
 import { pickupApi } from "./api/pickupApi.ts";
+import { platformApi } from "./api/platformApi.ts";
 import { assignRequestId, refuseCrossSiteWrites } from "./api/requestContext.ts";
 import { usersApi } from "./api/usersApi.ts";
 
@@ -23,6 +24,7 @@ export function apiRoutes(handoff: Handoff): express.Router {
   });
   router.use(refuseCrossSiteWrites(handoff));
   router.use(express.json({ limit: apiBodyLimit }));
+  router.use("/platform", platformApi(handoff)); // first: a service key never reaches the user routes
   router.use(usersApi(handoff));
   router.use(giveawaysApi(handoff));
   router.use(messagesApi(handoff));

@@ -15,24 +15,34 @@ import { optionalIdentity, refuseStreamIdentity, renderRefusal, requirePageIdent
 import { createPageRenderer, type PageRenderer } from "./pages/pageRenderer.ts";
 import { pageRefusal, sentence, type PageRefusal } from "./pages/pageRefusals.ts";
 import { sessionPages } from "./pages/sessionPages.ts";
+import { ssoPages } from "./pages/ssoPages.ts";
+import { embedPages, type FramingHeaders } from "./pages/embedPages.ts";
 import { staticAssets } from "./pages/staticAssets.ts";
 import { userStream } from "./pages/userStream.ts";
 import type { SignedInStreamHandler, StreamRoute } from "./sse/streamRoutes.ts";
 
-/** Defence in depth: even an HTML injection could run no script but ours, and no site may frame us. */
-function setPageSecurityHeaders(res: ServerResponse): void {
-  res.setHeader(
-    "Content-Security-Policy",
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
-  );
+/**
+ * Defence in depth: even an HTML injection could run no script but ours, and no site may frame us.
+ * Pictures may also come from the platform's image origins (PLATFORM_IMAGE_ORIGINS).
+ */
+function pageContentSecurityPolicy(imageOrigins: readonly string[], frameAncestors: readonly string[] = []): string {
+  const images = ["'self'", "data:", ...imageOrigins].join(" ");
+  const framers = frameAncestors.length > 0 ? frameAncestors.join(" ") : "'none'";
+  return `default-src 'self'; script-src 'self'; style-src 'self'; img-src ${images}; connect-src 'self'; form-action 'self'; frame-ancestors ${framers}; base-uri 'none'; object-src 'none'`;
+}
+
+function setPageSecurityHeaders(res: ServerResponse, contentSecurityPolicy: string): void {
+  res.setHeader("Content-Security-Policy", contentSecurityPolicy);
   res.setHeader("X-Content-Type-Options", "nosniff");
   res.setHeader("Referrer-Policy", "same-origin");
   res.setHeader("X-Frame-Options", "DENY");
 }
 
-function pageSecurityHeaders(_req: Request, res: Response, next: NextFunction) {
-  setPageSecurityHeaders(res);
-  next();
+function pageSecurityHeaders(contentSecurityPolicy: string) {
+  return (_req: Request, res: Response, next: NextFunction) => {
+    setPageSecurityHeaders(res, contentSecurityPolicy);
+    next();
+  };
 }
 
 export function pageRoutes(handoff: Handoff): express.Router {
@@ -40,11 +50,19 @@ export function pageRoutes(handoff: Handoff): express.Router {
   const renderer = createPageRenderer(handoff);
   const signedIn = requirePageIdentity(handoff, renderer);
 
-  router.use(pageSecurityHeaders);
+  router.use(pageSecurityHeaders(pageContentSecurityPolicy(handoff.config.platform?.imageOrigins ?? [])));
   router.use(staticAssets());
   router.use(express.urlencoded({ extended: false, limit: "64kb", parameterLimit: 20 }));
 
   router.use(sessionPages(handoff, renderer));
+  // The platform's one-time links: /sso, and the chat framed in its pages (only they may frame it).
+  const framingHeaders: FramingHeaders = (res, frameAncestors) => {
+    res.setHeader("Content-Security-Policy", pageContentSecurityPolicy(handoff.config.platform?.imageOrigins ?? [], frameAncestors));
+    if (frameAncestors.length > 0) res.removeHeader("X-Frame-Options");
+  };
+  const signInLinks = handoff.platform.links;
+  router.use(ssoPages(handoff, renderer, signInLinks));
+  router.use(embedPages(handoff, renderer, signInLinks, framingHeaders));
   // Someone new first reads what handoff is; someone signed in goes straight to the giveaways.
   router.get("/", (req: Request, res: Response) =>
     typeof identify(req, handoff.tokens) === "string" ? renderer.page(res, 200, "./landing", { title: "Give things away, agree on the pickup" }) : res.redirect(303, "/giveaways"),
@@ -97,7 +115,7 @@ export function pageStreamRoutes(handoff: Handoff): StreamRoute[] {
       const identity = identify(req, handoff.tokens);
       if (identity === "missing" || identity === "invalid") {
         // Set only on a refusal: set ahead, headers stay in a table per open stream (its head carries nosniff).
-        setPageSecurityHeaders(res);
+        setPageSecurityHeaders(res, pageContentSecurityPolicy(handoff.config.platform?.imageOrigins ?? []));
         res.setHeader("X-Request-Id", params.requestId);
         return refuseStreamIdentity(req, res, identity);
       }

@@ -86,7 +86,7 @@ export class LiveHub {
       }
       // The queries below run only for someone listening: a rebuild at start publishes every
       // event of the log, and nobody is connected yet.
-      if (event.type === "MessageSent") {
+      if (event.type === "MessageSent" || event.type === "SystemMessagePosted") {
         const conversationListeners = this.conversations.get(giveawayId);
         if (!conversationListeners && this.users.size === 0) continue;
         const message = this.deps.messageAtRevision(giveawayId, revision);

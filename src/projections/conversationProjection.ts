@@ -9,7 +9,8 @@ export const conversationProjection: Projection = {
   streams: ["giveaway"],
   schema: `
     CREATE TABLE IF NOT EXISTS messages (
-      giveaway_id TEXT NOT NULL, revision INTEGER NOT NULL, id TEXT NOT NULL, sender_id TEXT NOT NULL,
+      -- sender_id is null for a system message (SystemMessagePosted): nobody sent it.
+      giveaway_id TEXT NOT NULL, revision INTEGER NOT NULL, id TEXT NOT NULL, sender_id TEXT,
       content TEXT NOT NULL, sent_at TEXT NOT NULL, reply_to TEXT, attachments TEXT NOT NULL DEFAULT '[]',
       reactions TEXT NOT NULL DEFAULT '{}', edited_at TEXT, retracted_at TEXT, PRIMARY KEY (giveaway_id, revision));
     CREATE INDEX IF NOT EXISTS messages_by_id ON messages (giveaway_id, id);
@@ -57,6 +58,11 @@ export const conversationProjection: Projection = {
           });
           insert.run(giveawayId, recorded.revision, messageId, senderId, content, sentAt, replyTo ?? null, JSON.stringify(refs));
           for (const ref of refs) withdraw.run(0, giveawayId, ref.id); // attached again after a removal: shown again
+          return;
+        }
+        case "SystemMessagePosted": {
+          const { messageId, content, postedAt } = event.data;
+          insert.run(giveawayId, recorded.revision, messageId, null, content, postedAt, null, "[]");
           return;
         }
         case "AttachmentUploaded": {
@@ -107,8 +113,10 @@ export interface AttachmentRef {
 export interface MessageView {
   id: string;
   giveawayId: string;
-  senderId: string;
-  senderName: string;
+  /** null for a system message (kind "system"): the platform posted it, no user sent it. */
+  senderId: string | null;
+  senderName: string | null;
+  kind: MessageKind;
   /** The newest version; "" once retracted. */
   content: string;
   sentAt: string;
@@ -122,12 +130,17 @@ export interface MessageView {
   retractedAt: string | null;
 }
 
+/** "user": a participant sent it; "system": the platform's backend posted it (no sender). */
+export type MessageKind = "user" | "system";
+
 interface MessageRow extends Omit<MessageView, "attachments" | "reactions"> {
   attachments: string;
   reactions: string;
 }
 
-export const messageColumns = `m.id, m.giveaway_id AS giveawayId, m.sender_id AS senderId, coalesce(u.username, '?') AS senderName,
+export const messageColumns = `m.id, m.giveaway_id AS giveawayId, m.sender_id AS senderId,
+         CASE WHEN m.sender_id IS NULL THEN NULL ELSE coalesce(u.username, '?') END AS senderName,
+         CASE WHEN m.sender_id IS NULL THEN 'system' ELSE 'user' END AS kind,
          m.content, m.sent_at AS sentAt, m.revision, m.reply_to AS replyTo, m.attachments, m.reactions,
          m.edited_at AS editedAt, m.retracted_at AS retractedAt`;
 
@@ -135,10 +148,10 @@ const selectMessage = `SELECT ${messageColumns} FROM messages m LEFT JOIN users 
 
 /** The message's own fields only: a row joined with other tables (the timeline's) carries more. */
 export function toMessageView(row: MessageRow): MessageView {
-  const { id, giveawayId, senderId, senderName, content, sentAt, revision, replyTo, editedAt, retractedAt } = row;
+  const { id, giveawayId, senderId, senderName, kind, content, sentAt, revision, replyTo, editedAt, retractedAt } = row;
   const attachments = JSON.parse(row.attachments) as AttachmentRef[];
   const reactions = JSON.parse(row.reactions) as Record<string, string[]>;
-  return { id, giveawayId, senderId, senderName, content, sentAt, revision, replyTo, attachments, reactions, editedAt, retractedAt };
+  return { id, giveawayId, senderId, senderName, kind, content, sentAt, revision, replyTo, attachments, reactions, editedAt, retractedAt };
 }
 
 export interface AttachmentView extends AttachmentRef {

@@ -11,14 +11,20 @@ export const giveawaysProjection: Projection = {
     CREATE TABLE IF NOT EXISTS giveaways (
       id TEXT PRIMARY KEY, title TEXT NOT NULL, description TEXT NOT NULL, giver_id TEXT NOT NULL,
       status TEXT NOT NULL, entrant_count INTEGER NOT NULL, winner_id TEXT, created_at TEXT NOT NULL, drawn_at TEXT,
-      last_revision INTEGER NOT NULL);
+      last_revision INTEGER NOT NULL, platform_id TEXT);
     CREATE TABLE IF NOT EXISTS entrants (giveaway_id TEXT NOT NULL, user_id TEXT NOT NULL, entered_at TEXT NOT NULL,
       PRIMARY KEY (giveaway_id, user_id));`,
   prepare(db) {
     const create = db.prepare(
-      `INSERT OR IGNORE INTO giveaways (id, title, description, giver_id, status, entrant_count, created_at, last_revision)
-       VALUES (?, ?, ?, ?, 'open', 0, ?, ?)`,
+      `INSERT OR IGNORE INTO giveaways (id, title, description, giver_id, status, entrant_count, created_at, last_revision, platform_id)
+       VALUES (?, ?, ?, ?, 'open', 0, ?, ?, ?)`,
     );
+    // Only the fields the platform changed (a NULL keeps the column as it is).
+    const changeDetails = db.prepare(
+      "UPDATE giveaways SET title = coalesce(?, title), description = coalesce(?, description), giver_id = coalesce(?, giver_id) WHERE id = ?",
+    );
+    const withdraw = db.prepare("DELETE FROM entrants WHERE giveaway_id = ? AND user_id = ?");
+    const uncountEntrant = db.prepare("UPDATE giveaways SET entrant_count = entrant_count - 1 WHERE id = ?");
     const enter = db.prepare("INSERT OR IGNORE INTO entrants (giveaway_id, user_id, entered_at) VALUES (?, ?, ?)");
     const countEntrant = db.prepare("UPDATE giveaways SET entrant_count = entrant_count + 1 WHERE id = ?");
     const draw = db.prepare("UPDATE giveaways SET status = 'drawn', winner_id = ?, drawn_at = ? WHERE id = ?");
@@ -34,10 +40,16 @@ export const giveawaysProjection: Projection = {
       const { giveawayId, event, recorded } = projected;
       switch (event.type) {
         case "GiveawayCreated":
-          create.run(giveawayId, event.data.title, event.data.description, event.data.giverId, event.data.createdAt, recorded.revision);
+          create.run(giveawayId, event.data.title, event.data.description, event.data.giverId, event.data.createdAt, recorded.revision, event.data.platformId ?? null);
           break;
         case "EntrySubmitted":
           if (enter.run(giveawayId, event.data.userId, event.data.enteredAt).changes > 0) countEntrant.run(giveawayId);
+          break;
+        case "GiveawayDetailsChanged":
+          changeDetails.run(event.data.title ?? null, event.data.description ?? null, event.data.giverId ?? null, giveawayId);
+          break;
+        case "EntryWithdrawn":
+          if (withdraw.run(giveawayId, event.data.userId).changes > 0) uncountEntrant.run(giveawayId);
           break;
         case "DrawConducted":
           draw.run(event.data.winnerId, event.data.drawnAt, giveawayId);
@@ -55,6 +67,7 @@ export const giveawaysProjection: Projection = {
           redraw.run(event.data.winnerId, giveawayId);
           break;
         case "MessageSent":
+        case "SystemMessagePosted":
         case "ConversationRead":
         case "PickupProposed":
         case "PickupProposalDeclined":
@@ -97,12 +110,14 @@ export interface GiveawayView {
   winnerName: string | null;
   createdAt: string;
   drawnAt: string | null;
+  /** The platform's own id of a giveaway its backend pushed in; null for one created in handoff. */
+  platformId: string | null;
 }
 
 const selectGiveaway = `
   SELECT g.id, g.title, g.description, g.giver_id AS giverId, giver.username AS giverName, g.status,
          g.entrant_count AS entrantCount, g.winner_id AS winnerId, winner.username AS winnerName,
-         g.created_at AS createdAt, g.drawn_at AS drawnAt
+         g.created_at AS createdAt, g.drawn_at AS drawnAt, g.platform_id AS platformId
   FROM giveaways g LEFT JOIN users giver ON giver.id = g.giver_id LEFT JOIN users winner ON winner.id = g.winner_id`;
 
 export function giveawaysQueries(db: Database.Database) {

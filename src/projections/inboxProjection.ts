@@ -41,7 +41,7 @@ export const inboxProjection: Projection = {
     const giverFacesNewWinner = db.prepare("UPDATE inbox SET other_user_id = ? WHERE user_id = ? AND giveaway_id = ?");
     const markRead = db.prepare(
       `UPDATE inbox SET last_read_revision = max(last_read_revision, @upTo),
-         unread_count = (SELECT count(*) FROM messages m WHERE m.giveaway_id = @giveawayId AND m.sender_id <> @userId
+         unread_count = (SELECT count(*) FROM messages m WHERE m.giveaway_id = @giveawayId AND m.sender_id IS NOT @userId
                          AND m.revision > max(inbox.last_read_revision, @upTo))
        WHERE giveaway_id = @giveawayId AND user_id = @userId`,
     );
@@ -77,6 +77,12 @@ export const inboxProjection: Projection = {
           messageSent.run({ revision: recorded.revision, preview: content.slice(0, inboxPreviewLength), sentAt, senderId, giveawayId });
           return;
         }
+        case "SystemMessagePosted": {
+          // No sender: one more unread for both participants.
+          const { content, postedAt } = event.data;
+          messageSent.run({ revision: recorded.revision, preview: content.slice(0, inboxPreviewLength), sentAt: postedAt, senderId: null, giveawayId });
+          return;
+        }
         case "ConversationRead":
           markRead.run({ upTo: event.data.upToRevision, giveawayId, userId: event.data.userId });
           return;
@@ -90,6 +96,8 @@ export const inboxProjection: Projection = {
           return;
         case "GiveawayCreated":
         case "EntrySubmitted":
+        case "GiveawayDetailsChanged":
+        case "EntryWithdrawn":
         case "ReactionAdded":
         case "ReactionRemoved":
         case "AttachmentUploaded":

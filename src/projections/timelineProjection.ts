@@ -40,6 +40,9 @@ export const timelineProjection: Projection = {
       switch (event.type) {
         case "MessageSent":
           return void row("message", event.data.messageId, event.data.senderId, event.data.sentAt);
+        case "SystemMessagePosted":
+          // Nobody's: "" is no user's, so it is no one's read mark or activity.
+          return void row("message", event.data.messageId, "", event.data.postedAt);
         case "ConversationRead":
           return void row("read", null, event.data.userId, event.data.readAt, { upToRevision: event.data.upToRevision });
         case "ReactionAdded":
@@ -63,7 +66,8 @@ export const timelineProjection: Projection = {
 
 interface TimelineRow {
   eventRevision: number;
-  kind: TimelineKind;
+  /** Not `kind`: that is the message's own column (user or system). */
+  frameKind: TimelineKind;
   messageId: string | null;
   userId: string;
   data: string | null;
@@ -75,14 +79,14 @@ interface TimelineRow {
 
 function toTimelineEvent(giveawayId: string, row: TimelineRow): TimelineEvent | undefined {
   const revision = row.eventRevision;
-  switch (row.kind) {
+  switch (row.frameKind) {
     case "message":
     case "message-edited":
     case "message-retracted": {
       if (row.id === null) return undefined;
       const message = toMessageView(row as never);
       // Edits and retractions carry the message as it is now: a removed message's text is never sent again.
-      return row.kind === "message" ? { kind: "message", giveawayId, message } : { kind: row.kind, giveawayId, revision, message };
+      return row.frameKind === "message" ? { kind: "message", giveawayId, message } : { kind: row.frameKind, giveawayId, revision, message };
     }
     case "read": {
       const { upToRevision } = JSON.parse(row.data ?? "{}") as { upToRevision: number };
@@ -100,7 +104,7 @@ function toTimelineEvent(giveawayId: string, row: TimelineRow): TimelineEvent | 
 }
 
 export function timelineQueries(db: Database.Database) {
-  const select = `SELECT t.revision AS eventRevision, t.kind, t.message_id AS messageId, t.user_id AS userId, t.data, t.at, ${messageColumns}
+  const select = `SELECT t.revision AS eventRevision, t.kind AS frameKind, t.message_id AS messageId, t.user_id AS userId, t.data, t.at, ${messageColumns}
     FROM timeline t LEFT JOIN messages m ON m.giveaway_id = t.giveaway_id AND m.id = t.message_id LEFT JOIN users u ON u.id = m.sender_id`;
   const after = db.prepare<[string, number, number], TimelineRow>(`${select} WHERE t.giveaway_id = ? AND t.revision > ? ORDER BY t.revision LIMIT ?`);
   const at = db.prepare<[string, number], TimelineRow>(`${select} WHERE t.giveaway_id = ? AND t.revision = ?`);

@@ -12,6 +12,7 @@ import { drawnGiveaway, send as sendMessage, type Conversation } from "../http/a
 import { credentialHeaders, forgedTokens, signInAgain } from "../support/credentialKinds.ts";
 import { onePixelPng } from "../support/sampleFiles.ts";
 import { startTestServer, type TestServer } from "../support/testServer.ts";
+import { makeSigningKey, startFakePlatform, type FakePlatform } from "../support/fakePlatform.ts";
 import { fuzzRoutes } from "./fuzzRoutes.ts";
 
 const runs = Number(process.env.FUZZ_RUNS ?? 2000);
@@ -52,6 +53,20 @@ async function sendRetried(url: string, method: string, headers: Record<string, 
   }
 }
 
+const platformTokenKinds = ["platform", "platformExpired", "platformWrongAudience", "platformUnknownKey", "platformAlgNone"] as const;
+
+/** A platform user's good token (long-lived: the run may take minutes), and the platform's kinds of bad ones. */
+async function platformTokens(platform: FakePlatform): Promise<Record<(typeof platformTokenKinds)[number], string>> {
+  const unsigned = (claims: object) => `${Buffer.from('{"alg":"none"}').toString("base64url")}.${Buffer.from(JSON.stringify(claims)).toString("base64url")}.`;
+  return {
+    platform: await platform.sign({ sub: "fuzz-platform-user", name: "Fuzz", expiresIn: 3600 }),
+    platformExpired: await platform.sign({ sub: "fuzz-platform-user", expiresIn: -120 }),
+    platformWrongAudience: await platform.sign({ sub: "fuzz-platform-user", audience: "elsewhere" }),
+    platformUnknownKey: await platform.sign({ sub: "fuzz-platform-user", key: await makeSigningKey("ES256") }),
+    platformAlgNone: unsigned({ sub: "fuzz-platform-user", name: "x", iss: platform.issuer, aud: platform.audience, exp: 4_000_000_000 }),
+  };
+}
+
 /** Routes that end sessions: once one of them is accepted, the people sign in again (or the rest of the run has no valid token). */
 const endsSessions = /^(DELETE \/api\/tokens|POST \/signout)/;
 
@@ -62,23 +77,29 @@ describe("edge fuzz", () => {
   const people: Record<"giver" | "winner" | "outsider", string> = { giver: "", winner: "", outsider: "" };
   let forged: Record<string, string>;
   let messageId: string;
+  let platform: FakePlatform;
   beforeAll(async () => {
-    server = await startTestServer();
+    // The platform's tokens are accepted wherever handoff's are: its good and bad ones are fuzzed too.
+    platform = await startFakePlatform();
+    server = await startTestServer({ env: platform.env });
     talk = await drawnGiveaway(server);
     messageId = (await sendMessage(server, talk.giver, talk.giveawayId, "hello from the fuzz test")).id;
-    forged = await forgedTokens(server, talk.giver);
+    forged = { ...(await forgedTokens(server, talk.giver)), ...(await platformTokens(platform)) };
+    // Seen once before the run, so a request the fuzz makes with it records no profile (it would be stored data).
+    await sendRetried(`${server.url}/api/me`, "GET", credentialHeaders(forged.platform, "bearer"), undefined);
     Object.assign(people, { giver: talk.giver.token, winner: talk.winner.token, outsider: talk.outsider.token });
     console.log(`edge fuzz: seed=${seed} runs=${runs} (replay with FUZZ_SEED=${seed} FUZZ_RUNS=${runs})`);
   });
   afterAll(async () => {
     agent.destroy();
     await server?.close();
+    await platform?.close();
   });
 
   it(`answers ${runs} hostile requests below 500, stays up, and stores nothing it refused`, async () => {
     // A token by who it belongs to (resolved when sent: the people's tokens change after a sign-out), or as text.
     const token = fc.oneof(
-      fc.constantFrom("giver", "winner", "outsider", "malformed", "foreign", "algNone", "expired", "revoked").map((kind) => ({ kind })),
+      fc.constantFrom("giver", "winner", "outsider", "malformed", "foreign", "algNone", "expired", "revoked", ...platformTokenKinds).map((kind) => ({ kind })),
       fc.constantFrom("%", "", "%E0%A4%A", "a.b.c").map((text) => ({ text })),
     );
     const tokenOf = (given: { kind?: string; text?: string }) => given.text ?? people[given.kind as keyof typeof people] ?? forged[given.kind!]!;
@@ -119,8 +140,10 @@ describe("edge fuzz", () => {
     });
     const query = fc.oneof(
       fc.constant(""),
-      fc.constantFrom("?after=-1", "?after=999999", "?after=x", "?after=1&after=2", "?limit=0", "?limit=100000", "?until=yesterday", "?format=xml", "?next=//evil", "?revision=-5", "?minRevision=999999", "?minRevision=x", "?before=0", "?before=3&after=1"),
+      fc.constantFrom("?after=-1", "?after=999999", "?after=x", "?after=1&after=2", "?limit=0", "?limit=100000", "?until=yesterday", "?format=xml", "?next=//evil", "?revision=-5", "?minRevision=999999", "?minRevision=x", "?before=0", "?before=3&after=1", "?token=a.b.c&next=//evil", "?token=%E0%A4%A&next=/inbox", "?next=/\\evil"),
       fc.string({ maxLength: 30 }).map((text) => `?${encodeURIComponent(text)}=${encodeURIComponent(text)}`),
+      // A real one-time link (/sso, /embed): spent by its first use, refused after.
+      fc.constantFrom(...platformTokenKinds).map((kind) => `?token=${forged[kind]}&next=/inbox`),
     );
     const body = fc.oneof(
       fc.constant(undefined),

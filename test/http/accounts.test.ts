@@ -57,11 +57,11 @@ describe("POST /api/tokens", () => {
 });
 
 describe("GET /api/me", () => {
-  it("answers {id, username} for a Bearer token", async () => {
+  it("answers {id, username, platformId, picture} for a Bearer token (a local account has no platform id)", async () => {
     const user = await signUp(server, "gil");
     const response = await request(server.url).get("/api/me").set(user.auth);
     expect(response.status).toBe(200);
-    expect(response.body).toEqual({ id: user.id, username: user.username });
+    expect(response.body).toEqual({ id: user.id, username: user.username, platformId: null, picture: null });
   });
 
   it("accepts the session cookie too, so the pages' scripts can call the API", async () => {

@@ -62,6 +62,11 @@ const signsOut = rule({ stranger: "signedOut", loser: "signedOut", giver: "signe
 const entrants = rule({ stranger: "ok", loser: "ok", giver: "denied", winner: "ok" });
 /** The author's own message. */
 const author = giverOnly;
+/**
+ * The platform's backend API: a service key only. No credentials: 401; any user's token, real or not,
+ * is not a service key: 403 (test/http/platformApi.test.ts runs these routes with a service key).
+ */
+const serviceKeyOnly: Record<CredentialKind, Expectation> = { ...rule({ stranger: "denied", loser: "denied", giver: "denied", winner: "denied" }, "denied"), none: "unauthenticated" };
 
 const api = { via: "bearer", unauthenticated: 401 } as const;
 const page = { via: "cookie", unauthenticated: "signin" } as const;
@@ -123,6 +128,19 @@ export const matrixRoutes: MatrixRoute[] = [
   { method: "POST", path: "/api/giveaways/:giveaway/decline", ...api, expect: winnerOnly, fresh: {} },
   { method: "POST", path: "/api/giveaways/:giveaway/redraw", ...api, expect: giverMayAsk, fresh: {} },
   { method: "POST", path: "/api/giveaways/:giveaway/cancel", ...api, expect: giverOnly, fresh: {}, body: () => ({ reason: "sold" }) },
+
+  // The embedded chat (framed by the platform): the chat page's rule; without a session a 401 page, no sign-in link.
+  { method: "GET", path: "/embed/giveaways/:giveaway/chat", via: "cookie", unauthenticated: 401, expect: participants },
+
+  // API: the platform's backend (paths name the platform's ids; a handoff id is one too).
+  { method: "GET", path: "/api/platform/giveaways/:giveaway", ...api, expect: serviceKeyOnly },
+  { method: "PUT", path: "/api/platform/giveaways/:giveaway", ...api, expect: serviceKeyOnly, body: () => ({ title: "A matrix desk", giverId: "matrix-giver" }) },
+  { method: "PUT", path: "/api/platform/giveaways/:giveaway/entrants/matrix-entrant", ...api, expect: serviceKeyOnly },
+  { method: "DELETE", path: "/api/platform/giveaways/:giveaway/entrants/matrix-entrant", ...api, expect: serviceKeyOnly },
+  { method: "POST", path: "/api/platform/giveaways/:giveaway/draw", ...api, expect: serviceKeyOnly, body: () => ({ winnerId: "matrix-entrant" }) },
+  { method: "POST", path: "/api/platform/giveaways/:giveaway/redraw", ...api, expect: serviceKeyOnly, body: () => ({ winnerId: "matrix-entrant" }) },
+  { method: "POST", path: "/api/platform/giveaways/:giveaway/cancel", ...api, expect: serviceKeyOnly, body: () => ({ reason: "sold" }) },
+  { method: "POST", path: "/api/platform/giveaways/:giveaway/messages", ...api, expect: serviceKeyOnly, body: () => ({ content: "Reserved for you" }) },
 
   // Pages: signing in and out.
   { method: "GET", path: "/", ...page, expect: anyone },

@@ -25,6 +25,7 @@ describe("sending", () => {
       giveawayId: talk.giveawayId,
       senderId: talk.winner.id,
       senderName: talk.winner.username,
+      kind: "user",
       content: "Hello!\nWhen can I come?",
       sentAt: expect.any(String),
       revision: expect.any(Number),

@@ -5,6 +5,8 @@ import { assertNever, type DomainErrorCode } from "../../domain/errors.ts";
 import { answerFailure } from "../edge/failures.ts";
 import { isPickupErrorCode } from "../../domain/pickupErrors.ts";
 import { pickupErrorStatus } from "./pickupErrorStatus.ts";
+import { isPlatformApiErrorCode, platformErrorStatus, type PlatformEdgeErrorCode } from "./platformErrorStatus.ts";
+import type { PlatformTokenErrorCode } from "../../app/platformTokens.ts";
 
 /** Refusals the HTTP edge makes itself, besides the domain's. */
 export type EdgeErrorCode =
@@ -14,6 +16,7 @@ export type EdgeErrorCode =
   | "invalid_token"
   | "invalid_credentials"
   | "cross_site_request"
+  | "local_accounts_disabled"
   | "not_found"
   | "username_taken"
   | "body_too_large"
@@ -30,10 +33,11 @@ export type EdgeErrorCode =
   | "attachment_not_found"
   | "internal";
 
-export type ApiErrorCode = DomainErrorCode | EdgeErrorCode;
+export type ApiErrorCode = DomainErrorCode | EdgeErrorCode | PlatformTokenErrorCode | PlatformEdgeErrorCode;
 
 export function statusOf(code: ApiErrorCode): number {
   if (isPickupErrorCode(code)) return pickupErrorStatus(code);
+  if (isPlatformApiErrorCode(code)) return platformErrorStatus(code);
   switch (code) {
     case "bad_json":
     case "bad_request":
@@ -41,8 +45,17 @@ export function statusOf(code: ApiErrorCode): number {
     case "unauthenticated":
     case "invalid_token":
     case "invalid_credentials":
+    case "token_expired":
+    case "token_not_yet_valid":
+    case "wrong_issuer":
+    case "wrong_audience":
+    case "alg_not_allowed":
+    case "unknown_key":
+    case "bad_signature":
+    case "invalid_claims":
       return 401;
     case "cross_site_request":
+    case "local_accounts_disabled":
     case "not_sender":
     case "not_participant":
     case "not_giver":
@@ -88,6 +101,7 @@ export function statusOf(code: ApiErrorCode): number {
     case "read_model_lagging":
     case "store_unavailable":
     case "read_model_stopped":
+    case "platform_keys_unavailable":
       return 503;
     default:
       return assertNever(code);
@@ -115,7 +129,7 @@ export class ApiError extends Error {
 export function sendApiError(res: ServerResponse, code: ApiErrorCode, message: string): void {
   const body = JSON.stringify({ error: { code, message } });
   if (statusOf(code) === 401) res.setHeader("WWW-Authenticate", 'Bearer realm="handoff"');
-  if (statusOf(code) === 503) res.setHeader("Retry-After", code === "store_unavailable" ? "5" : "1");
+  if (statusOf(code) === 503) res.setHeader("Retry-After", code === "store_unavailable" || code === "platform_keys_unavailable" ? "5" : "1");
   res.statusCode = statusOf(code);
   res.setHeader("Content-Type", "application/json; charset=utf-8");
   res.setHeader("X-Content-Type-Options", "nosniff");

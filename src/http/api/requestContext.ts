@@ -3,7 +3,8 @@ import type { IncomingMessage } from "node:http";
 import type { NextFunction, Request, RequestHandler, Response } from "express";
 import type { CommandContext } from "../../app/eventMetadata.ts";
 import { assertNever } from "../../domain/errors.ts";
-import { identify, identityOf, isCrossSiteCookieWrite, requireIdentity, type EdgeContext, type RequestIdentity } from "../authentication.ts";
+import { PlatformTokenError } from "../../app/platformTokens.ts";
+import { identifyRequest, identityOf, isCrossSiteCookieWrite, requireIdentity, type EdgeContext, type IdentityRefusal, type RequestIdentity } from "../authentication.ts";
 import { ApiError, sendApiError } from "./apiErrors.ts";
 
 const requestIdShape = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -30,7 +31,9 @@ export function refuseCrossSiteWrites(edge: EdgeContext): RequestHandler {
   };
 }
 
-function identityRefusal(reason: "missing" | "invalid" | "cross_site"): ApiError {
+/** One table for every API refusal of who asks: the API's routes, its streams and the audit's events. */
+export function identityRefusal(reason: IdentityRefusal): ApiError {
+  if (reason instanceof PlatformTokenError) return new ApiError(reason.code, reason.message);
   switch (reason) {
     case "missing":
       return new ApiError("unauthenticated", "sign in first: send Authorization: Bearer <token> (POST /api/tokens gives one)");
@@ -52,9 +55,9 @@ export function requireApiIdentity(edge: EdgeContext): RequestHandler {
 }
 
 /** The same check for a safe (GET) request outside express: the identity, or the refusal thrown. */
-export function apiIdentity(edge: EdgeContext, req: Pick<IncomingMessage, "headers">): RequestIdentity {
-  const identity = identify(req, edge.tokens);
-  if (identity === "missing" || identity === "invalid") throw identityRefusal(identity);
+export async function apiIdentity(edge: EdgeContext, req: Pick<IncomingMessage, "headers">, requestId: string): Promise<RequestIdentity> {
+  const identity = await identifyRequest(req, edge, requestId);
+  if (typeof identity === "string" || identity instanceof PlatformTokenError) throw identityRefusal(identity);
   return identity;
 }
 

@@ -89,9 +89,9 @@ function apiStream(handoff: Handoff, path: string, handle: SignedInStreamHandler
     path,
     handle(req, res, params) {
       const requestId = params.requestId;
-      new Promise<void>((resolve) => resolve(handle(req, res, params, apiIdentity(handoff, req)))).catch((error: unknown) =>
-        answerApiFailure(error, req, res, requestId),
-      );
+      apiIdentity(handoff, req, requestId)
+        .then((identity) => handle(req, res, params, identity))
+        .catch((error: unknown) => answerApiFailure(error, req, res, requestId));
     },
   };
 }

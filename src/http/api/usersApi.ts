@@ -2,11 +2,13 @@
 import express from "express";
 import { z } from "zod";
 import type { Handoff, ReadModelQueries } from "../../app/handoff.ts";
+import type { Config } from "../../config.ts";
 import { identityOf, type EdgeContext } from "../authentication.ts";
 import { ApiError } from "./apiErrors.ts";
 import { parseBody } from "./requestInput.ts";
 import { requestIdOf, requireApiIdentity } from "./requestContext.ts";
 import { untilSessionEnded } from "../sessionEnd.ts";
+import { untilReadModelShows } from "../pages/untilReadModelShows.ts";
 import { clientIp, rateLimitedError } from "../edge/rateLimits.ts";
 
 // Only the shape here: the username and password rules are the domain's (invalid_username, invalid_password).
@@ -16,10 +18,21 @@ const CredentialsSchema = z.object({
 });
 
 /** What the account routes use: accounts, tokens, the sign-in limits and whether a session has ended; nothing else. */
-export type UserServices = EdgeContext & Pick<Handoff, "accounts" | "limits"> & { queries: Pick<ReadModelQueries, "sessionHasEnded"> };
+export type UserServices = EdgeContext &
+  Pick<Handoff, "accounts" | "limits"> & { queries: Pick<ReadModelQueries, "sessionHasEnded" | "userById">; config: Pick<Config, "authMode"> };
+
+/** With AUTH_MODE=platform, people sign in through the platform only: no registration, no passwords. */
+function refuseLocalAccounts(handoff: UserServices): express.RequestHandler {
+  return (_req, _res, next) => {
+    if (handoff.config.authMode === "platform") throw new ApiError("local_accounts_disabled", "this service signs people in through the platform: registration and passwords are off");
+    next();
+  };
+}
 
 export function usersApi(handoff: UserServices): express.Router {
   const router = express.Router();
+
+  router.post(["/users", "/tokens"], refuseLocalAccounts(handoff));
 
   router.post("/users", async (req, res) => {
     const limited = await handoff.limits.registration(clientIp(req));
@@ -59,9 +72,13 @@ export function usersApi(handoff: UserServices): express.Router {
     res.status(204).end();
   });
 
-  router.get("/me", requireApiIdentity(handoff), (_req, res) => {
+  // A platform user's `platformId` is their `sub` (null for a local account); `username` is the name shown.
+  router.get("/me", requireApiIdentity(handoff), async (_req, res) => {
     const { userId, username } = identityOf(res);
-    res.json({ id: userId, username });
+    // A platform user's first request recorded their profile an instant ago: wait for it to show.
+    await untilReadModelShows(() => handoff.queries.userById(userId) !== undefined);
+    const user = handoff.queries.userById(userId);
+    res.json({ id: userId, username, platformId: user?.platformSub ?? null, picture: user?.picture ?? null });
   });
 
   return router;

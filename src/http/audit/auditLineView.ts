@@ -10,7 +10,7 @@ export interface AuditLineView {
   eventId: string;
   recordedAt: string;
   who: string;
-  /** The message text, for MessageSent; the event type and what it did, for the rest. */
+  /** The message text, for MessageSent and SystemMessagePosted; the event type and what it did, for the rest. */
   message: string | undefined;
   type: string;
   what: string;
@@ -39,6 +39,8 @@ export function viewOfLine(line: AuditLine, names: ReadonlyMap<string, string>):
       return view(detail.type, "", detail.content);
     case "ConversationRead":
       return view(detail.type, `read up to revision ${detail.upToRevision}`);
+    case "SystemMessagePosted":
+      return { ...view(detail.type, "", detail.content), who: "system message" };
     case "Pickup":
       return view(detail.event.type, describePickup(detail.event, (id) => nameOf(id)));
     case "ReactionAdded":
@@ -55,6 +57,16 @@ export function viewOfLine(line: AuditLine, names: ReadonlyMap<string, string>):
       return view(detail.type, "muted the conversation");
     case "ConversationUnmuted":
       return view(detail.type, "unmuted the conversation");
+    case "GiveawayDetailsChanged": {
+      const changes = [
+        detail.title !== undefined && `the title to “${detail.title}”`,
+        detail.description !== undefined && "the description",
+        detail.giverId !== undefined && `the giver to ${nameOf(detail.giverId)}`,
+      ].filter(Boolean);
+      return view(detail.type, `changed ${changes.join(", ")}`);
+    }
+    case "EntryWithdrawn":
+      return view(detail.type, "withdrew their entry");
     case "Unreadable":
       return view(detail.storedType, `unreadable stored event: ${detail.problem}`);
     default:

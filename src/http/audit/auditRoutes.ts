@@ -2,6 +2,7 @@
 import express from "express";
 import type { Handoff } from "../../app/handoff.ts";
 import { clearSessionCookie, requireIdentity } from "../authentication.ts";
+import { identityRefusal } from "../api/requestContext.ts";
 import { auditPage } from "./auditPage.ts";
 import { eventsEndpoint, sendApiError } from "./eventsEndpoint.ts";
 
@@ -9,9 +10,8 @@ export function auditRoutes(handoff: Handoff): express.Router {
   const router = express.Router();
 
   const apiIdentity = requireIdentity(handoff, (_req, res, reason) => {
-    if (reason === "cross_site") return sendApiError(res, 403, "cross_site_request", "cross-site request refused");
-    if (reason === "missing") return sendApiError(res, 401, "unauthenticated", "sign in first: send a Bearer token or the session cookie");
-    return sendApiError(res, 401, "invalid_token", "the token is invalid or has expired");
+    const refusal = identityRefusal(reason);
+    sendApiError(res, refusal.status, refusal.code, refusal.message);
   });
   const pageIdentity = requireIdentity(handoff, (req, res, reason) => {
     if (reason === "invalid") clearSessionCookie(res);

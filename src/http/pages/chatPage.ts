@@ -1,4 +1,6 @@
 // The chat at /messages/:giveawayId: history, the send form (htmx or a plain POST + 303), and read marks.
+// The same page, framed in the platform's pages, at /embed/giveaways/:giveawayId/chat (embedPages.ts signs it in).
+import { avatarOf } from "./avatar.ts";
 import express, { type Request, type Response } from "express";
 import { z } from "zod";
 import type { Handoff } from "../../app/handoff.ts";
@@ -15,7 +17,8 @@ import { domainRefusal, pageRefusal, type PageRefusal } from "./pageRefusals.ts"
 import { componentLogger } from "../../observability/logger.ts";
 import { awaitPageMinRevision, pageAfterWrite } from "./pageReadYourWrites.ts";
 import { clientIp, rateLimitedPage } from "../edge/rateLimits.ts";
-import { messageCard } from "./messageCard.ts";
+import { messageCard, senderLabel } from "./messageCard.ts";
+import { embedChatPath, renderEmbedRefusal } from "./embedPages.ts";
 
 const pagesLog = componentLogger("pages");
 
@@ -63,12 +66,15 @@ export function chatPage(handoff: Handoff, renderer: PageRenderer, requireSigned
   const replyDraft = (giveawayId: string, viewerId: string, messageId: string | undefined) => {
     const quoted = messageId === undefined ? undefined : queries.messageById(giveawayId, messageId);
     if (!quoted || quoted.retractedAt !== null) return undefined;
-    return { id: quoted.id, senderName: quoted.senderId === viewerId ? "You" : quoted.senderName, text: quoted.content.slice(0, 140) };
+    return { id: quoted.id, senderName: senderLabel(quoted, viewerId), text: quoted.content.slice(0, 140) };
   };
 
-  async function showChat(res: Response, identity: RequestIdentity, giveawayId: string, status: number, draft: MessageDraft, before?: number) {
+  async function showChat(res: Response, identity: RequestIdentity, giveawayId: string, status: number, draft: MessageDraft, before?: number, embedded = false) {
     const access = conversationAccess(handoff, giveawayId, identity.userId);
-    if (!access.ok) return refuseConversation(res, identity, giveawayId, pageRefusal(access.code));
+    if (!access.ok) {
+      if (embedded) return renderEmbedRefusal(renderer, res, pageRefusal(access.code), handoff.config.embedOrigins);
+      return refuseConversation(res, identity, giveawayId, pageRefusal(access.code));
+    }
     const newest = before === undefined ? queries.latestMessages(giveawayId, historyLength + 1) : queries.messagesBefore(giveawayId, before, historyLength + 1);
     const messages = newest.slice(-historyLength);
     // The stream resumes after the newest event shown (a message or a proposal card).
@@ -88,6 +94,7 @@ export function chatPage(handoff: Handoff, renderer: PageRenderer, requireSigned
       badgeExcept: giveawayId,
       giveaway: access.giveaway,
       other: access.other,
+      otherAvatar: avatarOf({ username: access.other.username, picture: queries.userById(access.other.id)?.picture }, handoff.config.platform?.imageOrigins ?? []),
       otherPresence: handoff.hub.presenceOf(giveawayId, access.other.id),
       cards,
       otherRead,
@@ -102,6 +109,10 @@ export function chatPage(handoff: Handoff, renderer: PageRenderer, requireSigned
       unreadCount: inboxEntry?.unreadCount ?? 0,
       streamUrl: `/messages/${giveawayId}/stream?after=${lastRevision}`,
       form: renderForm(giveawayId, draft),
+      // Framed: without handoff's navigation, and it tells the platform's page the unread count.
+      embed: embedded,
+      embedOrigins: handoff.config.embedOrigins,
+      chatPath: embedded ? embedChatPath(giveawayId) : `/messages/${giveawayId}`,
     });
   }
 
@@ -124,14 +135,15 @@ export function chatPage(handoff: Handoff, renderer: PageRenderer, requireSigned
     return result.ok ? result.revision : undefined;
   }
 
-  router.get("/messages/:giveawayId", requireSignedIn, async (req: Request, res: Response) => {
+  router.get(["/messages/:giveawayId", embedChatPath(":giveawayId")], requireSignedIn, async (req: Request, res: Response) => {
     const identity = identityOf(res);
     const giveawayId = req.params.giveawayId;
     if (!isId(giveawayId)) return renderRefusal(renderer, res, pageRefusal("not_found"), identity);
     await awaitPageMinRevision(handoff, giveawayId, req.query);
     const query = ChatQuery.safeParse(req.query);
     const { before, replyTo } = query.success ? query.data : {};
-    await showChat(res, identity, giveawayId, 200, { ...freshDraft(), replyTo: replyDraft(giveawayId, identity.userId, replyTo) }, before);
+    const embedded = req.path.startsWith("/embed/");
+    await showChat(res, identity, giveawayId, 200, { ...freshDraft(), replyTo: replyDraft(giveawayId, identity.userId, replyTo) }, before, embedded);
   });
 
   router.post("/messages/:giveawayId", requireSignedIn, async (req: Request, res: Response) => {

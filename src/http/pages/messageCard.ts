@@ -9,6 +9,8 @@ export interface MessageCard {
   giveawayId: string;
   mine: boolean;
   removed: boolean;
+  /** A notice the platform posted (no sender): shown apart, without reply, edit, remove or reactions. */
+  system: boolean;
   quote: { revision: number; senderName: string; text: string } | undefined;
   reactions: { emoji: string; count: number; mine: boolean }[];
   /** Every emoji one may react with, and whether the reader has. */
@@ -33,6 +35,12 @@ function fileOf(giveawayId: string, attachment: AttachmentRef): MessageCard["fil
   return { url: `/api/giveaways/${giveawayId}/attachments/${attachment.id}`, kind, label };
 }
 
+/** Who a message is from, as its reader sees it. */
+export function senderLabel(message: MessageView, viewerId: string): string {
+  if (message.kind === "system") return "Notice";
+  return message.senderId === viewerId ? "You" : (message.senderName ?? "?");
+}
+
 export function messageCard(handoff: Handoff, message: MessageView, viewerId: string): MessageCard {
   const giveawayId = message.giveawayId;
   const mine = message.senderId === viewerId;
@@ -40,7 +48,7 @@ export function messageCard(handoff: Handoff, message: MessageView, viewerId: st
   const quoted = message.replyTo === null || removed ? undefined : handoff.queries.messageById(giveawayId, message.replyTo);
   const quote = quoted && {
     revision: quoted.revision,
-    senderName: quoted.senderId === viewerId ? "You" : quoted.senderName,
+    senderName: senderLabel(quoted, viewerId),
     text: quoted.retractedAt !== null ? "message removed" : quoted.content.slice(0, 140),
   };
   const reactions = removed
@@ -53,5 +61,5 @@ export function messageCard(handoff: Handoff, message: MessageView, viewerId: st
   const until = Date.parse(message.sentAt) + handoff.config.editWindowMs;
   const editableUntil = mine && !removed && until > handoff.now().getTime() ? new Date(until).toISOString() : undefined;
   const files = removed ? [] : message.attachments.map((attachment) => fileOf(giveawayId, attachment));
-  return { message, giveawayId, mine, removed, quote, reactions, palette, files, editableUntil };
+  return { message, giveawayId, mine, system: message.kind === "system", removed, quote, reactions, palette, files, editableUntil };
 }

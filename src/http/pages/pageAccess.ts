@@ -2,6 +2,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { NextFunction, Request, Response } from "express";
 import type { Handoff } from "../../app/handoff.ts";
+import type { IdentityRefusal } from "../authentication.ts";
 import { clearSessionCookie, identify, requireIdentity, type RequestIdentity } from "../authentication.ts";
 import { comesFromOurOrigin } from "../edge/origin.ts";
 import type { PageRenderer } from "./pageRenderer.ts";
@@ -45,7 +46,7 @@ export function sendText(res: ServerResponse, status: number, text: string): voi
 }
 
 /** Streams and background posts: a status the script understands, never a redirect to a page. */
-export function refuseStreamIdentity(req: IncomingMessage, res: ServerResponse, reason: "missing" | "invalid" | "cross_site"): void {
+export function refuseStreamIdentity(req: IncomingMessage, res: ServerResponse, reason: IdentityRefusal): void {
   if (reason === "cross_site") return sendText(res, 403, "cross-site request refused");
   // htmx follows HX-Redirect on a stream's first connection; chat.js handles a 401 on reconnects.
   res.setHeader("HX-Redirect", signInPath(pathOf(req.headers["hx-current-url"])));

@@ -7,6 +7,7 @@ import { pickupRefusal } from "./pickupRefusals.ts";
 export type PageRefusalCode =
   | DomainErrorCode
   | "cross_site"
+  | "local_accounts_disabled"
   | "not_found"
   | "bad_form"
   | "body_too_large"
@@ -34,6 +35,8 @@ export function pageRefusal(code: PageRefusalCode, detail?: string): PageRefusal
       return refusal(403, "Only the giver can draw", "Only the person giving this away can draw the winner.");
     case "giver_cannot_enter":
       return refusal(403, "You are the giver", "You cannot enter your own giveaway.");
+    case "local_accounts_disabled":
+      return refusal(403, "Sign in on the platform", "Here you sign in through the giveaway platform: open this chat from the platform's own pages.");
     case "cross_site":
       return refusal(403, "Request refused", "This request came from another site, so it was refused to protect your account. Go back and try again from this site.");
     case "conversation_closed":
@@ -80,6 +83,12 @@ export function pageRefusal(code: PageRefusalCode, detail?: string): PageRefusal
       return refusal(422, "Please check the form", "Some of what was sent was not valid.");
     case "rate_limited":
       return refusal(429, "Slow down", "That was too many at once. Please wait a little and try again.");
+    // The platform's own commands (only its API sends them); a page shows them plainly all the same.
+    case "giver_fixed":
+    case "entries_closed":
+    case "winner_not_entrant":
+    case "winner_replaced":
+      return refusal(409, "Not possible now", "The giveaway's state does not allow this.");
     case "internal":
       return refusal(500, "Something went wrong", "Something went wrong on our side. Please try again.");
     default:

@@ -33,6 +33,12 @@ export function sessionPages(handoff: Handoff, renderer: PageRenderer): express.
     res.redirect(303, landing(next));
   };
 
+  // With AUTH_MODE=platform, people arrive signed in through the platform's links (/sso, /embed).
+  router.all(["/signin", "/register"], (req: Request, res: Response, next: express.NextFunction) => {
+    if (handoff.config.authMode !== "platform") return next();
+    renderRefusal(renderer, res, pageRefusal("local_accounts_disabled"), optionalIdentity(handoff, req));
+  });
+
   router.get(["/signin", "/register"], (req: Request, res: Response) => {
     const next = safeReturnPath(req.query.next);
     if (optionalIdentity(handoff, req)) return res.redirect(303, landing(next));

@@ -120,8 +120,8 @@ export function createGiveawayCommandHandler(options: GiveawayCommandHandlerOpti
         const appended: AppendedGiveawayEvent[] = decision.events.map((decided) => {
           const event = parseGiveawayEvent(decided.type, decided.data); // validated when written, too
           revision += 1n;
-          // A message's id is the client's, so a retried send is the same event to the store too.
-          const id = event.type === "MessageSent" ? event.data.messageId : newId();
+          // A message's id is the client's (a system message's, the platform's), so a retried send is the same event to the store too.
+          const id = event.type === "MessageSent" || event.type === "SystemMessagePosted" ? event.data.messageId : newId();
           const prevHash = lastHash;
           lastHash = chainHash({ prevHash, streamId, revision: revision.toString(), id, type: event.type, data: event.data, ...context });
           const metadata: EventMetadata = { ...context, prevHash, hash: lastHash };

@@ -19,7 +19,7 @@ export interface OpenGiveaway {
   readonly giveawayId: string;
   readonly giverId: string;
   readonly title: string;
-  /** Absent in states made before it was kept; "" when none was given. */
+  /** Absent when empty: what the platform's edits compare against. */
   readonly description?: string;
   /** Unique, in entry order (the draw picks by index). */
   readonly entrants: readonly string[];
@@ -64,7 +64,7 @@ export function evolve(state: GiveawayState, event: GiveawayEvent, revision: num
     case "GiveawayCreated": {
       if (state.status !== "none") return state;
       const { giveawayId, giverId, title, description } = event.data;
-      return { status: "open", giveawayId, giverId, title, description, entrants: [] };
+      return { status: "open", giveawayId, giverId, title, ...(description && { description }), entrants: [] };
     }
     case "EntrySubmitted": {
       if (state.status !== "open" || state.entrants.includes(event.data.userId)) return state;
@@ -104,8 +104,9 @@ export function evolve(state: GiveawayState, event: GiveawayEvent, revision: num
     }
     case "GiveawayDetailsChanged": {
       if (state.status === "none") return state;
-      const { title = state.title, description = state.description, giverId = state.giverId } = event.data;
-      return { ...state, title, giverId, ...(description !== undefined && { description }) };
+      const { title = state.title, description = state.description ?? "", giverId = state.giverId } = event.data;
+      const { description: _replaced, ...rest } = state;
+      return { ...rest, title, giverId, ...(description && { description }) };
     }
     case "EntryWithdrawn": {
       if (state.status !== "open") return state;

@@ -52,7 +52,7 @@ describe("PutPlatformGiveaway", () => {
 
   it("folds the change: the new giver is the giver", () => {
     const state = foldGiveaway([created(), changed({ giverId: carol, title: "T" })].map((event, revision) => ({ event, revision })));
-    expect(state).toMatchObject({ status: "open", giverId: carol, title: "T", description: "" });
+    expect(state).toMatchObject({ status: "open", giverId: carol, title: "T" });
   });
 });
 

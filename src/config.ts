@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { logLevels, type LogLevel } from "./observability/logger.ts";
 import { owaspScryptCost, type ScryptCost } from "./app/passwordHash.ts";
+import { productionSecretProblem } from "./app/jwtSecret.ts";
 
 /** "<count>/<seconds>": at most that many in any window of that many seconds. */
 const rate = (fallback: string) =>
@@ -65,6 +66,8 @@ const ConfigSchema = z
     /** No caught-up signal and no new event for this long: stop with a clear message (servers before 24.2). */
     EVENTSTORE_CATCHUP_IDLE_TIMEOUT_MS: z.coerce.number().int().min(1000).default(30_000),
     JWT_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
+    /** "production" asks more of JWT_SECRET (jwtSecret.ts); unset, the generated secret is used either way. */
+    NODE_ENV: z.string().optional(),
     TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).default(7 * 24 * 3600),
     SSE_HEARTBEAT_MS: z.coerce.number().int().min(100).default(15_000),
     SSE_MAX_QUEUED_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
@@ -119,6 +122,8 @@ const ConfigSchema = z
     path: ["EVENTSTORE_URL"],
   })
   .superRefine((config, context) => {
+    const weakSecret = config.NODE_ENV === "production" && config.JWT_SECRET !== undefined ? productionSecretProblem(config.JWT_SECRET) : undefined;
+    if (weakSecret) context.addIssue({ code: "custom", message: weakSecret, path: ["JWT_SECRET"] });
     const problem = platformSettingsProblem(config);
     if (problem) context.addIssue({ code: "custom", message: problem, path: [problem.split(" ")[0]!] });
   });

@@ -1,9 +1,11 @@
 // The server-rendered pages (Eta + htmx): sign-in, giveaways, inbox, the chat and its streams.
-import type { ServerResponse } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import express, { type NextFunction, type Request, type Response } from "express";
 import type { Handoff } from "../app/handoff.ts";
 import { identify } from "./authentication.ts";
 import { answerFailure, type Failure } from "./edge/failures.ts";
+import type { OriginConfig } from "./edge/origin.ts";
+import { setDocumentSecurityHeaders } from "./edge/securityHeaders.ts";
 import { statusOf } from "./api/apiErrors.ts";
 import { chatPage } from "./pages/chatPage.ts";
 import { conversationActions } from "./pages/conversationActions.ts";
@@ -31,16 +33,14 @@ function pageContentSecurityPolicy(imageOrigins: readonly string[], frameAncesto
   return `default-src 'self'; script-src 'self'; style-src 'self'; img-src ${images}; connect-src 'self'; form-action 'self'; frame-ancestors ${framers}; base-uri 'none'; object-src 'none'`;
 }
 
-function setPageSecurityHeaders(res: ServerResponse, contentSecurityPolicy: string): void {
+function setPageSecurityHeaders(req: IncomingMessage, res: ServerResponse, contentSecurityPolicy: string, config: OriginConfig): void {
   res.setHeader("Content-Security-Policy", contentSecurityPolicy);
-  res.setHeader("X-Content-Type-Options", "nosniff");
-  res.setHeader("Referrer-Policy", "same-origin");
-  res.setHeader("X-Frame-Options", "DENY");
+  setDocumentSecurityHeaders(req, res, config);
 }
 
-function pageSecurityHeaders(contentSecurityPolicy: string) {
-  return (_req: Request, res: Response, next: NextFunction) => {
-    setPageSecurityHeaders(res, contentSecurityPolicy);
+function pageSecurityHeaders(contentSecurityPolicy: string, config: OriginConfig) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    setPageSecurityHeaders(req, res, contentSecurityPolicy, config);
     next();
   };
 }
@@ -50,7 +50,7 @@ export function pageRoutes(handoff: Handoff): express.Router {
   const renderer = createPageRenderer(handoff);
   const signedIn = requirePageIdentity(handoff, renderer);
 
-  router.use(pageSecurityHeaders(pageContentSecurityPolicy(handoff.config.platform?.imageOrigins ?? [])));
+  router.use(pageSecurityHeaders(pageContentSecurityPolicy(handoff.config.platform?.imageOrigins ?? []), handoff.config));
   router.use(staticAssets());
   router.use(express.urlencoded({ extended: false, limit: "64kb", parameterLimit: 20 }));
 
@@ -115,7 +115,7 @@ export function pageStreamRoutes(handoff: Handoff): StreamRoute[] {
       const identity = identify(req, handoff.tokens);
       if (identity === "missing" || identity === "invalid") {
         // Set only on a refusal: set ahead, headers stay in a table per open stream (its head carries nosniff).
-        setPageSecurityHeaders(res, pageContentSecurityPolicy(handoff.config.platform?.imageOrigins ?? []));
+        setPageSecurityHeaders(req, res, pageContentSecurityPolicy(handoff.config.platform?.imageOrigins ?? []), handoff.config);
         res.setHeader("X-Request-Id", params.requestId);
         return refuseStreamIdentity(req, res, identity);
       }

@@ -32,10 +32,10 @@ describe("platform API fuzz", () => {
   it(`answers ${runs} hostile platform calls below 500, stays up, and stores nothing it refused`, async () => {
     const routes = fuzzRoutes.filter(([, path]) => path.startsWith("/api/platform/"));
     const hostile = fc.oneof(fc.constantFrom("%", "%00", "..", "x".repeat(65), "a.b", "ANN", "-", "_"), fc.string({ maxLength: 20 }).map((text) => encodeURIComponent(text) || "x"));
-    const platformId = fc.oneof(fc.constantFrom("g1", "g2", "ann", "bo", "cy", "dee"), hostile);
+    const giveawayId = fc.oneof({ arbitrary: fc.constant("g1"), weight: 5 }, fc.constantFrom("g2", "ann"), hostile);
+    const userId = fc.oneof({ arbitrary: fc.constantFrom("ann", "bo", "cy", "dee"), weight: 5 }, hostile);
     const auth = fc.oneof(
-      fc.constant(`Bearer ${live}`),
-      fc.constant(`Bearer ${live}`),
+      { arbitrary: fc.constant(`Bearer ${live}`), weight: 4 },
       fc.constantFrom(`Bearer ${revoked}`, `Bearer hsk_fuzz_${"A".repeat(43)}`, "Bearer hsk_", "Bearer not.a.jwt", "Basic x", ""),
     );
     // Mostly a key of its own ("fresh"), else a reused, hostile or missing one.
@@ -61,7 +61,7 @@ describe("platform API fuzz", () => {
     const statuses: Record<number, number> = {};
 
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...routes), platformId, platformId, auth, idempotencyKey, body, async ([method, template], id, sub, authorization, idem, payload) => {
+      fc.asyncProperty(fc.constantFrom(...routes), giveawayId, userId, auth, idempotencyKey, body, async ([method, template], id, sub, authorization, idem, payload) => {
         cases += 1;
         const path = template.replace(":id", id).replaceAll(":sub", sub);
         let req = request(server.url)[method.toLowerCase() as "get" | "put" | "post" | "delete"](path);

@@ -3,6 +3,7 @@ import express from "express";
 import type { Handoff } from "../../app/handoff.ts";
 import { clearSessionCookie, requireIdentity } from "../authentication.ts";
 import { identityRefusal } from "../api/requestContext.ts";
+import { documentSecurityHeaders } from "../edge/securityHeaders.ts";
 import { auditPage } from "./auditPage.ts";
 import { eventsEndpoint, sendApiError } from "./eventsEndpoint.ts";
 
@@ -20,6 +21,6 @@ export function auditRoutes(handoff: Handoff): express.Router {
   });
 
   router.get("/api/giveaways/:id/events", apiIdentity, eventsEndpoint(handoff));
-  router.get("/giveaways/:id/audit", pageIdentity, auditPage(handoff));
+  router.get("/giveaways/:id/audit", documentSecurityHeaders(handoff.config), pageIdentity, auditPage(handoff));
   return router;
 }

@@ -3,10 +3,11 @@
 // project, replay and verify it (test/fixtures/storedFixtures.test.ts).
 //   node --import tsx scripts/makeFixtureStore.ts test/fixtures/store-<version>
 // Run it once per release that adds events; never regenerate an existing fixture.
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadConfig } from "../src/config.ts";
 import { startServer } from "../src/server.ts";
+import { startFakePlatform } from "../test/support/fakePlatform.ts";
 
 const target = process.argv[2];
 if (!target) throw new Error("usage: makeFixtureStore.ts <folder>");
@@ -14,6 +15,8 @@ if (existsSync(join(target, "events.db"))) throw new Error(`${target} already ho
 mkdirSync(target, { recursive: true });
 
 const password = "fixture password 1";
+// The platform whose users, giveaways and sign-in links the store records (issue 23).
+const platform = await startFakePlatform({ alg: "ES256" });
 // A winner is a no-show after one second, and a plan is reminded at once, so the whole pickup fits in a run.
 const server = await startServer(
   loadConfig({
@@ -23,21 +26,22 @@ const server = await startServer(
     JWT_SECRET: "fixture-secret-fixture-secret-01",
     PICKUP_NO_SHOW_SECONDS: "1",
     PICKUP_REMINDER_LEAD_SECONDS: String(30 * 24 * 3600),
+    ...platform.env,
   }),
 );
 
-async function call(method: string, path: string, token?: string, body?: unknown): Promise<{ status: number; body: any }> {
+async function call(method: string, path: string, token?: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
   const response = await fetch(server.url + path, {
     method,
-    headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...(body ? { "Content-Type": "application/json" } : {}) },
+    headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...(body ? { "Content-Type": "application/json" } : {}), ...headers },
     body: body ? JSON.stringify(body) : undefined,
   });
   const text = await response.text();
   return { status: response.status, body: text ? JSON.parse(text) : undefined };
 }
 
-async function expectStatus(status: number, method: string, path: string, token?: string, body?: unknown) {
-  const answer = await call(method, path, token, body);
+async function expectStatus(status: number, method: string, path: string, token?: string, body?: unknown, headers?: Record<string, string>) {
+  const answer = await call(method, path, token, body, headers);
   if (answer.status !== status) throw new Error(`${method} ${path}: ${answer.status} ${JSON.stringify(answer.body)}`);
   return answer.body;
 }
@@ -76,16 +80,20 @@ await expectStatus(200, "POST", `/api/giveaways/${bike.id}/messages`, winner.tok
 await expectStatus(204, "POST", `/api/giveaways/${bike.id}/read`, winner.token, { revision: messages[3].revision });
 
 const pickup = await pickupFlow();
+const platformPart = await platformFlow();
 
 const winnerInbox = await expectStatus(200, "GET", "/api/inbox", winner.token);
 const giverInbox = await expectStatus(200, "GET", "/api/inbox", gina.token);
 await server.close();
+await platform.close();
+// Only the log is the fixture: read models and limits are rebuilt by whoever opens it.
+for (const file of ["readmodels.db", "readmodels.db-wal", "readmodels.db-shm", "readmodels.db.lock", "limits.db", "limits.db-wal", "limits.db-shm"]) rmSync(join(target, file), { force: true });
 
 writeFileSync(
   join(target, "manifest.json"),
   JSON.stringify(
     {
-      writtenBy: "handoff 0.1.0 with the pickup (issue 11): proposals, plan, reminder, handover, no-show redraw, decline and cancel",
+      writtenBy: "handoff 0.2.0 with the platform (issue 23): platform users and sign-in links, service keys, idempotent platform calls, a system message, a platform redraw and cancel; and the pickup of 0.1.0",
       password,
       users: { giver: gina, winner, loser: winner === walt ? lou : walt }, // tokens are not kept: sign in again
       openGiveaway: { id: open.id, title: open.title, entrants: 1 },
@@ -93,6 +101,7 @@ writeFileSync(
       messages: messages.map((m) => ({ id: m.id, senderId: m.senderId, content: m.content, revision: m.revision })),
       unread: { winner: winnerInbox.unreadTotal, giver: giverInbox.unreadTotal },
       pickup,
+      platform: platformPart,
     },
     null,
     2,
@@ -172,5 +181,55 @@ async function pickupFlow() {
       secondRound: secondRound.map(messageOf),
     },
     cancelled: { id: kettle.id, title: kettle.title, winnerId: walt.id, reason: "Nobody else entered" },
+  };
+}
+
+/**
+ * The platform (issue 23): its users sign in with its tokens (one renamed, one by a spent /sso link), its
+ * backend pushes a giveaway through a draw with a service key (a retried call answered once), posts a
+ * system message, and redraws and cancels a second one; its users chat in the first.
+ */
+async function platformFlow() {
+  const serviceKey = await server.handoff.serviceKeys.create("fixture-platform");
+  let calls = 0;
+  const push = (status: number, method: string, path: string, body?: unknown) =>
+    expectStatus(status, method, `/api/platform${path}`, serviceKey, body, { "Idempotency-Key": `fixture-${++calls}` });
+  const ada = await platform.sign({ sub: "p-ada", name: "Ada Platform", email: "ada@platform.example", roles: ["member"] });
+  await expectStatus(200, "GET", "/api/me", ada);
+  await expectStatus(200, "GET", "/api/me", await platform.sign({ sub: "p-ben", name: "Ben" }));
+  // A new name in a later token is a new profile event.
+  const ben = await platform.sign({ sub: "p-ben", name: "Ben Renamed" });
+  const sso = await fetch(`${server.url}/sso?token=${await platform.sign({ sub: "p-ada", name: "Ada Platform" })}&next=/inbox`, { redirect: "manual" });
+  if (sso.status !== 303) throw new Error(`/sso: ${sso.status}`);
+
+  const sofa = await push(201, "PUT", "/giveaways/sofa-1", { title: "A green sofa", description: "Seats three", giverId: "p-ada" });
+  await push(200, "PUT", "/giveaways/sofa-1", { title: "A green sofa (heavy)", giverId: "p-ada" });
+  await push(201, "PUT", "/giveaways/sofa-1/entrants/p-ben");
+  await push(201, "PUT", "/giveaways/sofa-1/entrants/p-cy");
+  await push(204, "DELETE", "/giveaways/sofa-1/entrants/p-cy");
+  // A retried draw (the same Idempotency-Key) is answered once and stored once.
+  const drawHeaders = { "Idempotency-Key": "fixture-draw" };
+  await expectStatus(200, "POST", "/api/platform/giveaways/sofa-1/draw", serviceKey, { winnerId: "p-ben" }, drawHeaders);
+  await expectStatus(200, "POST", "/api/platform/giveaways/sofa-1/draw", serviceKey, { winnerId: "p-ben" }, drawHeaders);
+  const notice = await push(201, "POST", "/giveaways/sofa-1/messages", { content: "The giver marked this item as reserved for you" });
+  const said = [
+    await expectStatus(201, "POST", `/api/giveaways/${sofa.id}/messages`, ada, { content: "Hi Ben, the sofa is yours" }),
+    await expectStatus(201, "POST", `/api/giveaways/${sofa.id}/messages`, ben, { content: "Great, thank you!" }),
+  ];
+
+  const desk = await push(201, "PUT", "/giveaways/desk-2", { title: "A desk", giverId: "p-ada" });
+  await push(201, "PUT", "/giveaways/desk-2/entrants/p-ben");
+  await push(201, "PUT", "/giveaways/desk-2/entrants/p-cy");
+  await push(200, "POST", "/giveaways/desk-2/draw", { winnerId: "p-ben" });
+  await push(200, "POST", "/giveaways/desk-2/redraw", { winnerId: "p-cy" });
+  await push(200, "POST", "/giveaways/desk-2/cancel", { reason: "Sold elsewhere" });
+
+  const messageOf = (m: { id: string; senderId: string | null; content: string; revision: number; kind: string }) => ({ id: m.id, senderId: m.senderId, content: m.content, revision: m.revision, kind: m.kind });
+  return {
+    // A fixture's own secret: it opens nothing but this store.
+    serviceKey,
+    users: { ada: { sub: "p-ada", name: "Ada Platform" }, ben: { sub: "p-ben", name: "Ben Renamed" }, cy: { sub: "p-cy", name: "p-cy" } },
+    drawn: { platformId: "sofa-1", id: sofa.id as string, title: "A green sofa (heavy)", messages: [messageOf(notice), ...said.map(messageOf)] },
+    cancelled: { platformId: "desk-2", id: desk.id as string, reason: "Sold elsewhere" },
   };
 }

@@ -49,6 +49,11 @@ export interface RateLimitsConfig {
   giveawaysPerAccount: RateLimit;
   giveawaysPerIp: RateLimit;
   streamsPerUser: number;
+  /** Password hashes (sign-ins, registrations) running or waiting at once for one client IP. */
+  hashesPerIp: number;
+  /** Every other write a person makes to a giveaway: entries, the draw, mute, the pickup's steps. */
+  actionsPerAccount: RateLimit;
+  actionsPerIp: RateLimit;
   /** Calls to /api/platform per service key: the platform's backend speaks for many people at once. */
   platformPerKey: RateLimit;
 }
@@ -79,6 +84,14 @@ const ConfigSchema = z
     LOG_LEVEL: z.enum(logLevels).default("info"),
     READY_MAX_LAG_EVENTS: z.coerce.number().int().min(0).default(1000),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+    /** A client must have sent its whole request head within this (slow headers hold a connection). */
+    HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+    /** ... and its whole request, body included (an attachment on a slow link): never a stream's life, which starts after. */
+    HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(120_000),
+    /** An idle keep-alive connection is closed after this. */
+    HTTP_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
+    /** Open connections per process, streams included (the memory benchmark holds 10,000 idle streams). */
+    HTTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(1_000_000).default(20_000),
     /** scrypt's N: OWASP's 2^17 by default; tests lower it to stay fast. */
     PASSWORD_SCRYPT_N: z.coerce
       .number()
@@ -87,6 +100,8 @@ const ConfigSchema = z
       .max(2 ** 20)
       .refine((n) => (n & (n - 1)) === 0, "must be a power of two")
       .default(owaspScryptCost.N),
+    /** Password hashes that may wait while two run; past it sign-ins and registrations answer 503 busy. */
+    PASSWORD_HASH_QUEUE: z.coerce.number().int().min(0).max(10_000).default(8),
     /** The origin browsers use (https://chat.example): cookies are Secure under https, and writes must come from it. */
     PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
     /** Behind one reverse proxy: trust X-Forwarded-Proto/-For from it (client IPs for limits, https for cookies). */
@@ -102,6 +117,9 @@ const ConfigSchema = z
     RATE_LIMIT_GIVEAWAYS_PER_ACCOUNT: rate("10/60"),
     RATE_LIMIT_GIVEAWAYS_PER_IP: rate("20/60"),
     RATE_LIMIT_STREAMS_PER_USER: z.coerce.number().int().min(1).max(10_000).default(20),
+    RATE_LIMIT_HASHES_PER_IP: z.coerce.number().int().min(1).max(1000).default(2),
+    RATE_LIMIT_ACTIONS_PER_ACCOUNT: rate("30/60"),
+    RATE_LIMIT_ACTIONS_PER_IP: rate("60/60"),
     RATE_LIMIT_PLATFORM_PER_KEY: rate("600/60"),
     /** Which sign-ins exist; unset: "local" without platform settings, "both" with them. */
     AUTH_MODE: z.enum(["local", "platform", "both"]).optional(),
@@ -120,6 +138,10 @@ const ConfigSchema = z
   .refine((config) => config.EVENT_STORE !== "esdb" || config.EVENTSTORE_URL, {
     message: "EVENTSTORE_URL is required when EVENT_STORE=esdb",
     path: ["EVENTSTORE_URL"],
+  })
+  .refine((config) => config.HTTP_HEADERS_TIMEOUT_MS <= config.HTTP_REQUEST_TIMEOUT_MS, {
+    message: "must not be longer than HTTP_REQUEST_TIMEOUT_MS (the head is part of the request)",
+    path: ["HTTP_HEADERS_TIMEOUT_MS"],
   })
   .superRefine((config, context) => {
     const weakSecret = config.NODE_ENV === "production" && config.JWT_SECRET !== undefined ? productionSecretProblem(config.JWT_SECRET) : undefined;
@@ -167,7 +189,11 @@ export interface Config {
   readyMaxLagEvents: number;
   /** On SIGTERM/SIGINT: how long in-flight requests and projections get before the process exits anyway. */
   shutdownTimeoutMs: number;
+  /** node:http's bounds on a connection (src/server.ts). */
+  http: HttpLimitsConfig;
   passwordCost: ScryptCost;
+  /** Password hashes that may wait for a running one (src/app/passwordHash.ts). */
+  passwordHashQueue: number;
   /** The public origin (scheme://host[:port]), when configured. */
   publicOrigin: string | undefined;
   trustProxy: boolean;
@@ -182,6 +208,13 @@ export interface Config {
   platform: PlatformConfig | undefined;
   /** Origins that may frame the /embed pages. */
   embedOrigins: string[];
+}
+
+export interface HttpLimitsConfig {
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+  maxConnections: number;
 }
 
 export interface PlatformConfig {
@@ -232,7 +265,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     readyMaxLagEvents: e.READY_MAX_LAG_EVENTS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    http: {
+      headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+      maxConnections: e.HTTP_MAX_CONNECTIONS,
+    },
     passwordCost: { ...owaspScryptCost, N: e.PASSWORD_SCRYPT_N },
+    passwordHashQueue: e.PASSWORD_HASH_QUEUE,
     publicOrigin: e.PUBLIC_URL === undefined ? undefined : new URL(e.PUBLIC_URL).origin,
     trustProxy: e.TRUST_PROXY === "true",
     editWindowMs: e.EDIT_WINDOW_SECONDS * 1000,
@@ -247,6 +287,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       giveawaysPerAccount: e.RATE_LIMIT_GIVEAWAYS_PER_ACCOUNT,
       giveawaysPerIp: e.RATE_LIMIT_GIVEAWAYS_PER_IP,
       streamsPerUser: e.RATE_LIMIT_STREAMS_PER_USER,
+      hashesPerIp: e.RATE_LIMIT_HASHES_PER_IP,
+      actionsPerAccount: e.RATE_LIMIT_ACTIONS_PER_ACCOUNT,
+      actionsPerIp: e.RATE_LIMIT_ACTIONS_PER_IP,
       platformPerKey: e.RATE_LIMIT_PLATFORM_PER_KEY,
     },
     authMode: e.AUTH_MODE ?? (e.PLATFORM_ISSUER ? "both" : "local"),

@@ -125,7 +125,7 @@ export function openHandoff(config: Config, overrides: HandoffOverrides = {}): H
   const sessions: SessionLedger = { hasEnded: (identity) => queries.sessionHasEnded(identity.userId, identity.sessionId, identity.sessionStartedAt) };
   const sessionEnds = createSessionEnds(sessions);
   const platformUsers = createPlatformUsers({ store, newId, now });
-  const accounts = createUserAccounts({ store, newId, now, passwords: createPasswordHasher(config.passwordCost), sessionTtlSeconds: config.tokenTtlSeconds });
+  const accounts = createUserAccounts({ store, newId, now, passwords: createPasswordHasher(config.passwordCost, { maxWaiting: config.passwordHashQueue }), sessionTtlSeconds: config.tokenTtlSeconds });
   const platformSignIn = config.platform && createPlatformSignIn(createPlatformTokenVerifier(config.platform, () => now().getTime()), platformUsers, sessions);
   // Typing crosses processes through the store, like presence.
   const typingSignals = storeTypingSignals({

@@ -7,7 +7,7 @@ import { parseUserEvent, type UserEvent } from "../domain/events.ts";
 import { streamOfUserEvent, usernameStream, userStream } from "../domain/streams.ts";
 import { checkPassword, decideRegisterUser, foldUserAccount, nameHolder, type UserAccount } from "../domain/users.ts";
 import { hasErrorCode, type EventStore, type ExpectedRevision } from "../eventstore/port.ts";
-import type { PasswordHasher } from "./passwordHash.ts";
+import { PasswordHashingBusy, type PasswordHasher } from "./passwordHash.ts";
 
 export interface Account {
   id: string;
@@ -24,7 +24,10 @@ export type RegistrationResult = { ok: true; account: Account } | { ok: false; e
 
 export interface UserAccounts {
   register(input: { username: string; password: string; correlationId: string }): Promise<RegistrationResult>;
-  /** The account, or undefined when the name or the password is wrong (in the same time either way). */
+  /**
+   * The account, or undefined when the name or the password is wrong (in the same time either way:
+   * an unknown name costs one hash too). Throws PasswordHashingBusy when the hashing queue is full.
+   */
   authenticate(username: string, password: string): Promise<Account | undefined>;
   /** Records a sign-in; the token issued for it names the session. */
   startSession(account: Account, correlationId: string): Promise<Session>;
@@ -122,8 +125,12 @@ export function createUserAccounts(deps: UserAccountsDeps): UserAccounts {
       const { ok, needsRehash } = await passwords.verify(password, account.passwordHash);
       if (!ok) return undefined;
       if (needsRehash) {
-        const passwordHash = await passwords.hash(password);
-        await append({ type: "PasswordRehashed", data: { userId: account.userId, passwordHash, rehashedAt: now().toISOString() } }, "any", newId(), account.userId);
+        // A busy hashing queue does not undo a right password: the upgrade waits for the next sign-in.
+        const passwordHash = await passwords.hash(password).catch((error: unknown) => {
+          if (error instanceof PasswordHashingBusy) return undefined;
+          throw error;
+        });
+        if (passwordHash) await append({ type: "PasswordRehashed", data: { userId: account.userId, passwordHash, rehashedAt: now().toISOString() } }, "any", newId(), account.userId);
       }
       return { id: account.userId, username: account.username };
     },

@@ -15,9 +15,9 @@ import type { ChatCommand } from "./conversationDecide.ts";
 import { linksDigest } from "./conversationEvolve.ts";
 import { decidePlatform, isPlatformCommand, type PlatformCommand } from "./platformGiveaway.ts";
 
-export const titleMaxLength = 120;
-export const descriptionMaxLength = 2000;
-export const contentMaxLength = 2000;
+import { contentMaxLength, descriptionMaxLength, titleMaxLength } from "./giveawayLimits.ts";
+
+export { contentMaxLength, descriptionMaxLength, titleMaxLength };
 
 export interface CreateGiveaway {
   readonly type: "CreateGiveaway";

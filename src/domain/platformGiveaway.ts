@@ -8,7 +8,7 @@ import { assertNever } from "./errors.ts";
 import type { GiveawayEvent } from "./events.ts";
 import { systemSenderId, type DrawnGiveaway, type GiveawayState } from "./giveaway.ts";
 import type { GiveawayCommand } from "./giveawayDecide.ts";
-import { contentMaxLength } from "./giveawayDecide.ts";
+import { contentMaxLength } from "./giveawayLimits.ts";
 import { contentDigest } from "./messageIndex.ts";
 import { winnersSoFar } from "./pickup.ts";
 

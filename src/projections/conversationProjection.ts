@@ -20,6 +20,8 @@ export const conversationProjection: Projection = {
     CREATE TABLE IF NOT EXISTS attachments (
       giveaway_id TEXT NOT NULL, id TEXT NOT NULL, uploader_id TEXT NOT NULL, sha256 TEXT NOT NULL,
       content_type TEXT NOT NULL, size INTEGER NOT NULL, uploaded_at TEXT NOT NULL,
+      -- The upload's revision: its round decides who may fetch it (as a message's does).
+      revision INTEGER NOT NULL,
       -- 1 once the message carrying it was removed: no longer served.
       withdrawn INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (giveaway_id, id));`,
   prepare(db) {
@@ -31,7 +33,7 @@ export const conversationProjection: Projection = {
       "SELECT content_type AS contentType, size, sha256 FROM attachments WHERE giveaway_id = ? AND id = ?",
     );
     const upload = db.prepare(
-      "INSERT OR IGNORE INTO attachments (giveaway_id, id, uploader_id, sha256, content_type, size, uploaded_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      "INSERT OR IGNORE INTO attachments (giveaway_id, id, uploader_id, sha256, content_type, size, uploaded_at, revision) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
     );
     const react = db.prepare("INSERT OR IGNORE INTO reactions (giveaway_id, message_id, user_id, emoji) VALUES (?, ?, ?, ?)");
     const unreact = db.prepare("DELETE FROM reactions WHERE giveaway_id = ? AND message_id = ? AND user_id = ? AND emoji = ?");
@@ -67,7 +69,7 @@ export const conversationProjection: Projection = {
         }
         case "AttachmentUploaded": {
           const { attachmentId, uploaderId, sha256, contentType, size, uploadedAt } = event.data;
-          upload.run(giveawayId, attachmentId, uploaderId, sha256, contentType, size, uploadedAt);
+          upload.run(giveawayId, attachmentId, uploaderId, sha256, contentType, size, uploadedAt, recorded.revision);
           return;
         }
         case "ReactionAdded":
@@ -158,6 +160,8 @@ export interface AttachmentView extends AttachmentRef {
   giveawayId: string;
   uploaderId: string;
   uploadedAt: string;
+  /** The upload's revision in the giveaway's stream. */
+  revision: number;
 }
 
 export function conversationQueries(db: Database.Database) {
@@ -168,7 +172,7 @@ export function conversationQueries(db: Database.Database) {
   const byId = db.prepare<[string, string], MessageRow>(`${selectMessage} WHERE m.giveaway_id = ? AND m.id = ?`);
   const atRevision = db.prepare<[string, number], MessageRow>(`${selectMessage} WHERE m.giveaway_id = ? AND m.revision = ?`);
   const attachmentById = db.prepare<[string, string], AttachmentView>(
-    `SELECT id, giveaway_id AS giveawayId, uploader_id AS uploaderId, sha256, content_type AS contentType, size, uploaded_at AS uploadedAt
+    `SELECT id, giveaway_id AS giveawayId, uploader_id AS uploaderId, sha256, content_type AS contentType, size, uploaded_at AS uploadedAt, revision
      FROM attachments WHERE giveaway_id = ? AND id = ? AND withdrawn = 0`,
   );
   const view = (row: MessageRow | undefined) => (row ? toMessageView(row) : undefined);

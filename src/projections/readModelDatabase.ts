@@ -17,7 +17,7 @@ export const allProjections: Projection[] = [usersProjection, giveawaysProjectio
  * Raise this when a read model's tables change shape: a file made by an older version is emptied
  * when opened and rebuilt from the log (read models are only ever a cache of it).
  */
-export const readModelVersion = 5;
+export const readModelVersion = 6;
 
 export function openReadModelDatabase(file: string): Database.Database {
   const db = new Database(file);

@@ -4,6 +4,7 @@ import type { Handoff } from "../../app/handoff.ts";
 import { checkAttachmentType, typeServedAs } from "../../attachments/attachmentTypes.ts";
 import { identityOf, type EdgeContext } from "../authentication.ts";
 import { ApiError } from "./apiErrors.ts";
+import { visibleTo } from "../../app/conversationAccessQuery.ts";
 import { conversationForReader } from "./conversationAccess.ts";
 import { runGiveawayCommand, type CommandServices } from "./giveawayCommands.ts";
 import { giveawayIdParam } from "./requestInput.ts";
@@ -47,12 +48,13 @@ export function attachmentsApi(handoff: AttachmentServices): express.Router {
 
   router.get("/giveaways/:id/attachments/:attachmentId", signedIn, async (req, res) => {
     const giveawayId = giveawayIdParam(req.params.id);
-    conversationForReader(handoff, giveawayId, identityOf(res).userId);
+    const access = conversationForReader(handoff, giveawayId, identityOf(res).userId);
     const notFound = new ApiError("attachment_not_found", "no such attachment in this conversation");
     const attachmentId = String(req.params.attachmentId);
     if (!uuidShape.test(attachmentId)) throw notFound;
     const attachment = handoff.queries.attachmentById(giveawayId, attachmentId.toLowerCase());
-    if (!attachment) throw notFound;
+    // After a redraw each winner fetches only their own round's uploads, as with messages; the giver every round's.
+    if (!attachment || visibleTo(access, [attachment]).length === 0) throw notFound;
     const bytes = await handoff.blobs.get(attachment.sha256);
     if (!bytes) throw notFound; // logged by verify; never a stack trace here
     const served = typeServedAs(attachment.contentType);

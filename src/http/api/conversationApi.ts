@@ -65,7 +65,10 @@ export function conversationApi(handoff: ConversationServices): express.Router {
   router.post("/giveaways/:id/typing", signedIn, (req, res) => {
     const giveawayId = giveawayIdParam(req.params.id);
     const { userId, username } = identityOf(res);
-    conversationForReader(handoff, giveawayId, userId);
+    // Typing is writing: a replaced winner (or anyone, once the conversation is closed) only reads.
+    const { canWrite, role } = conversationForReader(handoff, giveawayId, userId);
+    if (!canWrite && role === "former_winner") throw new ApiError("not_participant", "a redraw chose another winner: this conversation can still be read");
+    if (!canWrite) throw new ApiError("conversation_read_only", "this conversation is closed: it can still be read");
     const until = new Date(now().getTime() + typingSignalMs).toISOString();
     handoff.hub.typingSignals.publish({ giveawayId, userId, username, until });
     res.status(204).end();

@@ -117,7 +117,7 @@ const ConfigSchema = z
     RATE_LIMIT_GIVEAWAYS_PER_ACCOUNT: rate("10/60"),
     RATE_LIMIT_GIVEAWAYS_PER_IP: rate("20/60"),
     RATE_LIMIT_STREAMS_PER_USER: z.coerce.number().int().min(1).max(10_000).default(20),
-    RATE_LIMIT_HASHES_PER_IP: z.coerce.number().int().min(1).max(1000).default(2),
+    RATE_LIMIT_HASHES_PER_IP: z.coerce.number().int().min(1).max(1000).default(4),
     RATE_LIMIT_ACTIONS_PER_ACCOUNT: rate("30/60"),
     RATE_LIMIT_ACTIONS_PER_IP: rate("60/60"),
     RATE_LIMIT_PLATFORM_PER_KEY: rate("600/60"),

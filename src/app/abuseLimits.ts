@@ -7,6 +7,9 @@
 // a person who signs in, even often, never uses up their own account's budget. Per IP, every
 // attempt counts. The cost: anyone may lock an account's sign-in for the window by failing it on
 // purpose (docs/operations.md).
+//
+// Password hashing per IP is counted at once, not per window: a lease held while a hash runs or
+// waits, so one address cannot fill the hashing queue (src/app/passwordHash.ts) for everyone.
 import { RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import type { RateLimit, RateLimitsConfig } from "../config.ts";
 import { usernameKey } from "../domain/streams.ts";
@@ -24,6 +27,9 @@ export type LimitName =
   | "giveaways_account"
   | "giveaways_ip"
   | "streams_user"
+  | "hashes_ip"
+  | "actions_account"
+  | "actions_ip"
   | "platform_key";
 
 export interface LimitRefusal {
@@ -40,8 +46,12 @@ export interface AbuseLimits {
   /** The password was right: the reserved failure is given back. */
   signInSucceeded(username: string): Promise<void>;
   registration(ip: string): Promise<LimitRefusal | undefined>;
+  /** One password hash (a sign-in or a registration) for the IP, held while it runs or waits: a lease to release, or the refusal. */
+  passwordHashing(ip: string): StreamLease | LimitRefusal;
   messageSend(ip: string, userId: string): Promise<LimitRefusal | undefined>;
   giveawayCreation(ip: string, userId: string): Promise<LimitRefusal | undefined>;
+  /** Every other write a person makes to a giveaway: entries, the draw, mute, the pickup's steps. */
+  giveawayAction(ip: string, userId: string): Promise<LimitRefusal | undefined>;
   /** One call to /api/platform with the service key `keyName`. */
   platformCall(keyName: string): Promise<LimitRefusal | undefined>;
   /** One more open stream for the user: a lease to release when it closes, or the refusal. */
@@ -51,6 +61,9 @@ export interface AbuseLimits {
 
 /** A stream lease outlives its process's last renewal by this (streamLeases.ts). */
 export const streamLeaseTtlMs = 30_000;
+
+/** A refused password hash may try again after about one hash's time. */
+const hashRetryMs = 2000;
 
 const log = componentLogger("limits");
 const released: StreamLease = { release() {} };
@@ -71,6 +84,11 @@ function refusalMessage(limit: LimitName, seconds: number, streams: number): str
     case "giveaways_account":
     case "giveaways_ip":
       return `you are creating giveaways too fast: ${wait}`;
+    case "hashes_ip":
+      return `too many sign-ins are being checked for this address at once: ${wait}`;
+    case "actions_account":
+    case "actions_ip":
+      return `you are doing that too often: ${wait}`;
     case "platform_key":
       return `too many calls with this service key: ${wait}`;
     case "streams_user":
@@ -91,6 +109,8 @@ function noLimits(): AbuseLimits {
     registration: allowed,
     messageSend: allowed,
     giveawayCreation: allowed,
+    giveawayAction: allowed,
+    passwordHashing: () => released,
     platformCall: allowed,
     openStream: () => released,
     close() {},
@@ -110,6 +130,8 @@ export function openAbuseLimits(config: RateLimitsConfig, dataDir: string, insta
     messages_ip: limiter("messages_ip", config.messagesPerIp),
     giveaways_account: limiter("giveaways_account", config.giveawaysPerAccount),
     giveaways_ip: limiter("giveaways_ip", config.giveawaysPerIp),
+    actions_account: limiter("actions_account", config.actionsPerAccount),
+    actions_ip: limiter("actions_ip", config.actionsPerIp),
     platform_key: limiter("platform_key", config.platformPerKey),
   } satisfies Partial<Record<LimitName, RateLimiterAbstract>>;
   type RateLimitName = keyof typeof limiters;
@@ -145,6 +167,16 @@ export function openAbuseLimits(config: RateLimitsConfig, dataDir: string, insta
     registration: (ip) => spend("register_ip", ip),
     messageSend: (ip, userId) => both(["messages_account", userId], ["messages_ip", ip]),
     giveawayCreation: (ip, userId) => both(["giveaways_account", userId], ["giveaways_ip", ip]),
+    giveawayAction: (ip, userId) => both(["actions_account", userId], ["actions_ip", ip]),
+    passwordHashing(ip) {
+      // A lease like an open stream's: a process that dies mid-hash leaves no count behind.
+      try {
+        return leases.acquire(`hashes:${ip}`, config.hashesPerIp) ?? refuse("hashes_ip", hashRetryMs);
+      } catch (error) {
+        log.warn({ ...errorFields(error), limit: "hashes_ip" }, "hashing limit not checked: the limits file failed");
+        return released;
+      }
+    },
     platformCall: (keyName) => spend("platform_key", keyName),
     openStream(userId) {
       try {

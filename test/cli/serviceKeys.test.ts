@@ -1,28 +1,13 @@
 // `npm run service-keys` as a real process over a running server's data dir: create prints the secret
 // once and stores only its hash; list shows names, times and revocation; revoke holds at once for the
 // running server (it reads the key's stream on every call).
-import { spawn } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCliCommand } from "../audit/auditFixtures.ts";
 import { startTestServer, type TestServer } from "../support/testServer.ts";
 
-const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
-
-function serviceKeys(dataDir: string, ...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "src/cli/serviceKeys.ts", ...args], {
-      cwd: repoRoot,
-      env: { ...process.env, DATA_DIR: dataDir, EVENT_STORE: "sqlite", STORE_DURABILITY: "normal" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
+function serviceKeys(dataDir: string, ...args: string[]) {
+  return runCliCommand("serviceKeys", args, { DATA_DIR: dataDir });
 }
 
 describe("npm run service-keys", () => {

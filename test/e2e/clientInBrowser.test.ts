@@ -89,6 +89,8 @@ describe.skipIf(browserTestsSkipped)("browser: the typed client's React hook", (
     await page.locator("#messages li", { hasText: "Thank you! When can I come?" }).waitFor();
     await send(server, chat.giver, chat.giveawayId, "Tomorrow after 5?");
     await sendFromPage(page, "Tomorrow at 6 then.");
+    await page.locator("#messages li", { hasText: "Tomorrow at 6 then." }).waitFor();
+    // What the store holds is read once the page's own send is shown (stored before it is shown).
     await expect.poll(async () => (await shownMessages(page)).contents).toEqual(await stored());
 
     // Forced disconnect: the page's network drops its stream, and the server restarts meanwhile.

@@ -27,6 +27,7 @@ export type EdgeErrorCode =
   | "resume_point_ahead"
   | "revision_ahead"
   | "rate_limited"
+  | "busy"
   | "store_unavailable"
   | "read_model_stopped"
   | "unsupported_media_type"
@@ -99,6 +100,7 @@ export function statusOf(code: ApiErrorCode): number {
     case "internal":
       return 500;
     case "read_model_lagging":
+    case "busy":
     case "store_unavailable":
     case "read_model_stopped":
     case "platform_keys_unavailable":
@@ -129,7 +131,8 @@ export class ApiError extends Error {
 export function sendApiError(res: ServerResponse, code: ApiErrorCode, message: string): void {
   const body = JSON.stringify({ error: { code, message } });
   if (statusOf(code) === 401) res.setHeader("WWW-Authenticate", 'Bearer realm="handoff"');
-  if (statusOf(code) === 503) res.setHeader("Retry-After", code === "store_unavailable" || code === "platform_keys_unavailable" ? "5" : "1");
+  // A refusal that says when to come back (busy) keeps its own.
+  if (statusOf(code) === 503 && !res.hasHeader("Retry-After")) res.setHeader("Retry-After", code === "store_unavailable" || code === "platform_keys_unavailable" ? "5" : "1");
   res.statusCode = statusOf(code);
   res.setHeader("Content-Type", "application/json; charset=utf-8");
   res.setHeader("X-Content-Type-Options", "nosniff");

@@ -9,7 +9,7 @@ import { conversationForReader } from "./conversationAccess.ts";
 import { runGiveawayCommand, type CommandServices } from "./giveawayCommands.ts";
 import { giveawayIdParam, parseBody } from "./requestInput.ts";
 import { requireApiIdentity } from "./requestContext.ts";
-import { limitMessageWrites } from "../edge/rateLimits.ts";
+import { limitGiveawayActions, limitMessageWrites } from "../edge/rateLimits.ts";
 
 const uuidShape = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -80,8 +80,9 @@ export function conversationApi(handoff: ConversationServices): express.Router {
     await runGiveawayCommand(handoff, res, giveawayId, { type: "MuteConversation", userId, muted, now: now() });
     res.status(204).end();
   };
-  router.put("/giveaways/:id/mute", signedIn, mute(true));
-  router.delete("/giveaways/:id/mute", signedIn, mute(false));
+  const actions = limitGiveawayActions(handoff);
+  router.put("/giveaways/:id/mute", signedIn, actions, mute(true));
+  router.delete("/giveaways/:id/mute", signedIn, actions, mute(false));
 
   return router;
 }

@@ -9,7 +9,7 @@ import { awaitMinRevision, runGiveawayCommand, type CommandServices } from "./gi
 import { withPickup } from "./pickupApi.ts";
 import { giveawayIdParam, integerText, parseBody, parseInput } from "./requestInput.ts";
 import { requireApiIdentity } from "./requestContext.ts";
-import { clientIp, rateLimitedError } from "../edge/rateLimits.ts";
+import { clientIp, limitGiveawayActions, rateLimitedError } from "../edge/rateLimits.ts";
 
 // Lengths are the domain's rule (invalid_title, invalid_description); here only the shape.
 const CreateGiveawaySchema = z.object({
@@ -53,7 +53,7 @@ export function giveawaysApi(handoff: GiveawayServices): express.Router {
     res.json(withPickup(handoff, giveawayOrNotFound(handoff, giveawayId), identityOf(res).userId));
   });
 
-  router.post("/giveaways/:id/entries", signedIn, async (req, res) => {
+  router.post("/giveaways/:id/entries", signedIn, limitGiveawayActions(handoff), async (req, res) => {
     const giveawayId = giveawayIdParam(req.params.id);
     const userId = identityOf(res).userId;
     const result = await runGiveawayCommand(handoff, res, giveawayId, { type: "SubmitEntry", userId, now: handoff.now() });
@@ -61,7 +61,7 @@ export function giveawaysApi(handoff: GiveawayServices): express.Router {
     res.status(result.appended.length > 0 ? 201 : 200).json(giveawayOrNotFound(handoff, giveawayId));
   });
 
-  router.post("/giveaways/:id/draw", signedIn, async (req, res) => {
+  router.post("/giveaways/:id/draw", signedIn, limitGiveawayActions(handoff), async (req, res) => {
     const giveawayId = giveawayIdParam(req.params.id);
     const by = identityOf(res).userId;
     await runGiveawayCommand(handoff, res, giveawayId, { type: "ConductDraw", by, now: handoff.now(), pick: handoff.pick });

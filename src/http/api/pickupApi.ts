@@ -13,6 +13,7 @@ import { pickupCalendar } from "./pickupCalendar.ts";
 import { pickupDetail, planOf } from "./pickupDetail.ts";
 import { clientUuid, giveawayIdParam, parseBody } from "./requestInput.ts";
 import { requireApiIdentity } from "./requestContext.ts";
+import { limitGiveawayActions } from "../edge/rateLimits.ts";
 
 const instant = z.iso.datetime({ offset: true, message: "must be an ISO 8601 date and time with a zone, e.g. 2026-05-01T10:00:00Z" }).transform((text) => new Date(text));
 
@@ -37,6 +38,8 @@ function proposalIdParam(value: unknown): string {
 export function pickupApi(handoff: Handoff): express.Router {
   const router = express.Router();
   const signedIn = requireApiIdentity(handoff);
+  // Every step below stores an event for good: each spends the giveaway-actions budget.
+  const limited = limitGiveawayActions(handoff);
   const policy = handoff.config.pickup;
 
   const detail = (giveawayId: string, userId: string) => {
@@ -56,7 +59,7 @@ export function pickupApi(handoff: Handoff): express.Router {
     res.json({ proposals: visibleTo(access, handoff.queries.proposalsOf(giveawayId)) });
   });
 
-  router.post("/giveaways/:id/pickup/proposals", signedIn, async (req, res) => {
+  router.post("/giveaways/:id/pickup/proposals", signedIn, limited, async (req, res) => {
     const giveawayId = giveawayIdParam(req.params.id);
     const { from, to, place, note, id } = parseBody(ProposalSchema, req.body);
     const proposalId = id ?? handoff.newId();
@@ -69,7 +72,7 @@ export function pickupApi(handoff: Handoff): express.Router {
   });
 
   for (const answer of ["accept", "decline"] as const) {
-    router.post(`/giveaways/:id/pickup/proposals/:proposalId/${answer}`, signedIn, async (req, res) => {
+    router.post(`/giveaways/:id/pickup/proposals/:proposalId/${answer}`, signedIn, limited, async (req, res) => {
       const giveawayId = giveawayIdParam(req.params.id);
       const proposalId = proposalIdParam(req.params.proposalId);
       const by = identityOf(res).userId;
@@ -93,21 +96,21 @@ export function pickupApi(handoff: Handoff): express.Router {
       .send(pickupCalendar({ ...plan, title: giveaway.title, withName }));
   });
 
-  router.post("/giveaways/:id/handover", signedIn, async (req, res) => {
+  router.post("/giveaways/:id/handover", signedIn, limited, async (req, res) => {
     const giveawayId = giveawayIdParam(req.params.id);
     const by = identityOf(res).userId;
     await runGiveawayCommand(handoff, res, giveawayId, { type: "ConfirmHandover", by, now: handoff.now(), lastWordsMs: policy.lastWordsMs });
     res.json(detail(giveawayId, by));
   });
 
-  router.post("/giveaways/:id/decline", signedIn, async (req, res) => {
+  router.post("/giveaways/:id/decline", signedIn, limited, async (req, res) => {
     const giveawayId = giveawayIdParam(req.params.id);
     const by = identityOf(res).userId;
     await runGiveawayCommand(handoff, res, giveawayId, { type: "DeclinePrize", by, now: handoff.now() });
     res.json(detail(giveawayId, by));
   });
 
-  router.post("/giveaways/:id/redraw", signedIn, async (req, res) => {
+  router.post("/giveaways/:id/redraw", signedIn, limited, async (req, res) => {
     const giveawayId = giveawayIdParam(req.params.id);
     const replacing = parseBody(RedrawSchema, req.body)?.replacing;
     const by = identityOf(res).userId;
@@ -120,7 +123,7 @@ export function pickupApi(handoff: Handoff): express.Router {
     res.json({ giveawayId, winnerId, winnerName, previousWinnerId });
   });
 
-  router.post("/giveaways/:id/cancel", signedIn, async (req, res) => {
+  router.post("/giveaways/:id/cancel", signedIn, limited, async (req, res) => {
     const giveawayId = giveawayIdParam(req.params.id);
     const reason = parseBody(CancelSchema, req.body)?.reason;
     const by = identityOf(res).userId;

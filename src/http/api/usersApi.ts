@@ -9,7 +9,7 @@ import { parseBody } from "./requestInput.ts";
 import { requestIdOf, requireApiIdentity } from "./requestContext.ts";
 import { untilSessionEnded } from "../sessionEnd.ts";
 import { untilReadModelShows } from "../pages/untilReadModelShows.ts";
-import { clientIp, rateLimitedError } from "../edge/rateLimits.ts";
+import { clientIp, passwordWorkError, rateLimitedError, withPasswordHashing } from "../edge/rateLimits.ts";
 
 // Only the shape here: the username and password rules are the domain's (invalid_username, invalid_password).
 const CredentialsSchema = z.object({
@@ -38,7 +38,9 @@ export function usersApi(handoff: UserServices): express.Router {
     const limited = await handoff.limits.registration(clientIp(req));
     if (limited) throw rateLimitedError(limited);
     const { username, password } = parseBody(CredentialsSchema, req.body);
-    const result = await handoff.accounts.register({ username, password, correlationId: requestIdOf(res) });
+    const registered = await withPasswordHashing(handoff, req, () => handoff.accounts.register({ username, password, correlationId: requestIdOf(res) }));
+    if (!registered.ok) throw passwordWorkError(registered.refusal);
+    const result = registered.value;
     if (!result.ok) throw new ApiError(result.error.code, result.error.message);
     res.status(201).json({ id: result.account.id, username: result.account.username });
   });
@@ -47,7 +49,12 @@ export function usersApi(handoff: UserServices): express.Router {
     const { username, password } = parseBody(CredentialsSchema, req.body);
     const limited = await handoff.limits.signInAttempt(clientIp(req), username);
     if (limited) throw rateLimitedError(limited);
-    const account = await handoff.accounts.authenticate(username, password);
+    const checked = await withPasswordHashing(handoff, req, () => handoff.accounts.authenticate(username, password));
+    if (!checked.ok) {
+      await handoff.limits.signInSucceeded(username); // nothing was checked: not a failed sign-in either
+      throw passwordWorkError(checked.refusal);
+    }
+    const account = checked.value;
     // One answer for an unknown name and a wrong password: which one is nobody's business.
     if (!account) throw new ApiError("invalid_credentials", "the username or the password is wrong");
     await handoff.limits.signInSucceeded(username);

@@ -3,7 +3,8 @@
 import type { ServerResponse } from "node:http";
 import { isIPv6 } from "node:net";
 import type { Request, RequestHandler } from "express";
-import type { LimitRefusal } from "../../app/abuseLimits.ts";
+import { isLimitRefusal, type LimitRefusal } from "../../app/abuseLimits.ts";
+import { PasswordHashingBusy } from "../../app/passwordHash.ts";
 import type { Handoff } from "../../app/handoff.ts";
 import { identityOf } from "../authentication.ts";
 import { ApiError } from "../api/apiErrors.ts";
@@ -51,6 +52,54 @@ export function limitMessageWrites(handoff: Pick<Handoff, "limits">): RequestHan
     if (limited) throw rateLimitedError(limited);
     next();
   };
+}
+
+/**
+ * Every other write a person makes to a giveaway (the API's entries, draw, mute and pickup steps):
+ * each stores an event for good, so none is free. Read marks coalesce and typing is not stored.
+ */
+export function limitGiveawayActions(handoff: Pick<Handoff, "limits">): RequestHandler {
+  return async (req, res, next) => {
+    const limited = await handoff.limits.giveawayAction(clientIp(req), identityOf(res).userId);
+    if (limited) throw rateLimitedError(limited);
+    next();
+  };
+}
+
+/** Password work refused: the client IP's places are taken (429 rate_limited) or the hashing queue is full (503 busy). */
+export interface PasswordWorkRefusal {
+  code: "rate_limited" | "busy";
+  message: string;
+  retryAfterSeconds: number;
+}
+
+/**
+ * Runs a sign-in's or a registration's password hash holding one of the client IP's places
+ * (RATE_LIMIT_HASHES_PER_IP), so one address cannot fill the hashing queue for everyone; a refusal
+ * checks and stores nothing.
+ */
+export async function withPasswordHashing<T>(handoff: Pick<Handoff, "limits">, req: Request, work: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; refusal: PasswordWorkRefusal }> {
+  const place = handoff.limits.passwordHashing(clientIp(req));
+  if (isLimitRefusal(place)) return { ok: false, refusal: { code: "rate_limited", message: place.message, retryAfterSeconds: place.retryAfterSeconds } };
+  try {
+    return { ok: true, value: await work() };
+  } catch (error) {
+    if (error instanceof PasswordHashingBusy) return { ok: false, refusal: { code: "busy", message: error.message, retryAfterSeconds: error.retryAfterSeconds } };
+    throw error;
+  } finally {
+    place.release();
+  }
+}
+
+/** The API's answer to refused password work (429 or 503, with Retry-After). */
+export function passwordWorkError(refusal: PasswordWorkRefusal): ApiError {
+  return new ApiError(refusal.code, refusal.message, refusal.retryAfterSeconds);
+}
+
+/** A form's answer to refused password work: sets Retry-After; the form shows the sentence. */
+export function passwordWorkPage(res: ServerResponse, refusal: PasswordWorkRefusal): PageRefusal {
+  res.setHeader("Retry-After", String(refusal.retryAfterSeconds));
+  return pageRefusal(refusal.code, sentence(refusal.message));
 }
 
 /** A page's answer: sets Retry-After; the page renders the returned refusal (keeping what was typed). */

@@ -13,10 +13,15 @@ import { renderRefusal } from "./pageAccess.ts";
 import { pageAfterWrite } from "./pageReadYourWrites.ts";
 import type { PageRenderer } from "./pageRenderer.ts";
 import { domainRefusal, pageRefusal, type PageRefusal } from "./pageRefusals.ts";
+import type { LimitRefusal } from "../../app/abuseLimits.ts";
+import { clientIp, rateLimitedPage } from "../edge/rateLimits.ts";
 
 const ReactionForm = z.object({ messageId: IdSchema, emoji: z.string().min(1).max(16) });
 const MessageForm = z.object({ messageId: IdSchema });
 const MuteForm = z.object({ muted: z.enum(["1", "0"]) });
+
+/** The budget an action spends (src/app/abuseLimits.ts): reactions and removals the messages', mute the other actions'. */
+type Spend = (ip: string, userId: string) => Promise<LimitRefusal | undefined>;
 
 export function conversationActions(handoff: Handoff, renderer: PageRenderer, requireSignedIn: express.RequestHandler): express.Router {
   const router = express.Router();
@@ -27,14 +32,16 @@ export function conversationActions(handoff: Handoff, renderer: PageRenderer, re
     renderRefusal(renderer, res, refusal, identity, { href: `/messages/${giveawayId}`, label: "Back to the chat" });
   }
 
-  /** Checks the path and the form, runs `command`, answers 204 (script) or 303 back to `anchor`. */
-  function action<T>(schema: z.ZodType<T>, command: (form: T, identity: RequestIdentity, giveawayId: string) => GiveawayCommand | PageRefusal, anchor: (form: T, giveawayId: string) => string) {
+  /** Checks the path, the budget (`spend`) and the form, runs `command`, answers 204 (script) or 303 back to `anchor`. */
+  function action<T>(spend: Spend, schema: z.ZodType<T>, command: (form: T, identity: RequestIdentity, giveawayId: string) => GiveawayCommand | PageRefusal, anchor: (form: T, giveawayId: string) => string) {
     return async (req: Request, res: Response) => {
       const identity = identityOf(res);
       const giveawayId = String(req.params.giveawayId);
       if (!isId(giveawayId)) return renderRefusal(renderer, res, pageRefusal("not_found"), identity);
       const access = conversationAccess(handoff, giveawayId, identity.userId);
       if (!access.ok) return refuse(req, res, identity, giveawayId, pageRefusal(access.code));
+      const limited = await spend(clientIp(req), identity.userId);
+      if (limited) return refuse(req, res, identity, giveawayId, rateLimitedPage(res, limited));
       const parsed = schema.safeParse(req.body ?? {});
       if (!parsed.success) return refuse(req, res, identity, giveawayId, pageRefusal("bad_form"));
       const decided = command(parsed.data, identity, giveawayId);
@@ -57,6 +64,7 @@ export function conversationActions(handoff: Handoff, renderer: PageRenderer, re
     "/messages/:giveawayId/reactions",
     requireSignedIn,
     action(
+      handoff.limits.messageSend,
       ReactionForm,
       ({ messageId, emoji }, identity, giveawayId) => {
         const message = queries.messageById(giveawayId, messageId);
@@ -72,6 +80,7 @@ export function conversationActions(handoff: Handoff, renderer: PageRenderer, re
     "/messages/:giveawayId/retract",
     requireSignedIn,
     action(
+      handoff.limits.messageSend,
       MessageForm,
       ({ messageId }, identity) => ({ type: "RetractMessage", messageId, userId: identity.userId, now: handoff.now(), editWindowMs: handoff.config.editWindowMs }),
       () => "#latest",
@@ -81,7 +90,7 @@ export function conversationActions(handoff: Handoff, renderer: PageRenderer, re
   router.post(
     "/messages/:giveawayId/mute",
     requireSignedIn,
-    action(MuteForm, ({ muted }, identity) => ({ type: "MuteConversation", userId: identity.userId, muted: muted === "1", now: handoff.now() }), () => ""),
+    action(handoff.limits.giveawayAction, MuteForm, ({ muted }, identity) => ({ type: "MuteConversation", userId: identity.userId, muted: muted === "1", now: handoff.now() }), () => ""),
   );
   return router;
 }

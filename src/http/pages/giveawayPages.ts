@@ -91,6 +91,8 @@ export function giveawayPages(handoff: Handoff, renderer: PageRenderer): express
     const identity = identityOf(res);
     const giveawayId = req.params.giveawayId;
     if (!isId(giveawayId)) return renderRefusal(renderer, res, pageRefusal("not_found"), identity);
+    const limited = await handoff.limits.giveawayAction(clientIp(req), identity.userId);
+    if (limited) return showGiveaway(res, identity, giveawayId, 429, rateLimitedPage(res, limited));
     const result = await handoff.commands(giveawayId, { type: "SubmitEntry", userId: identity.userId, now: handoff.now() }, pageCommandContext(identity));
     if (!result.ok) return showGiveaway(res, identity, giveawayId, 200, domainRefusal(result.error));
     await handoff.readYourWrites.waitForGiveaway(giveawayId, result.revision);
@@ -101,6 +103,8 @@ export function giveawayPages(handoff: Handoff, renderer: PageRenderer): express
     const identity = identityOf(res);
     const giveawayId = req.params.giveawayId;
     if (!isId(giveawayId)) return renderRefusal(renderer, res, pageRefusal("not_found"), identity);
+    const limited = await handoff.limits.giveawayAction(clientIp(req), identity.userId);
+    if (limited) return showGiveaway(res, identity, giveawayId, 429, rateLimitedPage(res, limited));
     const result = await handoff.commands(
       giveawayId,
       { type: "ConductDraw", by: identity.userId, now: handoff.now(), pick: handoff.pick },

@@ -14,6 +14,7 @@ export type PageRefusalCode =
   | "wrong_credentials"
   | "username_taken"
   | "rate_limited"
+  | "busy"
   | "internal";
 
 export interface PageRefusal {
@@ -83,6 +84,8 @@ export function pageRefusal(code: PageRefusalCode, detail?: string): PageRefusal
       return refusal(422, "Please check the form", "Some of what was sent was not valid.");
     case "rate_limited":
       return refusal(429, "Slow down", "That was too many at once. Please wait a little and try again.");
+    case "busy":
+      return refusal(503, "Busy", "Too many sign-ins are being checked right now. Please try again in a few seconds.");
     // The platform's own commands (only its API sends them); a page shows them plainly all the same.
     case "giver_fixed":
     case "entries_closed":

@@ -14,6 +14,7 @@ import { renderRefusal } from "./pageAccess.ts";
 import type { PageRenderer } from "./pageRenderer.ts";
 import { domainRefusal, pageRefusal, type PageRefusal } from "./pageRefusals.ts";
 import { pageAfterWrite } from "./pageReadYourWrites.ts";
+import { clientIp, rateLimitedPage } from "../edge/rateLimits.ts";
 
 const localTime = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/);
 
@@ -46,6 +47,9 @@ export function pickupPages(handoff: Handoff, renderer: PageRenderer): express.R
     const identity = identityOf(res);
     const giveawayId = req.params.giveawayId;
     if (typeof giveawayId !== "string" || !isId(giveawayId)) return renderRefusal(renderer, res, pageRefusal("not_found"), identity);
+    // Every pickup step stores an event for good: each spends the giveaway-actions budget.
+    const limited = await handoff.limits.giveawayAction(clientIp(req), identity.userId);
+    if (limited) return refuse(res, identity, giveawayId, rateLimitedPage(res, limited));
     const built = command(identity, giveawayId);
     if ("status" in built) return refuse(res, identity, giveawayId, built);
     const result = await handoff.commands(giveawayId, built, pageCommandContext(identity));

@@ -9,7 +9,7 @@ import type { PageRenderer } from "./pageRenderer.ts";
 import { domainRefusal, pageRefusal } from "./pageRefusals.ts";
 import { untilSessionEnded } from "../sessionEnd.ts";
 import { untilReadModelShows } from "./untilReadModelShows.ts";
-import { clientIp, rateLimitedPage } from "../edge/rateLimits.ts";
+import { clientIp, passwordWorkPage, rateLimitedPage, withPasswordHashing } from "../edge/rateLimits.ts";
 
 const CredentialsForm = z.object({
   username: z.string().trim().max(64),
@@ -54,7 +54,13 @@ export function sessionPages(handoff: Handoff, renderer: PageRenderer): express.
       const refusal = rateLimitedPage(res, limited);
       return showForm(res, "./signin", refusal.status, { username, next: safeReturnPath(next), error: refusal.message });
     }
-    const account = await handoff.accounts.authenticate(username, password);
+    const checked = await withPasswordHashing(handoff, req, () => handoff.accounts.authenticate(username, password));
+    if (!checked.ok) {
+      await handoff.limits.signInSucceeded(username); // nothing was checked: not a failed sign-in either
+      const refusal = passwordWorkPage(res, checked.refusal);
+      return showForm(res, "./signin", refusal.status, { username, next: safeReturnPath(next), error: refusal.message });
+    }
+    const account = checked.value;
     if (!account) {
       const refusal = pageRefusal("wrong_credentials");
       return showForm(res, "./signin", refusal.status, { username, next: safeReturnPath(next), error: refusal.message });
@@ -72,7 +78,12 @@ export function sessionPages(handoff: Handoff, renderer: PageRenderer): express.
       const refusal = rateLimitedPage(res, limited);
       return showForm(res, "./register", refusal.status, { username, next: safeReturnPath(next), error: refusal.message });
     }
-    const result = await handoff.accounts.register({ username, password, correlationId: randomUUID() });
+    const registered = await withPasswordHashing(handoff, req, () => handoff.accounts.register({ username, password, correlationId: randomUUID() }));
+    if (!registered.ok) {
+      const refusal = passwordWorkPage(res, registered.refusal);
+      return showForm(res, "./register", refusal.status, { username, next: safeReturnPath(next), error: refusal.message });
+    }
+    const result = registered.value;
     if (!result.ok) {
       const refusal = result.error.code === "username_taken" ? pageRefusal("username_taken") : domainRefusal(result.error);
       return showForm(res, "./register", refusal.status, { username, next: safeReturnPath(next), error: refusal.message });

@@ -28,7 +28,8 @@ export class ConversationState {
     switch (kind) {
       case "message":
       case "message-edited":
-      case "message-retracted": {
+      case "message-retracted":
+      case "message-hidden": {
         const message = ChatMessageSchema.safeParse(data);
         if (!message.success) return false;
         const typingEnded = kind === "message" && this.typing?.userId === message.data.senderId;

@@ -9,7 +9,8 @@ export const ChatMessageSchema = z.looseObject({
   senderId: z.nullable(z.string()),
   senderName: z.nullish(z.string()),
   kind: z.optional(z.string()),
-  content: z.string(),
+  /** null once a moderator hid it (`hiddenByModerator`): read as "". */
+  content: z.pipe(z.nullable(z.string()), z.transform((content: string | null) => content ?? "")),
   sentAt: z.string(),
   /** The message's position in the giveaway's stream: the order of the conversation. */
   revision: z.number(),
@@ -18,6 +19,8 @@ export const ChatMessageSchema = z.looseObject({
   reactions: z._default(z.record(z.string(), z.array(z.string())), {}),
   editedAt: z.nullish(z.string()),
   retractedAt: z.nullish(z.string()),
+  /** Hidden by a moderator: shown as "removed by a moderator". */
+  hiddenByModerator: z._default(z.boolean(), false),
 });
 export type ChatMessage = z.output<typeof ChatMessageSchema>;
 

@@ -3,6 +3,8 @@ import { z } from "zod";
 import { logLevels, type LogLevel } from "./observability/logger.ts";
 import { owaspScryptCost, type ScryptCost } from "./app/passwordHash.ts";
 import { productionSecretProblem } from "./app/jwtSecret.ts";
+import { loadScamPatterns } from "./app/scamPatternsFile.ts";
+import type { ScamPattern } from "./domain/scamPatterns.ts";
 
 /** "<count>/<seconds>": at most that many in any window of that many seconds. */
 const rate = (fallback: string) =>
@@ -134,6 +136,17 @@ const ConfigSchema = z
     PLATFORM_IMAGE_ORIGINS: origins,
     /** Origins that may frame /embed pages (Content-Security-Policy frame-ancestors). */
     EMBED_ORIGINS: origins,
+    /** A JSON array of {pattern, flags?, language?, warning?} added to the default scam patterns (src/domain/scamPatterns.ts). */
+    SCAM_PATTERNS_FILE: z
+      .string()
+      .min(1)
+      .optional()
+      .transform((file, context) => {
+        const loaded = loadScamPatterns(file);
+        if (loaded.ok) return loaded.patterns;
+        context.addIssue({ code: "custom", message: loaded.problem });
+        return z.NEVER;
+      }),
   })
   .refine((config) => config.EVENT_STORE !== "esdb" || config.EVENTSTORE_URL, {
     message: "EVENTSTORE_URL is required when EVENT_STORE=esdb",
@@ -208,6 +221,8 @@ export interface Config {
   platform: PlatformConfig | undefined;
   /** Origins that may frame the /embed pages. */
   embedOrigins: string[];
+  /** The scam warnings' patterns: the defaults and SCAM_PATTERNS_FILE's, compiled once. */
+  scamPatterns: readonly ScamPattern[];
 }
 
 export interface HttpLimitsConfig {
@@ -302,5 +317,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         }
       : undefined,
     embedOrigins: e.EMBED_ORIGINS,
+    scamPatterns: e.SCAM_PATTERNS_FILE,
   };
 }

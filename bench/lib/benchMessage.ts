@@ -24,7 +24,7 @@ const baselineGiveawayId = "0b7c2a5e-5f0e-4a59-9d7e-0f3c6f1d2a11";
 const baselineSenderId = "5d1f7c43-2b8e-4d0a-a6c4-3e9b7a2f8c55";
 
 export function baselineMessage(id: string, revision: number, content: string): BaselineMessage {
-  return { id, giveawayId: baselineGiveawayId, senderId: baselineSenderId, senderName: "bench_giver", kind: "user", content, sentAt: new Date().toISOString(), revision, replyTo: null, attachments: [], reactions: {}, editedAt: null, retractedAt: null };
+  return { id, giveawayId: baselineGiveawayId, senderId: baselineSenderId, senderName: "bench_giver", kind: "user", content, sentAt: new Date().toISOString(), revision, replyTo: null, attachments: [], reactions: {}, editedAt: null, retractedAt: null, hiddenByModerator: false };
 }
 
 /** Seeded history for catch-up: about as long as the seeded handoff messages. */

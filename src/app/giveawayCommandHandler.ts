@@ -115,7 +115,7 @@ export function createGiveawayCommandHandler(options: GiveawayCommandHandlerOpti
       let lastHash = current.lastHash;
       const toAppend: EventToAppend[] = [];
       const results: GiveawayCommandResult[] = batch.map(({ command, context }) => {
-        const decision = decide(command, state);
+        const decision = decide(command, state, Number(revision));
         if (!decision.ok) return decision;
         const appended: AppendedGiveawayEvent[] = decision.events.map((decided) => {
           const event = parseGiveawayEvent(decided.type, decided.data); // validated when written, too

@@ -26,6 +26,13 @@ import { createReadYourWrites, type ReadYourWrites } from "../projections/readYo
 import { sessionsQueries } from "../projections/sessionsProjection.ts";
 import { timelineQueries } from "../projections/timelineProjection.ts";
 import { usersQueries } from "../projections/usersProjection.ts";
+import { blocksQueries } from "../projections/blocksProjection.ts";
+import { ratingsQueries } from "../projections/ratingsProjection.ts";
+import { reportsQueries } from "../projections/reportsProjection.ts";
+import { moderatorsQueries } from "../projections/moderatorsProjection.ts";
+import { suspensionsQueries } from "../projections/suspensionsProjection.ts";
+import { suspensionHolds } from "../domain/moderators.ts";
+import { createModeration, type Moderation } from "./moderation.ts";
 import { claimReadModelSlot } from "../scale/readModelSlot.ts";
 import { createPickupReminders } from "../live/pickupReminders.ts";
 import { openAbuseLimits, type AbuseLimits } from "./abuseLimits.ts";
@@ -42,6 +49,7 @@ import { createServiceKeys, type ServiceKeys } from "./serviceKeys.ts";
 import { createSessionEnds, type SessionEnds } from "./sessionEnds.ts";
 import { createTokenService, type SessionLedger, type TokenService } from "./tokens.ts";
 import { createUserAccounts, type UserAccounts } from "./userAccounts.ts";
+import { createUserBlocks, type UserBlocks } from "./blocks.ts";
 
 export type ReadModelQueries = ReturnType<typeof conversationQueries> &
   ReturnType<typeof giveawaysQueries> &
@@ -49,7 +57,12 @@ export type ReadModelQueries = ReturnType<typeof conversationQueries> &
   ReturnType<typeof pickupQueries> &
   ReturnType<typeof usersQueries> &
   ReturnType<typeof timelineQueries> &
-  ReturnType<typeof sessionsQueries>;
+  ReturnType<typeof sessionsQueries> &
+  ReturnType<typeof blocksQueries> &
+  ReturnType<typeof ratingsQueries> &
+  ReturnType<typeof reportsQueries> &
+  ReturnType<typeof moderatorsQueries> &
+  ReturnType<typeof suspensionsQueries>;
 
 export interface Handoff {
   config: Config;
@@ -68,6 +81,10 @@ export interface Handoff {
   /** Attachment bytes by SHA-256. */
   blobs: BlobStore;
   accounts: UserAccounts;
+  /** Moderators' actions and the operator's grants (moderation.ts). */
+  moderation: Moderation;
+  /** Who blocked whom, written to the blockers' streams (the blocks read model follows). */
+  blocks: UserBlocks;
   tokens: TokenService;
   /** Platform users (named by its backend or signed in with its tokens); its sign-in when configured. */
   platform: { users: PlatformUsers; signIn: PlatformSignIn | undefined; links: SignInLinks | undefined };
@@ -121,8 +138,16 @@ export function openHandoff(config: Config, overrides: HandoffOverrides = {}): H
     ...timelineQueries(readDb),
     ...usersQueries(readDb),
     ...sessionsQueries(readDb),
+    ...blocksQueries(readDb),
+    ...ratingsQueries(readDb),
+    ...reportsQueries(readDb),
+    ...moderatorsQueries(readDb),
+    ...suspensionsQueries(readDb),
   };
-  const sessions: SessionLedger = { hasEnded: (identity) => queries.sessionHasEnded(identity.userId, identity.sessionId, identity.sessionStartedAt) };
+  const sessions: SessionLedger = {
+    hasEnded: (identity) => queries.sessionHasEnded(identity.userId, identity.sessionId, identity.sessionStartedAt),
+    isSuspended: (userId) => suspensionHolds(queries.suspensionOf(userId), now()),
+  };
   const sessionEnds = createSessionEnds(sessions);
   const platformUsers = createPlatformUsers({ store, newId, now });
   const accounts = createUserAccounts({ store, newId, now, passwords: createPasswordHasher(config.passwordCost, { maxWaiting: config.passwordHashQueue }), sessionTtlSeconds: config.tokenTtlSeconds });
@@ -215,6 +240,8 @@ export function openHandoff(config: Config, overrides: HandoffOverrides = {}): H
     },
     commands,
     accounts,
+    moderation: createModeration({ store, newId, now }),
+    blocks: createUserBlocks({ store, newId, now }),
     tokens: createTokenService(resolveJwtSecret(config.jwtSecret, config.dataDir), sessions),
     platform: { users: platformUsers, signIn: platformSignIn, links: platformSignIn && createSignInLinks({ store, newId, now, signIn: platformSignIn, accounts }) },
     serviceKeys: createServiceKeys({ store, newId, now }),

@@ -14,8 +14,8 @@ export interface PlatformSignIn {
   verify(token: string): Promise<PlatformClaims>;
   /** The user a checked token speaks for, their profile recorded when new or changed. */
   userOf(claims: PlatformClaims, correlationId: string): Promise<PlatformUser>;
-  /** A Bearer token's identity; throws PlatformTokenError. */
-  identify(token: string, correlationId: string): Promise<Identity>;
+  /** A Bearer token's identity, or "suspended" for a suspended user's (tokens.ts says why first); throws PlatformTokenError. */
+  identify(token: string, correlationId: string): Promise<Identity | "suspended">;
 }
 
 /** Names a platform token's own session by its digest, as a UUID like every session id. */
@@ -40,6 +40,7 @@ export function createPlatformSignIn(verifier: PlatformTokenVerifier, users: Pla
         sessionId: uuidV5(claims.digest, tokenSessionNamespace),
         sessionStartedAt: new Date((claims.issuedAt ?? 0) * 1000),
       };
+      if (sessions.isSuspended(identity.userId)) return "suspended";
       if (sessions.hasEnded(identity)) throw new PlatformTokenError("invalid_token", "this token's session has ended: get a new token from the platform");
       return identity;
     },

@@ -32,12 +32,18 @@ export interface Identity {
 export interface SessionLedger {
   /** True once the session has ended (signed out, or every session of the user ended after it started). */
   hasEnded(identity: Pick<Identity, "userId" | "sessionId" | "sessionStartedAt">): boolean;
+  /** True while a moderator's suspension of the user holds (the suspensions read model). */
+  isSuspended(userId: string): boolean;
 }
 
 export interface TokenService {
   issue(user: { id: string; username: string }, session: { sessionId: string; startedAt: Date; expiresAt: Date }): { token: string; expiresAt: Date };
-  /** The identity, or undefined for a missing, malformed, forged, expired or signed-out token. */
+  /** The identity, or undefined for a missing, malformed, forged, expired or signed-out token (or a suspended user's). */
   verify(token: string): Identity | undefined;
+  /** As verify, saying why not: a suspended user's token, signed out or not, is "suspended" (403, not 401). */
+  check(token: string): Identity | "invalid" | "suspended";
+  /** Whether a moderator's suspension of the user holds: no token is issued to them meanwhile. */
+  isSuspended(userId: string): boolean;
 }
 
 /** Verified tokens remembered (the signature and claims, never the session check) and for how long. */
@@ -70,16 +76,24 @@ export function createTokenService(secret: string, sessions: SessionLedger, now:
       const token = jwt.sign(claims, key, { algorithm: "HS256", subject: user.id, issuer, audience });
       return { token, expiresAt: new Date(exp * 1000) };
     },
+    isSuspended: (userId) => sessions.isSuspended(userId),
     verify(token) {
-      if (token.length > 4096) return undefined;
+      const checked = this.check(token);
+      return typeof checked === "string" ? undefined : checked;
+    },
+    check(token) {
+      if (token.length > 4096) return "invalid";
+      let identity: Identity;
       try {
-        const identity = checkSignature(token);
-        // As jsonwebtoken does: expired once the clock reaches exp (seconds).
-        if (Math.floor(now() / 1000) >= identity.expiresAt.getTime() / 1000) return undefined;
-        return sessions.hasEnded(identity) ? undefined : identity;
+        identity = checkSignature(token);
       } catch {
-        return undefined;
+        return "invalid";
       }
+      // As jsonwebtoken does: expired once the clock reaches exp (seconds).
+      if (Math.floor(now() / 1000) >= identity.expiresAt.getTime() / 1000) return "invalid";
+      // Before the session: a suspension also ended every session, and the answer must say suspended.
+      if (sessions.isSuspended(identity.userId)) return "suspended";
+      return sessions.hasEnded(identity) ? "invalid" : identity;
     },
   };
 }

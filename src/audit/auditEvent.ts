@@ -1,5 +1,7 @@
-// One stored giveaway event as the audit shows it: exactly what the store holds, JSON-ready.
+// One stored giveaway event as the audit shows it: what the store holds, JSON-ready, less what the
+// reader may not see (auditRedaction.ts).
 import type { RecordedEvent } from "../eventstore/port.ts";
+import { everything, storedShown, type Sight } from "./auditRedaction.ts";
 
 export interface AuditEvent {
   revision: number;
@@ -10,15 +12,19 @@ export interface AuditEvent {
   metadata: unknown;
   /** When the store recorded the event (ISO 8601, UTC). */
   created: string;
+  /** Present when something was withheld from this reader: check this event by its `hash`, not by recomputing it. */
+  redacted?: true;
 }
 
-export function toAuditEvent(recorded: RecordedEvent): AuditEvent {
+export function toAuditEvent(recorded: RecordedEvent, sight: Sight = everything): AuditEvent {
+  const { data, metadata, redacted } = storedShown(recorded.type, recorded.data, recorded.metadata, sight);
   return {
     revision: Number(recorded.revision),
     id: recorded.id,
     type: recorded.type,
-    data: recorded.data,
-    metadata: recorded.metadata,
+    data,
+    metadata,
     created: recorded.created.toISOString(),
+    ...(redacted && { redacted: true as const }),
   };
 }

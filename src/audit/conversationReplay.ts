@@ -50,7 +50,7 @@ export async function replayConversation(
     lines = lines.slice(-window);
   }
   const names = new Map<string, string>();
-  const readerIds = lines.flatMap((line) => line.readers?.readers.map((reader) => reader.userId) ?? []);
+  const readerIds = lines.flatMap((line) => line.readers?.readers.flatMap((reader) => reader.userId ?? []) ?? []);
   for (const userId of new Set([...lines.flatMap(userIdsOf), ...readerIds])) names.set(userId, (await nameOf(userId)) ?? "?");
   const fold = messageReplay(giveawayId, (id) => names.get(id));
   for (const line of lines) fold.apply(line);

@@ -19,6 +19,8 @@ export function messageReplay(giveawayId: string, nameOf: (userId: string) => st
     const message = messages.get(messageId);
     if (!message) return undefined;
     const changed = change(message);
+    // Nothing new (an edit of a message already removed, as a reader the content is withheld from sees it).
+    if (changed === message) return undefined;
     messages.set(messageId, changed);
     return changed;
   };
@@ -53,12 +55,15 @@ export function messageReplay(giveawayId: string, nameOf: (userId: string) => st
         }
         case "MessageEdited":
           return update(detail.messageId, (message) =>
-            message.retractedAt !== null ? message : { ...message, content: detail.content, editedAt: detail.editedAt },
+            message.retractedAt !== null || message.hiddenByModerator ? message : { ...message, content: detail.content, editedAt: detail.editedAt },
           );
         case "MessageRetracted":
           return update(detail.messageId, (message) =>
-            message.retractedAt !== null ? message : { ...message, content: "", attachments: [], retractedAt: detail.retractedAt },
+            message.retractedAt !== null ? message : { ...message, content: message.hiddenByModerator ? null : "", attachments: [], retractedAt: detail.retractedAt },
           );
+        case "MessageHidden":
+          // As the read model shows it: the text is the audit line's (MessageSent), not the message's.
+          return update(detail.messageId, (message) => (message.hiddenByModerator ? message : { ...message, content: null, attachments: [], hiddenByModerator: true }));
         default:
           return undefined;
       }

@@ -1,6 +1,10 @@
 // Pickup events as the audit replay tells them: who acted, whom they name, what they did (pure).
 import { assertNever } from "../domain/errors.ts";
 import type { PickupEvent } from "../domain/pickupEvents.ts";
+import { someoneElse, type WithIdsShown } from "./auditRedaction.ts";
+
+/** A pickup event as its reader is shown it: the user ids they may not see are null (auditRedaction.ts). */
+export type ShownPickupEvent = WithIdsShown<PickupEvent>;
 
 /** The person who acted, when the event itself says; else the caller falls back to the metadata's actor. */
 export function pickupActor(event: PickupEvent): string | undefined {
@@ -27,11 +31,13 @@ export function pickupActor(event: PickupEvent): string | undefined {
 }
 
 /** Users the line names besides its actor. */
-export function pickupUserIds(event: PickupEvent): string[] {
-  return event.type === "WinnerRedrawn" ? [event.data.winnerId, event.data.previousWinnerId] : [];
+export function pickupUserIds(event: ShownPickupEvent): string[] {
+  if (event.type !== "WinnerRedrawn") return [];
+  return [event.data.winnerId, event.data.previousWinnerId].filter((id) => id !== null);
 }
 
-export function describePickup(event: PickupEvent, nameOf: (userId: string) => string): string {
+export function describePickup(event: ShownPickupEvent, nameOfUser: (userId: string) => string): string {
+  const nameOf = (userId: string | null) => (userId === null ? someoneElse : nameOfUser(userId));
   switch (event.type) {
     case "PickupProposed": {
       const { from, to, place, note } = event.data;

@@ -5,8 +5,7 @@ import { parseArgs } from "node:util";
 import { auditedEventsUntil, describeReaders, type ReadersChange } from "../audit/auditedStream.ts";
 import { messageReplay } from "../audit/messageReplay.ts";
 import { userIdsOf, type AuditLine } from "../audit/auditLine.ts";
-import { describePickup } from "../audit/pickupAudit.ts";
-import type { PickupEvent } from "../domain/pickupEvents.ts";
+import { describePickup, type ShownPickupEvent } from "../audit/pickupAudit.ts";
 import { parseUntil, type Until } from "../audit/until.ts";
 import { storeUserNames } from "../audit/userNames.ts";
 import { hasErrorCode } from "../eventstore/port.ts";
@@ -39,13 +38,14 @@ function parseCommandLine(argv: string[]): { giveawayId: string; until: Until | 
 /** "-- from revision 3: giver gina, winner walt", or as JSON with the usernames. */
 async function readersText(change: ReadersChange, json: boolean, nameOf: (userId: string) => Promise<string | undefined>): Promise<string> {
   const names = new Map<string, string>();
-  for (const reader of change.readers) names.set(reader.userId, (await nameOf(reader.userId)) ?? "?");
-  if (json) return JSON.stringify({ fromRevision: change.fromRevision, readers: change.readers.map((reader) => ({ ...reader, username: names.get(reader.userId) })) });
+  // A reader whose id is withheld from the viewer (userId null) has no name either.
+  for (const { userId } of change.readers) if (userId !== null) names.set(userId, (await nameOf(userId)) ?? "?");
+  if (json) return JSON.stringify({ fromRevision: change.fromRevision, readers: change.readers.map((reader) => ({ ...reader, username: reader.userId === null ? null : names.get(reader.userId) })) });
   return `-- from revision ${change.fromRevision}: ${terminalSafe(describeReaders(change.readers, (id) => names.get(id) ?? "?"))}`;
 }
 
 /** "[time] gina: * proposed a pickup ...", or as JSON {"pickup": {revision, type, userId, username, data}}. */
-function pickupText(line: AuditLine, event: PickupEvent, json: boolean, nameOf: (userId: string) => string): string {
+function pickupText(line: AuditLine, event: ShownPickupEvent, json: boolean, nameOf: (userId: string) => string): string {
   const who = line.whoId === undefined ? "?" : nameOf(line.whoId);
   if (json) return JSON.stringify({ pickup: { revision: line.revision, type: event.type, userId: line.whoId ?? null, username: who, data: event.data } });
   return `[${line.recordedAt}] ${terminalSafe(who)}: * ${terminalSafe(describePickup(event, nameOf))}`;
@@ -81,7 +81,7 @@ async function replay(): Promise<number> {
       const message = fold.apply(line);
       if (!message) continue;
       const at = message.retractedAt ?? message.editedAt ?? message.sentAt;
-      const what = message.retractedAt ? "(message removed)" : `${message.editedAt ? "(edited) " : ""}${terminalSafe(message.content)}`;
+      const what = message.hiddenByModerator ? "(removed by a moderator)" : message.retractedAt ? "(message removed)" : `${message.editedAt ? "(edited) " : ""}${terminalSafe(message.content ?? "")}`;
       const text = json ? JSON.stringify(message) : `[${at}] ${terminalSafe(message.senderName ?? "system message")}: ${what}`;
       await print(text);
     }

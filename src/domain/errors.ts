@@ -1,6 +1,10 @@
 // Refusals are values, not exceptions: a refused command is an expected outcome the caller shows the user.
 import type { PickupErrorCode } from "./pickupErrors.ts";
 import type { PlatformErrorCode } from "./platformErrors.ts";
+import type { BlockErrorCode } from "./blocksErrors.ts";
+import type { ReportErrorCode } from "./reportsErrors.ts";
+import type { RatingErrorCode } from "./ratingsErrors.ts";
+import type { ModerationErrorCode } from "./moderationErrors.ts";
 
 export type DomainErrorCode =
   | "not_participant"
@@ -27,7 +31,11 @@ export type DomainErrorCode =
   | "invalid_reply_to"
   | "invalid_attachment"
   | PickupErrorCode
-  | PlatformErrorCode;
+  | PlatformErrorCode
+  | BlockErrorCode
+  | ReportErrorCode
+  | RatingErrorCode
+  | ModerationErrorCode;
 
 export interface DomainError {
   readonly code: DomainErrorCode;

@@ -6,6 +6,10 @@ import { eventFamily, type EventsOf } from "./eventCatalogue.ts";
 import { pickupEventSchemas } from "./pickupEvents.ts";
 import { chatEvents } from "./conversationEvents.ts";
 import { platformGiveawayEvents } from "./platformGiveawayEvents.ts";
+import { blockEvents } from "./blocksEvents.ts";
+import { reportEvents } from "./reportsEvents.ts";
+import { ratingEvents } from "./ratingsEvents.ts";
+import { moderationGiveawayEvents, moderationUserEvents } from "./moderationEvents.ts";
 
 const id = z.uuid();
 const instant = z.iso.datetime();
@@ -78,6 +82,9 @@ export const giveawayEvents = eventFamily("giveaway", {
   ...pickupEventSchemas,
   ...chatEvents.schemas,
   ...platformGiveawayEvents.schemas,
+  ...reportEvents.schemas,
+  ...ratingEvents.schemas,
+  ...moderationGiveawayEvents.schemas,
 });
 
 export type GiveawayEvent = EventsOf<typeof giveawayEvents.schemas>;
@@ -192,6 +199,8 @@ export const userEvents = eventFamily("user", {
   PlatformUserLinked: PlatformUserLinkedSchema,
   PlatformProfileRecorded: PlatformProfileRecordedSchema,
   PlatformTokenUsed: PlatformTokenUsedSchema,
+  ...blockEvents.schemas,
+  ...moderationUserEvents.schemas,
 });
 
 export type UserEvent = EventsOf<typeof userEvents.schemas>;

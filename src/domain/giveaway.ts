@@ -3,10 +3,12 @@ import type { GiveawayEvent } from "./events.ts";
 import { assertNever } from "./errors.ts";
 import { contentDigest, MessageIndex } from "./messageIndex.ts";
 import { evolveChat, isChatEvent, linksDigest, type ChatState } from "./conversationEvolve.ts";
+import { evolveModeration, isModerationEvent, type ModerationState } from "./moderationEvolve.ts";
 
 import { evolvePickup, noteWinnerActivity, startPickup } from "./pickup.ts";
 import type { PickupState } from "./pickup.ts";
 import { isPickupEvent, type PickupEvent } from "./pickupEvents.ts";
+import { evolveRating, type GivenRatings } from "./ratings.ts";
 
 export type { StoredMessage } from "./messageIndex.ts";
 
@@ -44,6 +46,10 @@ export interface DrawnGiveaway {
   readonly pickup: PickupState;
   /** Reactions, edits, retractions, attachments, mutes: see conversationEvolve.ts. Absent until the first. */
   readonly chat?: ChatState;
+  /** The newest rating each side gave after the handover (ratings.ts). Absent until the first. */
+  readonly ratings?: GivenRatings;
+  /** Reports and hidden messages: see moderationEvolve.ts. Absent until the first. */
+  readonly moderation?: ModerationState;
 }
 
 export type GiveawayState = NoGiveaway | OpenGiveaway | DrawnGiveaway;
@@ -60,6 +66,7 @@ export const systemSenderId = null;
 export function evolve(state: GiveawayState, event: GiveawayEvent, revision: number): GiveawayState {
   if (isChatEvent(event)) return state.status === "drawn" ? evolveChat(state, event) : state;
   if (isPickupEvent(event)) return evolvePickupEvent(state, event, revision);
+  if (isModerationEvent(event)) return state.status === "drawn" ? evolveModeration(state, event) : state;
   switch (event.type) {
     case "GiveawayCreated": {
       if (state.status !== "none") return state;
@@ -112,6 +119,11 @@ export function evolve(state: GiveawayState, event: GiveawayEvent, revision: num
       if (state.status !== "open") return state;
       return { ...state, entrants: state.entrants.filter((userId) => userId !== event.data.userId) };
     }
+    case "ReportFiled":
+      // for moderators (reportsProjection.ts); moderation keeps which reports are open (moderationEvolve.ts)
+      return state.status === "drawn" ? evolveModeration(state, event) : state;
+    case "HandoverRated":
+      return evolveRating(state, event.data);
     default:
       return assertNever(event);
   }

@@ -14,6 +14,10 @@ import { decideChat, isChatCommand, messageLinksProblem } from "./conversationDe
 import type { ChatCommand } from "./conversationDecide.ts";
 import { linksDigest } from "./conversationEvolve.ts";
 import { decidePlatform, isPlatformCommand, type PlatformCommand } from "./platformGiveaway.ts";
+import { decideModeration, isModerationCommand, type ModerationCommand } from "./moderationDecide.ts";
+import { isBlockedBy } from "./blocks.ts";
+import { decideReport, type FileReport } from "./reports.ts";
+import { decideRating, type RateHandover } from "./ratings.ts";
 
 import { contentMaxLength, descriptionMaxLength, titleMaxLength } from "./giveawayLimits.ts";
 
@@ -32,6 +36,8 @@ export interface SubmitEntry {
   readonly type: "SubmitEntry";
   readonly userId: string;
   readonly now: Date;
+  /** The users who have blocked the entrant (the blocks read model): the giver among them refuses the entry. */
+  readonly blockedBy?: readonly string[] | undefined;
 }
 
 export interface ConductDraw {
@@ -53,6 +59,8 @@ export interface SendMessage {
   readonly replyTo?: string | undefined;
   /** Attachments the sender uploaded to this conversation. */
   readonly attachmentIds?: readonly string[] | undefined;
+  /** The users who have blocked the sender (the blocks read model): the other participant among them refuses the send. */
+  readonly blockedBy?: readonly string[] | undefined;
 }
 
 export interface MarkConversationRead {
@@ -63,12 +71,14 @@ export interface MarkConversationRead {
   readonly now: Date;
 }
 
-export type GiveawayCommand = CreateGiveaway | SubmitEntry | ConductDraw | SendMessage | MarkConversationRead | PickupCommand | ChatCommand | PlatformCommand;
+export type GiveawayCommand = CreateGiveaway | SubmitEntry | ConductDraw | SendMessage | MarkConversationRead | PickupCommand | ChatCommand | PlatformCommand | FileReport | ModerationCommand | RateHandover;
 
-export function decide(command: GiveawayCommand, state: GiveawayState): Decision<GiveawayEvent> {
+/** `streamRevision`: the stream's newest revision the state was folded up to (-1: none), which a report records. */
+export function decide(command: GiveawayCommand, state: GiveawayState, streamRevision = -1): Decision<GiveawayEvent> {
   if (isPickupCommand(command)) return decidePickup(command, state);
   if (isChatCommand(command)) return decideChat(command, state);
   if (isPlatformCommand(command)) return decidePlatform(command, state, decide);
+  if (isModerationCommand(command)) return decideModeration(command, state);
   switch (command.type) {
     case "CreateGiveaway":
       return createGiveaway(command, state);
@@ -80,6 +90,10 @@ export function decide(command: GiveawayCommand, state: GiveawayState): Decision
       return sendMessage(command, state);
     case "MarkConversationRead":
       return markConversationRead(command, state);
+    case "FileReport":
+      return decideReport(command, state, streamRevision);
+    case "RateHandover":
+      return decideRating(command, state);
     default:
       return assertNever(command);
   }
@@ -108,6 +122,7 @@ function submitEntry(command: SubmitEntry, state: GiveawayState): Decision<Givea
   if (state.status === "drawn") return refused("already_drawn", "entries closed when the winner was drawn");
   // Entering twice is not an error: the entry already stands.
   if (state.entrants.includes(command.userId)) return decided([]);
+  if (isBlockedBy(command.blockedBy, state.giverId)) return refused("blocked", "you cannot enter this giveaway");
   return decided([{ type: "EntrySubmitted", data: { userId: command.userId, enteredAt: command.now.toISOString() } }]);
 }
 
@@ -146,6 +161,9 @@ function sendMessage(command: SendMessage, state: GiveawayState): Decision<Givea
     if (access.role === "former_winner") return refused("not_participant", "a redraw chose another winner: this conversation can still be read");
     return refused("conversation_read_only", "this conversation is closed: it can still be read");
   }
+  // Blocked by the other person: the page says no more than "you can't send here".
+  const recipient = command.senderId === access.conversation.giverId ? access.conversation.winnerId : access.conversation.giverId;
+  if (isBlockedBy(command.blockedBy, recipient)) return refused("blocked", "you cannot send messages in this conversation");
   const problem = messageLinksProblem(command, access.conversation);
   if (problem) return { ok: false, error: problem };
   const { messageId, senderId, now, replyTo, attachmentIds } = command;

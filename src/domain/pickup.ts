@@ -38,6 +38,8 @@ export interface PickupState {
   readonly remindedPlanIds: readonly string[];
   readonly handedOverAt?: string;
   readonly receivedAt?: string;
+  /** When both sides had confirmed: ratings are open for a while from then (ratings.ts). */
+  readonly completedAt?: string;
   /** When the current winner first did anything in this round (a message, a proposal, an answer). */
   readonly winnerActiveAt?: string;
   readonly prizeDeclinedAt?: string;
@@ -105,7 +107,7 @@ export function evolvePickup(pickup: PickupState, event: PickupEvent, revision: 
       return active.receivedAt ? active : { ...active, receivedAt: confirmedAt };
     }
     case "GiveawayCompleted":
-      return { ...pickup, phase: "completed", readOnlyFrom: event.data.readOnlyFrom };
+      return { ...pickup, phase: "completed", completedAt: event.data.completedAt, readOnlyFrom: event.data.readOnlyFrom };
     case "PrizeDeclined":
       if (event.data.winnerId !== currentWinner(pickup)) return pickup;
       return { ...pickup, prizeDeclinedAt: event.data.declinedAt };

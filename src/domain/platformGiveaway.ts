@@ -11,6 +11,7 @@ import type { GiveawayCommand } from "./giveawayDecide.ts";
 import { contentMaxLength } from "./giveawayLimits.ts";
 import { contentDigest } from "./messageIndex.ts";
 import { winnersSoFar } from "./pickup.ts";
+import { isBlockedBy } from "./blocks.ts";
 
 /** Creates the giveaway, or brings its title, description and giver up to date. */
 export interface PutPlatformGiveaway {
@@ -28,6 +29,8 @@ export interface AddPlatformEntrant {
   readonly type: "AddPlatformEntrant";
   readonly userId: string;
   readonly now: Date;
+  /** The users who have blocked the entrant (the blocks read model): the giver among them refuses a new entry. */
+  readonly blockedBy?: readonly string[] | undefined;
 }
 
 export interface WithdrawPlatformEntrant {
@@ -126,6 +129,10 @@ function addEntrant(command: AddPlatformEntrant, state: GiveawayState, handoffDe
   if (state.status === "drawn") {
     // Adding someone already entered is a retry; anyone new comes too late.
     return state.entrants.includes(command.userId) ? decided([]) : refused("entries_closed", "entries closed when the winner was drawn");
+  }
+  // An entry that stands stays; a new one the giver has blocked is the platform's to sort out.
+  if (state.status === "open" && !state.entrants.includes(command.userId) && isBlockedBy(command.blockedBy, state.giverId)) {
+    return refused("user_blocked", "the giver has blocked this user");
   }
   // Otherwise an entry like any other: handoff's rule (the giver cannot enter, nor anyone once cancelled).
   return handoffDecide({ type: "SubmitEntry", userId: command.userId, now: command.now }, state);

@@ -58,6 +58,12 @@ export function streamOfUserEvent(event: UserEvent): string {
     case "AllSessionsEnded":
     case "PlatformUserLinked":
     case "PlatformProfileRecorded":
+    case "UserBlocked":
+    case "UserUnblocked":
+    case "ModeratorGranted":
+    case "ModeratorRevoked":
+    case "UserSuspended":
+    case "UserUnsuspended":
       return userStream(event.data.userId);
     case "UsernameReserved":
     case "UsernameReleased":

@@ -10,6 +10,11 @@ import { pickupApi } from "./api/pickupApi.ts";
 import { platformApi } from "./api/platformApi.ts";
 import { assignRequestId, refuseCrossSiteWrites } from "./api/requestContext.ts";
 import { usersApi } from "./api/usersApi.ts";
+import { ratingsApi } from "./api/ratingsApi.ts";
+import { usersProfileApi } from "./api/usersProfileApi.ts";
+import { moderationApi } from "./api/moderationApi.ts";
+import { blocksApi } from "./api/blocksApi.ts";
+import { reportsApi } from "./api/reportsApi.ts";
 
 /** Big enough for the longest message (2000 characters, even escaped), small enough to bound memory. */
 export const apiBodyLimit = "16kb";
@@ -31,6 +36,11 @@ export function apiRoutes(handoff: Handoff): express.Router {
   router.use(pickupApi(handoff));
   router.use(conversationApi(handoff));
   router.use(attachmentsApi(handoff));
+  router.use(ratingsApi(handoff));
+  router.use(usersProfileApi(handoff));
+  router.use(blocksApi(handoff));
+  router.use(reportsApi(handoff));
+  router.use(moderationApi(handoff));
   router.use(unknownApiRoute);
   router.use(apiErrorHandler);
   return router;

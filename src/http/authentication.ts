@@ -27,20 +27,24 @@ function cookieValue(req: RequestHeaders, name: string): string | undefined {
   return parseCookie(header)[name];
 }
 
-/** "missing" when no credentials came at all; "invalid" when they came but do not verify (or expired). */
-export function identify(req: RequestHeaders, tokens: TokenService): RequestIdentity | "missing" | "invalid" {
+/**
+ * "missing" when no credentials came at all; "invalid" when they came but do not verify (or expired);
+ * "suspended" when they verify but a moderator suspended their user (tokens.ts: check).
+ */
+export function identify(req: RequestHeaders, tokens: TokenService): RequestIdentity | "missing" | "invalid" | "suspended" {
   const header = req.headers.authorization;
   if (header !== undefined) {
     const match = /^Bearer\s+(\S+)$/i.exec(header);
-    const identity = match ? tokens.verify(match[1]!) : undefined;
-    return identity ? authenticated(identity, "bearer") : "invalid";
+    const identity = match ? tokens.check(match[1]!) : "invalid";
+    return typeof identity === "string" ? identity : authenticated(identity, "bearer");
   }
   const cookie = cookieValue(req, sessionCookieName);
-  const identity = cookie === undefined ? undefined : tokens.verify(cookie);
-  if (identity) return authenticated(identity, "cookie");
+  const identity = cookie === undefined ? "invalid" : tokens.check(cookie);
+  if (typeof identity !== "string") return authenticated(identity, "cookie");
   const embedCookie = cookieValue(req, embedSessionCookieName);
-  const embedIdentity = embedCookie === undefined ? undefined : tokens.verify(embedCookie);
-  if (embedIdentity) return authenticated(embedIdentity, "embed_cookie");
+  const embedIdentity = embedCookie === undefined ? "invalid" : tokens.check(embedCookie);
+  if (typeof embedIdentity !== "string") return authenticated(embedIdentity, "embed_cookie");
+  if (identity === "suspended" || embedIdentity === "suspended") return "suspended";
   return cookie === undefined && embedCookie === undefined ? "missing" : "invalid";
 }
 
@@ -61,7 +65,7 @@ export interface EdgeContext {
 }
 
 /** Why a request has no identity: no credentials, bad ones, a cross-site cookie write, or the platform's precise refusal. */
-export type IdentityRefusal = "missing" | "invalid" | "cross_site" | PlatformTokenError;
+export type IdentityRefusal = "missing" | "invalid" | "suspended" | "cross_site" | PlatformTokenError;
 
 /** The platform's sign-in when this Bearer token is the platform's to check, else undefined. */
 function platformTokenOf(req: RequestHeaders, edge: EdgeContext): { token: string; signIn: PlatformSignIn } | undefined {
@@ -80,7 +84,8 @@ export async function identifyRequest(req: RequestHeaders, edge: EdgeContext, co
   const platform = platformTokenOf(req, edge);
   if (!platform) return identify(req, edge.tokens);
   try {
-    return authenticated(await platform.signIn.identify(platform.token, correlationId), "bearer");
+    const identity = await platform.signIn.identify(platform.token, correlationId);
+    return identity === "suspended" ? identity : authenticated(identity, "bearer");
   } catch (error) {
     if (error instanceof PlatformTokenError) return error;
     throw error;
@@ -132,7 +137,7 @@ export function requireIdentity(edge: EdgeContext, refuse: (req: Request, res: R
       );
     }
     const identity = identify(req, edge.tokens);
-    if (identity === "missing" || identity === "invalid") return refuse(req, res, identity);
+    if (typeof identity === "string") return refuse(req, res, identity);
     accept(res, next, identity);
   };
 }

@@ -1,4 +1,5 @@
 // The server-rendered pages (Eta + htmx): sign-in, giveaways, inbox, the chat and its streams.
+import { moderationPages } from "./pages/moderationPages.ts";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import express, { type NextFunction, type Request, type Response } from "express";
 import type { Handoff } from "../app/handoff.ts";
@@ -9,6 +10,8 @@ import { setDocumentSecurityHeaders } from "./edge/securityHeaders.ts";
 import { statusOf } from "./api/apiErrors.ts";
 import { chatPage } from "./pages/chatPage.ts";
 import { conversationActions } from "./pages/conversationActions.ts";
+import { blockPages } from "./pages/blockPages.ts";
+import { reportPages } from "./pages/reportPages.ts";
 import { chatStream } from "./pages/chatStream.ts";
 import { giveawayPages } from "./pages/giveawayPages.ts";
 import { inboxPage } from "./pages/inboxPage.ts";
@@ -70,6 +73,9 @@ export function pageRoutes(handoff: Handoff): express.Router {
   // The read mark answers with statuses (never a sign-in page) to scripts; the streams are pageStreamRoutes, before express.
   router.use(chatPage(handoff, renderer, signedIn));
   router.use(conversationActions(handoff, renderer, signedIn));
+  router.use(blockPages(handoff, renderer, signedIn));
+  router.use(reportPages(handoff, renderer, signedIn));
+  router.use(moderationPages(handoff, renderer, signedIn));
   router.use(signedIn); // every other page
   router.use(giveawayPages(handoff, renderer));
   router.use(inboxPage(handoff, renderer));
@@ -113,7 +119,7 @@ export function pageStreamRoutes(handoff: Handoff): StreamRoute[] {
     path,
     handle(req, res, params) {
       const identity = identify(req, handoff.tokens);
-      if (identity === "missing" || identity === "invalid") {
+      if (typeof identity === "string") {
         // Set only on a refusal: set ahead, headers stay in a table per open stream (its head carries nosniff).
         setPageSecurityHeaders(req, res, pageContentSecurityPolicy(handoff.config.platform?.imageOrigins ?? []), handoff.config);
         res.setHeader("X-Request-Id", params.requestId);

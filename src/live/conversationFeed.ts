@@ -42,7 +42,7 @@ export interface FeedClient {
 
 /** What a held-back event will cost once sent (its JSON, as the frames carry it). */
 function heldBackSize(event: ConversationEvent): number {
-  return event.kind === "message" ? Buffer.byteLength(event.message.content) + 400 : 200;
+  return event.kind === "message" ? Buffer.byteLength(event.message.content ?? "") + 400 : 200;
 }
 
 const historyPageSize = 500;

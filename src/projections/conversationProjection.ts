@@ -12,7 +12,9 @@ export const conversationProjection: Projection = {
       -- sender_id is null for a system message (SystemMessagePosted): nobody sent it.
       giveaway_id TEXT NOT NULL, revision INTEGER NOT NULL, id TEXT NOT NULL, sender_id TEXT,
       content TEXT NOT NULL, sent_at TEXT NOT NULL, reply_to TEXT, attachments TEXT NOT NULL DEFAULT '[]',
-      reactions TEXT NOT NULL DEFAULT '{}', edited_at TEXT, retracted_at TEXT, PRIMARY KEY (giveaway_id, revision));
+      reactions TEXT NOT NULL DEFAULT '{}', edited_at TEXT, retracted_at TEXT,
+      -- set by MessageHidden (a moderator): the text is gone from here, kept in the log for the audit
+      hidden_at TEXT, PRIMARY KEY (giveaway_id, revision));
     CREATE INDEX IF NOT EXISTS messages_by_id ON messages (giveaway_id, id);
     CREATE TABLE IF NOT EXISTS reactions (
       giveaway_id TEXT NOT NULL, message_id TEXT NOT NULL, user_id TEXT NOT NULL, emoji TEXT NOT NULL,
@@ -41,13 +43,14 @@ export const conversationProjection: Projection = {
       "SELECT emoji, user_id AS userId FROM reactions WHERE giveaway_id = ? AND message_id = ? ORDER BY rowid",
     );
     const setReactions = db.prepare("UPDATE messages SET reactions = ? WHERE giveaway_id = ? AND id = ?");
-    const edit = db.prepare("UPDATE messages SET content = ?, edited_at = ? WHERE giveaway_id = ? AND id = ? AND retracted_at IS NULL");
+    const edit = db.prepare("UPDATE messages SET content = ?, edited_at = ? WHERE giveaway_id = ? AND id = ? AND retracted_at IS NULL AND hidden_at IS NULL");
     // A removed message keeps no text, quote target or files here: only the audit replay shows what it was.
     const carried = db.prepare<[string, string], { attachments: string }>("SELECT attachments FROM messages WHERE giveaway_id = ? AND id = ? AND retracted_at IS NULL");
     const withdraw = db.prepare("UPDATE attachments SET withdrawn = ? WHERE giveaway_id = ? AND id = ?");
     const retract = db.prepare(
       "UPDATE messages SET content = '', attachments = '[]', retracted_at = ? WHERE giveaway_id = ? AND id = ? AND retracted_at IS NULL",
     );
+    const hide = db.prepare("UPDATE messages SET content = '', attachments = '[]', hidden_at = ? WHERE giveaway_id = ? AND id = ? AND hidden_at IS NULL");
     return (projected) => {
       if (projected.stream !== "giveaway") return;
       const { giveawayId, event, recorded } = projected;
@@ -88,6 +91,12 @@ export const conversationProjection: Projection = {
           }
           retract.run(event.data.retractedAt, giveawayId, event.data.messageId);
           return;
+        case "MessageHidden":
+          for (const ref of JSON.parse(carried.get(giveawayId, event.data.messageId)?.attachments ?? "[]") as AttachmentRef[]) {
+            withdraw.run(1, giveawayId, ref.id);
+          }
+          hide.run(event.data.hiddenAt, giveawayId, event.data.messageId);
+          return;
         default:
           return;
       }
@@ -119,8 +128,8 @@ export interface MessageView {
   senderId: string | null;
   senderName: string | null;
   kind: MessageKind;
-  /** The newest version; "" once retracted. */
-  content: string;
+  /** The newest version; "" once retracted; null once hidden by a moderator. */
+  content: string | null;
   sentAt: string;
   revision: number;
   /** The message this one quotes. */
@@ -130,30 +139,36 @@ export interface MessageView {
   reactions: Record<string, string[]>;
   editedAt: string | null;
   retractedAt: string | null;
+  /** A moderator hid it (MessageHidden): shown as "removed by a moderator"; content is null. */
+  hiddenByModerator: boolean;
 }
 
 /** "user": a participant sent it; "system": the platform's backend posted it (no sender). */
 export type MessageKind = "user" | "system";
 
-interface MessageRow extends Omit<MessageView, "attachments" | "reactions"> {
+interface MessageRow extends Omit<MessageView, "attachments" | "reactions" | "hiddenByModerator" | "content"> {
+  content: string;
   attachments: string;
   reactions: string;
+  hiddenAt: string | null;
 }
 
 export const messageColumns = `m.id, m.giveaway_id AS giveawayId, m.sender_id AS senderId,
          CASE WHEN m.sender_id IS NULL THEN NULL ELSE coalesce(u.username, '?') END AS senderName,
          CASE WHEN m.sender_id IS NULL THEN 'system' ELSE 'user' END AS kind,
          m.content, m.sent_at AS sentAt, m.revision, m.reply_to AS replyTo, m.attachments, m.reactions,
-         m.edited_at AS editedAt, m.retracted_at AS retractedAt`;
+         m.edited_at AS editedAt, m.retracted_at AS retractedAt, m.hidden_at AS hiddenAt`;
 
 const selectMessage = `SELECT ${messageColumns} FROM messages m LEFT JOIN users u ON u.id = m.sender_id`;
 
 /** The message's own fields only: a row joined with other tables (the timeline's) carries more. */
 export function toMessageView(row: MessageRow): MessageView {
-  const { id, giveawayId, senderId, senderName, kind, content, sentAt, revision, replyTo, editedAt, retractedAt } = row;
+  const { id, giveawayId, senderId, senderName, kind, sentAt, revision, replyTo, editedAt, retractedAt } = row;
   const attachments = JSON.parse(row.attachments) as AttachmentRef[];
   const reactions = JSON.parse(row.reactions) as Record<string, string[]>;
-  return { id, giveawayId, senderId, senderName, kind, content, sentAt, revision, replyTo, attachments, reactions, editedAt, retractedAt };
+  const hiddenByModerator = row.hiddenAt !== null && row.hiddenAt !== undefined;
+  const content = hiddenByModerator ? null : row.content;
+  return { id, giveawayId, senderId, senderName, kind, content, sentAt, revision, replyTo, attachments, reactions, editedAt, retractedAt, hiddenByModerator };
 }
 
 export interface AttachmentView extends AttachmentRef {

@@ -81,6 +81,11 @@ export const giveawaysProjection: Projection = {
         case "AttachmentUploaded":
         case "ConversationMuted":
         case "ConversationUnmuted":
+        case "ReportDismissed":
+        case "MessageHidden":
+        case "ConversationViewedByModerator":
+        case "ReportFiled":
+        case "HandoverRated":
           break;
         default:
           assertNever(event);

@@ -92,6 +92,7 @@ export const inboxProjection: Projection = {
           return;
         case "MessageEdited":
         case "MessageRetracted":
+        case "MessageHidden":
           preview.run({ giveawayId, messageId: event.data.messageId });
           return;
         case "GiveawayCreated":
@@ -101,6 +102,10 @@ export const inboxProjection: Projection = {
         case "ReactionAdded":
         case "ReactionRemoved":
         case "AttachmentUploaded":
+        case "ReportDismissed":
+        case "ConversationViewedByModerator":
+        case "ReportFiled":
+        case "HandoverRated":
           return;
         default:
           assertNever(event);

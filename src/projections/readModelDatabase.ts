@@ -4,20 +4,25 @@ import { conversationProjection } from "./conversationProjection.ts";
 import { giveawaysProjection } from "./giveawaysProjection.ts";
 import { inboxProjection } from "./inboxProjection.ts";
 import { pickupProjection } from "./pickupProjection.ts";
+import { ratingsProjection } from "./ratingsProjection.ts";
 import type { Projection } from "./projection.ts";
 import { ensureProjectionRows, projectionStatusSchema } from "./projectionStatus.ts";
 import { sessionsProjection } from "./sessionsProjection.ts";
 import { timelineProjection } from "./timelineProjection.ts";
 import { usersProjection } from "./usersProjection.ts";
+import { blocksProjection } from "./blocksProjection.ts";
+import { reportsProjection } from "./reportsProjection.ts";
+import { moderatorsProjection } from "./moderatorsProjection.ts";
+import { suspensionsProjection } from "./suspensionsProjection.ts";
 
 /** In dependency order: the inbox reads giveaways and messages written earlier in the same batch. */
-export const allProjections: Projection[] = [usersProjection, giveawaysProjection, pickupProjection, conversationProjection, timelineProjection, inboxProjection, sessionsProjection];
+export const allProjections: Projection[] = [usersProjection, giveawaysProjection, pickupProjection, conversationProjection, timelineProjection, inboxProjection, sessionsProjection, blocksProjection, reportsProjection, moderatorsProjection, suspensionsProjection, ratingsProjection];
 
 /**
  * Raise this when a read model's tables change shape: a file made by an older version is emptied
  * when opened and rebuilt from the log (read models are only ever a cache of it).
  */
-export const readModelVersion = 6;
+export const readModelVersion = 7;
 
 export function openReadModelDatabase(file: string): Database.Database {
   const db = new Database(file);

@@ -8,7 +8,7 @@ import type { ProjectedEvent, Projection } from "./projection.ts";
 /** A durable conversation frame; `revision` is its event's revision in the giveaway stream. */
 export type TimelineEvent =
   | { kind: "message"; giveawayId: string; message: MessageView }
-  | { kind: "message-edited" | "message-retracted"; giveawayId: string; revision: number; message: MessageView }
+  | { kind: "message-edited" | "message-retracted" | "message-hidden"; giveawayId: string; revision: number; message: MessageView }
   | { kind: "read"; giveawayId: string; revision: number; userId: string; upToRevision: number; readAt: string }
   | { kind: "reaction"; giveawayId: string; revision: number; messageId: string; userId: string; emoji: string; reacted: boolean }
   /** A pickup fact (proposal, plan, handover, redraw...): who may read it follows the draw's rounds. */
@@ -55,6 +55,9 @@ export const timelineProjection: Projection = {
           return void row("message-edited", event.data.messageId, event.data.editorId, event.data.editedAt);
         case "MessageRetracted":
           return void row("message-retracted", event.data.messageId, event.data.retractedBy, event.data.retractedAt);
+        case "MessageHidden":
+          // "" like a system message's: the moderator is no participant, so it is nobody's activity here.
+          return void row("message-hidden", event.data.messageId, "", event.data.hiddenAt);
         default:
           // The event as checked by the catalogue, so history carries exactly what the live frame did.
           if (isPickupEvent(event)) row("pickup", null, "", projected.recorded.created.toISOString(), { type: event.type, data: event.data });
@@ -82,7 +85,8 @@ function toTimelineEvent(giveawayId: string, row: TimelineRow): TimelineEvent | 
   switch (row.frameKind) {
     case "message":
     case "message-edited":
-    case "message-retracted": {
+    case "message-retracted":
+    case "message-hidden": {
       if (row.id === null) return undefined;
       const message = toMessageView(row as never);
       // Edits and retractions carry the message as it is now: a removed message's text is never sent again.

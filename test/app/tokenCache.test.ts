@@ -10,7 +10,7 @@ const user = { id: "7f1c2a4e-5b6d-4e8f-9a0b-1c2d3e4f5a6b", username: "ann" };
 function setUp() {
   let clock = Date.parse("2026-11-25T12:00:00.000Z");
   const ended = new Set<string>();
-  const tokens = createTokenService(secret, { hasEnded: (identity) => ended.has(identity.sessionId) }, () => clock);
+  const tokens = createTokenService(secret, { hasEnded: (identity) => ended.has(identity.sessionId), isSuspended: () => false }, () => clock);
   const issue = (sessionId: string, lifetimeMs = 3_600_000) =>
     tokens.issue(user, { sessionId, startedAt: new Date(clock), expiresAt: new Date(clock + lifetimeMs) }).token;
   return { tokens, issue, ended, advance: (ms: number) => (clock += ms) };

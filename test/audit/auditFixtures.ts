@@ -116,7 +116,7 @@ export interface CliRun {
 }
 
 /** Runs `node --import tsx src/cli/<name>.ts ...args` as a child process over the given data dir. */
-export function runCliCommand(name: "replay" | "verify" | "rebuild" | "projections" | "serviceKeys", args: string[], env: Record<string, string>): Promise<CliRun> {
+export function runCliCommand(name: "replay" | "verify" | "rebuild" | "projections" | "serviceKeys" | "moderators", args: string[], env: Record<string, string>): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--import", "tsx", `src/cli/${name}.ts`, ...args], {
       cwd: repoRoot,

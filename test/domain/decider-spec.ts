@@ -11,7 +11,7 @@ export function given(history: GiveawayEvent[]) {
   return {
     when(command: GiveawayCommand) {
       const state = foldGiveaway(history.map((event, revision) => ({ event, revision })));
-      const decision = decide(command, state);
+      const decision = decide(command, state, history.length - 1);
       return {
         then(expected: GiveawayEvent[] | DomainErrorCode): void {
           if (typeof expected === "string") {

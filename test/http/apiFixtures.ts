@@ -76,7 +76,7 @@ export function expectError(response: { status: number; body: unknown }, status:
 /** A token signed with `secret` for a fresh session of `user`, living `seconds` (negative: already expired). */
 export function tokenFor(secret: string, user: { id: string; username: string }, seconds = 3600): { token: string; expiresAt: Date } {
   const startedAt = new Date();
-  return createTokenService(secret, { hasEnded: () => false }).issue(user, {
+  return createTokenService(secret, { hasEnded: () => false, isSuspended: () => false }).issue(user, {
     sessionId: randomUUID(),
     startedAt,
     expiresAt: new Date(startedAt.getTime() + seconds * 1000),

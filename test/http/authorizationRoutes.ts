@@ -68,6 +68,15 @@ const author = giverOnly;
  */
 const serviceKeyOnly: Record<CredentialKind, Expectation> = { ...rule({ stranger: "denied", loser: "denied", giver: "denied", winner: "denied" }, "denied"), none: "unauthenticated" };
 
+/** A user id nobody has (blocks): 404 to everyone signed in. */
+const nobody = "00000000-0000-4000-8000-00000000b10c";
+const noSuchUser = rule({ stranger: "denied", loser: "denied", giver: "denied", winner: "denied" });
+
+/** Moderation: none of the matrix's people is a moderator, so each gets 403 (not_moderator). */
+const moderatorsOnly = rule({ stranger: "denied", loser: "denied", giver: "denied", winner: "denied" });
+/** A report nobody filed: the moderator check comes first, so still 403 to the matrix's people. */
+const someReport = "00000000-0000-4000-8000-0000000be907";
+
 const api = { via: "bearer", unauthenticated: 401 } as const;
 const page = { via: "cookie", unauthenticated: "signin" } as const;
 /** The pages' streams and script posts: a status a script understands, never a redirect. */
@@ -114,6 +123,17 @@ export const matrixRoutes: MatrixRoute[] = [
   { method: "DELETE", path: "/api/giveaways/:giveaway/mute", ...api, expect: participants },
   { method: "POST", path: "/api/giveaways/:giveaway/attachments", ...api, expect: participants, body: () => onePixelPng() },
   { method: "GET", path: "/api/giveaways/:giveaway/attachments/:attachment", ...api, expect: participants },
+
+  // API: blocks and reports. The table names no user to block: a user nobody has is 404 to everyone signed in.
+  { method: "GET", path: "/api/me/blocks", ...api, expect: signedIn },
+  { method: "PUT", path: `/api/me/blocks/${nobody}`, ...api, expect: noSuchUser },
+  { method: "DELETE", path: `/api/me/blocks/${nobody}`, ...api, expect: noSuchUser },
+  { method: "POST", path: "/api/giveaways/:giveaway/reports", ...api, expect: participants, body: () => ({ reason: "other", note: "matrix" }) },
+
+  // API: moderation (moderators only).
+  { method: "GET", path: "/api/moderation/reports", ...api, expect: moderatorsOnly },
+  { method: "POST", path: `/api/moderation/reports/${someReport}/views`, ...api, expect: moderatorsOnly },
+  { method: "POST", path: "/api/moderation/actions", ...api, expect: moderatorsOnly, body: () => ({ action: "hide", messageId: ":message", reason: "matrix" }) },
 
   // API: the audit.
   { method: "GET", path: "/api/giveaways/:giveaway/events", ...api, expect: participants },
@@ -168,6 +188,15 @@ export const matrixRoutes: MatrixRoute[] = [
   { method: "POST", path: "/messages/:giveaway/reactions", ...page, expect: participants, body: () => ({ messageId: ":message", emoji: "👍" }) },
   { method: "POST", path: "/messages/:giveaway/retract", ...page, expect: author, fresh: {}, body: () => ({ messageId: ":message" }) },
   { method: "POST", path: "/messages/:giveaway/mute", ...page, expect: participants, body: () => ({ muted: "1" }) },
+  // Block, then unblock at once: a block between the giver and the winner would refuse the routes after it.
+  { method: "GET", path: "/messages/:giveaway/block", ...page, expect: participants },
+  { method: "POST", path: "/messages/:giveaway/block", ...page, expect: participants },
+  { method: "POST", path: "/messages/:giveaway/unblock", ...page, expect: participants },
+  { method: "GET", path: "/messages/:giveaway/report", ...page, expect: participants },
+  { method: "GET", path: "/moderation", ...page, expect: moderatorsOnly },
+  { method: "POST", path: `/moderation/reports/${someReport}/views`, ...page, expect: moderatorsOnly },
+  { method: "POST", path: "/moderation/actions", ...page, expect: moderatorsOnly, body: () => ({ action: "dismiss", reportId: someReport, reason: "matrix" }) },
+  { method: "POST", path: "/messages/:giveaway/report", ...page, expect: participants, body: () => ({ reason: "other" }) },
   { method: "GET", path: "/messages/:giveaway/stream", ...script, expect: participants },
   { method: "GET", path: "/me/stream", ...script, expect: signedIn },
 

@@ -33,7 +33,7 @@ beforeAll(async () => {
   await appendMessages(0, historyMessages, talk.giver.id);
   await vi.waitFor(
     () => {
-      if (server.handoff.queries.latestMessages(talk.giveawayId, 1)[0]?.content.split(" ")[0] !== String(historyMessages - 1)) throw new Error("not projected yet");
+      if (server.handoff.queries.latestMessages(talk.giveawayId, 1)[0]?.content?.split(" ")[0] !== String(historyMessages - 1)) throw new Error("not projected yet");
     },
     { timeout: 60_000, interval: 100 },
   );

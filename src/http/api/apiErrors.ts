@@ -32,6 +32,8 @@ export type EdgeErrorCode =
   | "read_model_stopped"
   | "unsupported_media_type"
   | "attachment_not_found"
+  /** GET /api/users/:id of nobody (usersProfileApi.ts). */
+  | "user_not_found"
   | "internal";
 
 export type ApiErrorCode = DomainErrorCode | EdgeErrorCode | PlatformTokenErrorCode | PlatformEdgeErrorCode;
@@ -61,11 +63,17 @@ export function statusOf(code: ApiErrorCode): number {
     case "not_participant":
     case "not_giver":
     case "giver_cannot_enter":
+    case "not_moderator":
+    case "suspended":
+    case "blocked":
       return 403;
     case "not_found":
     case "giveaway_not_found":
     case "message_not_found":
     case "attachment_not_found":
+    case "user_not_found":
+    case "report_not_found":
+    case "user_not_found":
       return 404;
     case "username_taken":
     case "conversation_closed":
@@ -77,6 +85,12 @@ export function statusOf(code: ApiErrorCode): number {
     case "revision_ahead":
     case "message_retracted":
     case "edit_window_closed":
+    case "report_not_open":
+    case "not_suspended":
+    case "user_blocked":
+    case "not_completed":
+    case "rating_closed":
+    case "cannot_rate_self":
       return 409;
     case "body_too_large":
       return 413;
@@ -94,6 +108,12 @@ export function statusOf(code: ApiErrorCode): number {
     case "invalid_emoji":
     case "invalid_reply_to":
     case "invalid_attachment":
+    case "invalid_moderation":
+    case "cannot_block_self":
+    case "not_reportable":
+    case "invalid_note":
+    case "invalid_stars":
+    case "invalid_comment":
       return 422;
     case "rate_limited":
       return 429;

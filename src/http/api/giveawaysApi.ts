@@ -56,7 +56,7 @@ export function giveawaysApi(handoff: GiveawayServices): express.Router {
   router.post("/giveaways/:id/entries", signedIn, limitGiveawayActions(handoff), async (req, res) => {
     const giveawayId = giveawayIdParam(req.params.id);
     const userId = identityOf(res).userId;
-    const result = await runGiveawayCommand(handoff, res, giveawayId, { type: "SubmitEntry", userId, now: handoff.now() });
+    const result = await runGiveawayCommand(handoff, res, giveawayId, { type: "SubmitEntry", userId, now: handoff.now(), blockedBy: handoff.queries.blockersOf(userId) });
     // Entering again is no error: the entry already stands (200 instead of 201).
     res.status(result.appended.length > 0 ? 201 : 200).json(giveawayOrNotFound(handoff, giveawayId));
   });

@@ -11,6 +11,8 @@ import { awaitMinRevision, refuseWhileStopped, runGiveawayCommand, type CommandS
 import { clientUuid, giveawayIdParam, integerText, parseBody, parseInput } from "./requestInput.ts";
 import { requireApiIdentity } from "./requestContext.ts";
 import { limitMessageWrites } from "../edge/rateLimits.ts";
+import { messageForReader } from "../../app/scamWarnings.ts";
+import type { Config } from "../../config.ts";
 
 export const maxMessagesPerPage = 1000;
 
@@ -37,7 +39,7 @@ const SendMessageSchema = z.object({
 const MarkReadSchema = z.object({ revision: z.int().min(0) });
 
 /** What the message routes use: the edge context, commands, the read models' queries and state, the limits, ids and time. */
-export type MessageServices = EdgeContext & CommandServices & Pick<Handoff, "queries" | "limits" | "newId" | "now">;
+export type MessageServices = EdgeContext & CommandServices & Pick<Handoff, "queries" | "limits" | "newId" | "now"> & { config: Pick<Config, "scamPatterns"> };
 
 export function messagesApi(handoff: MessageServices): express.Router {
   const router = express.Router();
@@ -57,8 +59,10 @@ export function messagesApi(handoff: MessageServices): express.Router {
           ? queries.messagesBefore(giveawayId, before, limit)
           : queries.latestMessages(giveawayId, limit),
     );
-    const muted = queries.inboxEntry(identityOf(res).userId, giveawayId)?.muted ?? false;
-    res.json({ messages, readUpTo: queries.readUpTo(giveawayId), muted });
+    const readerId = identityOf(res).userId;
+    const muted = queries.inboxEntry(readerId, giveawayId)?.muted ?? false;
+    // The recipient's copy of each message says whether it looks like a scam; the sender's does not.
+    res.json({ messages: messages.map((message) => messageForReader(handoff.config.scamPatterns, message, readerId)), readUpTo: queries.readUpTo(giveawayId), muted });
   });
 
   router.post("/giveaways/:id/messages", signedIn, limitMessageWrites(handoff), async (req, res) => {
@@ -66,7 +70,8 @@ export function messagesApi(handoff: MessageServices): express.Router {
     const { content, id, replyTo, attachmentIds } = parseBody(SendMessageSchema, req.body);
     const messageId = id ?? handoff.newId();
     const senderId = identityOf(res).userId;
-    const command = { type: "SendMessage", messageId, senderId, content, replyTo, attachmentIds, now: handoff.now() } as const;
+    const blockedBy = handoff.queries.blockersOf(senderId);
+    const command = { type: "SendMessage", messageId, senderId, content, replyTo, attachmentIds, now: handoff.now(), blockedBy } as const;
     const result = await runGiveawayCommand(handoff, res, giveawayId, command);
     const message = handoff.queries.messageById(giveawayId, messageId);
     if (!message) refuseWhileStopped(handoff, ["conversation"], `the message was saved (revision ${result.revision}) but cannot be shown until an operator has resolved it`);

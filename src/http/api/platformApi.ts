@@ -100,7 +100,7 @@ export function platformApi(handoff: Handoff): express.Router {
       const sub = userParam(req.params.userId);
       await existing(giveawayId);
       const userId = await linked(sub, res);
-      const result = await run(res, giveawayId, { type: "AddPlatformEntrant", userId, now: handoff.now() });
+      const result = await run(res, giveawayId, { type: "AddPlatformEntrant", userId, now: handoff.now(), blockedBy: handoff.queries.blockersOf(userId) });
       return { status: result.appended.length > 0 ? 201 : 200, body: view(giveawayId) };
     }),
   );

@@ -39,6 +39,8 @@ export function identityRefusal(reason: IdentityRefusal): ApiError {
       return new ApiError("unauthenticated", "sign in first: send Authorization: Bearer <token> (POST /api/tokens gives one)");
     case "invalid":
       return new ApiError("invalid_token", "the token is malformed, forged or expired: get a new one from POST /api/tokens");
+    case "suspended":
+      return new ApiError("suspended", "this account is suspended by a moderator");
     case "cross_site":
       return new ApiError("cross_site_request", "a request carrying the session cookie must come from this site");
     default:

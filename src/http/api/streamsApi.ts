@@ -3,6 +3,7 @@
 import type { Handoff } from "../../app/handoff.ts";
 import { assertNever } from "../../domain/errors.ts";
 import { conversationFeedSources } from "../../app/conversationFeedSources.ts";
+import { isFromBlockedUser } from "../../app/blocksNotifications.ts";
 import { followConversation, type FollowConversationOptions } from "../../live/conversationFeed.ts";
 import type { ConversationEvent, UserNotification } from "../../live/liveHub.ts";
 import { openSessionStream } from "../sse/sessionStream.ts";
@@ -14,6 +15,8 @@ import { conversationForReader } from "./conversationAccess.ts";
 import { awaitMinRevision } from "./giveawayCommands.ts";
 import { giveawayIdParam } from "./requestInput.ts";
 import { apiIdentity } from "./requestContext.ts";
+import { messageForReader } from "../../app/scamWarnings.ts";
+import type { ScamPattern } from "../../domain/scamPatterns.ts";
 
 export function conversationFrame(event: ConversationEvent): SseFrame {
   switch (event.kind) {
@@ -21,6 +24,7 @@ export function conversationFrame(event: ConversationEvent): SseFrame {
       return { id: event.message.revision, event: "message", data: JSON.stringify(event.message) };
     case "message-edited":
     case "message-retracted":
+    case "message-hidden":
       return { id: event.revision, event: event.kind, data: JSON.stringify(event.message) };
     case "read":
       return { id: event.revision, event: "read", data: JSON.stringify({ userId: event.userId, upToRevision: event.upToRevision, readAt: event.readAt }) };
@@ -79,6 +83,19 @@ function sharedConversationFrame(event: ConversationEvent): SseFrame {
   return frame;
 }
 
+/** The recipient's copy of a message frame carries the scam warning: formatted once per event, shared by every recipient. */
+const recipientFrames = new WeakMap<ConversationEvent, SseFrame>();
+
+function readerConversationFrame(event: ConversationEvent, readerId: string, patterns: readonly ScamPattern[]): SseFrame {
+  if ((event.kind !== "message" && event.kind !== "message-edited") || event.message.senderId === readerId) return sharedConversationFrame(event);
+  let frame = recipientFrames.get(event);
+  if (!frame) {
+    frame = conversationFrame({ ...event, message: messageForReader(patterns, event.message, readerId) });
+    recipientFrames.set(event, frame);
+  }
+  return frame;
+}
+
 /**
  * What the /api router gives every request (a request id, no caching, JSON refusals), without express.
  * The headers come with the answer (a refusal's or the stream's head), never set ahead by setHeader,
@@ -103,12 +120,13 @@ class ApiConversationFollow implements FollowConversationOptions {
     readonly userId: string,
     readonly after: number | "now",
     readonly client: SseStream,
+    readonly scamPatterns: readonly ScamPattern[],
   ) {}
 
   deliver(event: ConversationEvent): void {
     // The caller's own comings and goings (other tabs) and typing tell them nothing.
     if ((event.kind === "presence" || event.kind === "typing") && event.userId === this.userId) return;
-    this.client.send(sharedConversationFrame(event));
+    this.client.send(readerConversationFrame(event, this.userId, this.scamPatterns));
   }
 }
 
@@ -127,7 +145,7 @@ export function streamsApi(handoff: Handoff): StreamRoute[] {
     const after = point.after;
 
     const stream = openSessionStream(handoff, req, res, identity, "api_conversation", params.requestId);
-    const follow = followConversation(conversationFeedSources(handoff), new ApiConversationFollow(giveawayId, userId, after, stream));
+    const follow = followConversation(conversationFeedSources(handoff), new ApiConversationFollow(giveawayId, userId, after, stream, handoff.config.scamPatterns));
     stream.onClose(follow);
     stream.send(conversationFrame({ kind: "presence", giveawayId, userId: otherId, ...handoff.hub.presenceOf(giveawayId, otherId) }));
   });
@@ -135,7 +153,12 @@ export function streamsApi(handoff: Handoff): StreamRoute[] {
   const notifications = apiStream(handoff, "/api/me/stream", (req, res, params, identity) => {
     const userId = identity.userId;
     const stream = openSessionStream(handoff, req, res, identity, "api_notifications", params.requestId);
-    const stop = handoff.hub.listenToUser(userId, (notification) => stream.send(notificationFrame(notification)));
+    const stop = handoff.hub.listenToUser(userId, (notification) => {
+      if (isFromBlockedUser(handoff.queries.hasBlocked, userId, notification)) return;
+      // A message's recipient is warned of a likely scam here too; its sender is not.
+      const shown = notification.kind === "message" ? { ...notification, message: messageForReader(handoff.config.scamPatterns, notification.message, userId) } : notification;
+      stream.send(notificationFrame(shown));
+    });
     stream.onClose(stop);
     // Where the counts stand now, so a client that was away starts from the truth.
     const unreadTotal = handoff.queries.unreadTotal(userId);

@@ -58,6 +58,7 @@ export function usersApi(handoff: UserServices): express.Router {
     // One answer for an unknown name and a wrong password: which one is nobody's business.
     if (!account) throw new ApiError("invalid_credentials", "the username or the password is wrong");
     await handoff.limits.signInSucceeded(username);
+    if (handoff.tokens.isSuspended(account.id)) throw new ApiError("suspended", "this account is suspended by a moderator");
     const session = await handoff.accounts.startSession(account, requestIdOf(res));
     const { token, expiresAt } = handoff.tokens.issue(account, session);
     res.status(201).json({ token, expiresAt: expiresAt.toISOString() });

@@ -1,6 +1,7 @@
 // A replayed line as the audit page prints it: a message's text, or what the event did (pure).
 import type { AuditLine } from "../../audit/auditLine.ts";
 import { describeReaders } from "../../audit/auditedStream.ts";
+import { someoneElse, type MessageFate } from "../../audit/auditRedaction.ts";
 import type { AuditedLine } from "../../audit/conversationReplay.ts";
 import { describePickup } from "../../audit/pickupAudit.ts";
 import { assertNever } from "../../domain/errors.ts";
@@ -16,8 +17,14 @@ export interface AuditLineView {
   what: string;
 }
 
+/** Why a message's text is not shown to this reader (auditRedaction.ts decides that it is not). */
+function since(fate: MessageFate): string {
+  return fate.event === "MessageHidden" ? "hidden by a moderator since" : "removed since";
+}
+
 export function viewOfLine(line: AuditLine, names: ReadonlyMap<string, string>): AuditLineView {
-  const nameOf = (id: string | undefined) => (id === undefined ? "?" : (names.get(id) ?? "?"));
+  // undefined: an actor the line does not name (withheld from this reader, or nobody's).
+  const nameOf = (id: string | null | undefined) => (id === undefined || id === null ? someoneElse : (names.get(id) ?? "?"));
   const view = (type: string, what: string, message?: string): AuditLineView => ({
     revision: line.revision,
     eventId: line.eventId,
@@ -36,7 +43,8 @@ export function viewOfLine(line: AuditLine, names: ReadonlyMap<string, string>):
     case "DrawConducted":
       return view(detail.type, `drew the winner: ${nameOf(detail.winnerId)}`);
     case "MessageSent":
-      return view(detail.type, "", detail.content);
+      if (detail.withheld) return view(detail.type, `sent a message, ${since(detail.withheld)}`);
+      return view(detail.type, "", detail.content ?? "");
     case "ConversationRead":
       return view(detail.type, `read up to revision ${detail.upToRevision}`);
     case "SystemMessagePosted":
@@ -48,7 +56,8 @@ export function viewOfLine(line: AuditLine, names: ReadonlyMap<string, string>):
     case "ReactionRemoved":
       return view(detail.type, `took back ${detail.emoji} on message ${detail.messageId}`);
     case "MessageEdited":
-      return view(detail.type, `edited message ${detail.messageId} to:`, detail.content);
+      if (detail.withheld) return view(detail.type, `edited message ${detail.messageId}, ${since(detail.withheld)}`);
+      return view(detail.type, `edited message ${detail.messageId} to:`, detail.content ?? "");
     case "MessageRetracted":
       return view(detail.type, `removed message ${detail.messageId}`);
     case "AttachmentUploaded":
@@ -67,6 +76,16 @@ export function viewOfLine(line: AuditLine, names: ReadonlyMap<string, string>):
     }
     case "EntryWithdrawn":
       return view(detail.type, "withdrew their entry");
+    case "ReportFiled":
+      return view(detail.type, `reported ${nameOf(detail.reportedUserId)}${detail.messageId ? ` for message ${detail.messageId}` : ""} (${detail.reason}), report ${detail.reportId}`);
+    case "ReportDismissed":
+      return view(detail.type, `moderator: dismissed report ${detail.reportId} (${detail.reason})`);
+    case "MessageHidden":
+      return view(detail.type, `moderator: hid message ${detail.messageId} (${detail.reason})`);
+    case "ConversationViewedByModerator":
+      return view(detail.type, `moderator: looked at the conversation for report ${detail.reportId}`);
+    case "HandoverRated":
+      return view(detail.type, `rated ${nameOf(detail.rateeId)} ${detail.stars} of 5 stars${detail.comment ? ":" : ""}`, detail.comment);
     case "Unreadable":
       return view(detail.storedType, `unreadable stored event: ${detail.problem}`);
     default:
@@ -78,7 +97,7 @@ export function viewOfLine(line: AuditLine, names: ReadonlyMap<string, string>):
 export type AuditedLineView = AuditLineView & { round: string | undefined; readers: string | undefined };
 
 export function auditedLineView(line: AuditedLine, names: ReadonlyMap<string, string>): AuditedLineView {
-  const nameOf = (id: string) => names.get(id) ?? "?";
+  const nameOf = (id: string | null) => (id === null ? someoneElse : (names.get(id) ?? "?"));
   return {
     ...viewOfLine(line, names),
     round: line.round && `round ${line.round.number} · ${nameOf(line.round.winnerId)}`,

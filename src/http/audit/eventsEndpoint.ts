@@ -2,7 +2,7 @@
 import type { Request, Response } from "express";
 import { z } from "zod";
 import type { Handoff } from "../../app/handoff.ts";
-import { toAuditEvent, type AuditEvent } from "../../audit/auditEvent.ts";
+import type { AuditEvent } from "../../audit/auditEvent.ts";
 import { auditedEventsUntil, type AuditViewer, type ReadersChange } from "../../audit/auditedStream.ts";
 import { parseUntil, type Until } from "../../audit/until.ts";
 import { hasErrorCode } from "../../eventstore/port.ts";
@@ -60,11 +60,11 @@ async function streamAnswer(res: Response, events: AsyncGenerator<AuditEvent>, f
   }
 }
 
-/** The events the participant rule gives the viewer; the readers' changes are collected on the side. */
+/** The events the participant rule gives the viewer, as they are shown to them; the readers' changes are collected on the side. */
 async function* auditEvents(handoff: Handoff, giveawayId: string, until: Until | undefined, viewer: AuditViewer, readers: ReadersChange[]): AsyncGenerator<AuditEvent> {
   for await (const audited of auditedEventsUntil(handoff.store, giveawayId, until, viewer)) {
     if (audited.readers) readers.push(audited.readers);
-    yield toAuditEvent(audited.recorded);
+    yield audited.event;
   }
 }
 
@@ -73,7 +73,7 @@ function readersAnswer(handoff: Handoff, changes: ReadersChange[]) {
   return {
     readers: changes.map(({ fromRevision, readers }) => ({
       fromRevision,
-      readers: readers.map((reader) => ({ ...reader, username: handoff.queries.userById(reader.userId)?.username ?? null })),
+      readers: readers.map((reader) => ({ ...reader, username: reader.userId === null ? null : (handoff.queries.userById(reader.userId)?.username ?? null) })),
     })),
   };
 }

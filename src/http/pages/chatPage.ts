@@ -65,7 +65,7 @@ export function chatPage(handoff: Handoff, renderer: PageRenderer, requireSigned
     renderer.partial("./partials/messageForm", { giveawayId, draft, contentMaxLength });
   const replyDraft = (giveawayId: string, viewerId: string, messageId: string | undefined) => {
     const quoted = messageId === undefined ? undefined : queries.messageById(giveawayId, messageId);
-    if (!quoted || quoted.retractedAt !== null) return undefined;
+    if (!quoted || quoted.retractedAt !== null || quoted.content === null) return undefined;
     return { id: quoted.id, senderName: senderLabel(quoted, viewerId), text: quoted.content.slice(0, 140) };
   };
 
@@ -99,6 +99,7 @@ export function chatPage(handoff: Handoff, renderer: PageRenderer, requireSigned
       cards,
       otherRead,
       muted: inboxEntry?.muted ?? false,
+      blockedOther: queries.hasBlocked(identity.userId, access.other.id),
       olderBefore: newest.length > historyLength ? messages[0]?.revision : undefined,
       messages,
       items,
@@ -166,7 +167,7 @@ export function chatPage(handoff: Handoff, renderer: PageRenderer, requireSigned
     if (limited) return answer(429, { id, content, error: rateLimitedPage(res, limited).message });
     const result = await handoff.commands(
       giveawayId,
-      { type: "SendMessage", messageId: id, senderId: identity.userId, content, replyTo, attachmentIds, now: handoff.now() },
+      { type: "SendMessage", messageId: id, senderId: identity.userId, content, replyTo, attachmentIds, now: handoff.now(), blockedBy: queries.blockersOf(identity.userId) },
       pageCommandContext(identity),
     );
     if (!result.ok) {

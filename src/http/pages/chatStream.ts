@@ -61,6 +61,7 @@ export function chatStream(handoff: Handoff, renderer: PageRenderer): SignedInSt
             return stream.send(message(event.message.revision, event.message, false));
           case "message-edited":
           case "message-retracted":
+          case "message-hidden":
             // Swapped where it is (hx-swap-oob): a message not on the page is left alone.
             return stream.send(message(event.revision, event.message, true));
           case "reaction": {

@@ -93,8 +93,12 @@ export function giveawayPages(handoff: Handoff, renderer: PageRenderer): express
     if (!isId(giveawayId)) return renderRefusal(renderer, res, pageRefusal("not_found"), identity);
     const limited = await handoff.limits.giveawayAction(clientIp(req), identity.userId);
     if (limited) return showGiveaway(res, identity, giveawayId, 429, rateLimitedPage(res, limited));
-    const result = await handoff.commands(giveawayId, { type: "SubmitEntry", userId: identity.userId, now: handoff.now() }, pageCommandContext(identity));
-    if (!result.ok) return showGiveaway(res, identity, giveawayId, 200, domainRefusal(result.error));
+    const blockedBy = handoff.queries.blockersOf(identity.userId);
+    const result = await handoff.commands(giveawayId, { type: "SubmitEntry", userId: identity.userId, now: handoff.now(), blockedBy }, pageCommandContext(identity));
+    if (!result.ok) {
+      const refusal = result.error.code === "blocked" ? pageRefusal("blocked", "You can't enter this giveaway.") : domainRefusal(result.error);
+      return showGiveaway(res, identity, giveawayId, 200, refusal);
+    }
     await handoff.readYourWrites.waitForGiveaway(giveawayId, result.revision);
     res.redirect(303, pageAfterWrite(`/giveaways/${giveawayId}`, result.revision));
   });

@@ -3,12 +3,16 @@
 import type { Handoff } from "../../app/handoff.ts";
 import { reactionEmoji } from "../../domain/conversationEvents.ts";
 import type { AttachmentRef, MessageView } from "../../projections/conversationProjection.ts";
+import { scamWarningFor } from "../../app/scamWarnings.ts";
+import type { ScamWarning } from "../../domain/scamPatterns.ts";
 
 export interface MessageCard {
   message: MessageView;
   giveawayId: string;
   mine: boolean;
   removed: boolean;
+  /** What a removed message says instead: "message removed", or "removed by a moderator". */
+  removedText: string;
   /** A notice the platform posted (no sender): shown apart, without reply, edit, remove or reactions. */
   system: boolean;
   quote: { revision: number; senderName: string; text: string } | undefined;
@@ -16,6 +20,8 @@ export interface MessageCard {
   /** Every emoji one may react with, and whether the reader has. */
   palette: { emoji: string; mine: boolean }[];
   files: { url: string; kind: "image" | "audio" | "file"; label: string }[];
+  /** The recipient's scam warning for it (scamWarnings.ts); null for the sender, always. */
+  warning: ScamWarning | null;
   /** Set for the reader's own message while it may still be edited or removed (ISO). */
   editableUntil: string | undefined;
 }
@@ -44,12 +50,13 @@ export function senderLabel(message: MessageView, viewerId: string): string {
 export function messageCard(handoff: Handoff, message: MessageView, viewerId: string): MessageCard {
   const giveawayId = message.giveawayId;
   const mine = message.senderId === viewerId;
-  const removed = message.retractedAt !== null;
+  // Taken back by its sender, or hidden by a moderator: either way no text, files or reactions.
+  const removed = message.retractedAt !== null || message.hiddenByModerator;
   const quoted = message.replyTo === null || removed ? undefined : handoff.queries.messageById(giveawayId, message.replyTo);
   const quote = quoted && {
     revision: quoted.revision,
     senderName: senderLabel(quoted, viewerId),
-    text: quoted.retractedAt !== null ? "message removed" : quoted.content.slice(0, 140),
+    text: quoted.content === null ? "removed by a moderator" : quoted.retractedAt !== null ? "message removed" : quoted.content.slice(0, 140),
   };
   const reactions = removed
     ? []
@@ -61,5 +68,7 @@ export function messageCard(handoff: Handoff, message: MessageView, viewerId: st
   const until = Date.parse(message.sentAt) + handoff.config.editWindowMs;
   const editableUntil = mine && !removed && until > handoff.now().getTime() ? new Date(until).toISOString() : undefined;
   const files = removed ? [] : message.attachments.map((attachment) => fileOf(giveawayId, attachment));
-  return { message, giveawayId, mine, system: message.kind === "system", removed, quote, reactions, palette, files, editableUntil };
+  const removedText = message.hiddenByModerator ? "removed by a moderator" : "message removed";
+  const warning = removed ? null : (scamWarningFor(handoff.config.scamPatterns, message, viewerId) ?? null);
+  return { message, giveawayId, mine, system: message.kind === "system", removed, removedText, quote, reactions, palette, files, warning, editableUntil };
 }

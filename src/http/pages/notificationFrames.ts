@@ -1,6 +1,7 @@
 // A user's notifications as HTML stream frames: out-of-band swaps htmx applies wherever the
 // targets exist (the nav badge, an inbox row's count, the notices area).
 import type { Handoff } from "../../app/handoff.ts";
+import { isFromBlockedUser } from "../../app/blocksNotifications.ts";
 import { assertNever } from "../../domain/errors.ts";
 import type { UserNotification } from "../../live/liveHub.ts";
 import { inboxPreviewLength } from "../../projections/inboxProjection.ts";
@@ -21,13 +22,14 @@ export function notificationFrames(handoff: Handoff, renderer: PageRenderer, use
   return {
     current: () => ({ data: badge() }),
     frameFor(notification) {
+      if (isFromBlockedUser(handoff.queries.hasBlocked, userId, notification)) return undefined;
       switch (notification.kind) {
         case "message": {
           // The inbox row's last line (the chat page, which passes `except`, has no inbox); the
           // "unread" notification that follows carries the counts.
           if (except !== undefined) return undefined;
           const { giveawayId, message } = notification;
-          const preview = message.content.slice(0, inboxPreviewLength);
+          const preview = (message.content ?? "").slice(0, inboxPreviewLength);
           const mine = message.senderId === userId;
           return { data: renderer.partial("./partials/inboxLast", { giveawayId, preview, mine, at: message.sentAt, oob: true }) };
         }

@@ -32,7 +32,8 @@ export function renderRefusal(renderer: PageRenderer, res: Response, refusal: Pa
 export function requirePageIdentity(handoff: Handoff, renderer: PageRenderer) {
   return requireIdentity(handoff, (req, res, reason) => {
     if (reason === "cross_site") return renderRefusal(renderer, res, pageRefusal("cross_site"));
-    if (reason === "invalid") clearSessionCookie(res);
+    if (reason === "invalid" || reason === "suspended") clearSessionCookie(res);
+    if (reason === "suspended") return renderRefusal(renderer, res, pageRefusal("suspended"));
     res.redirect(303, signInPath(req.method === "GET" ? req.originalUrl : undefined));
   });
 }
@@ -48,6 +49,7 @@ export function sendText(res: ServerResponse, status: number, text: string): voi
 /** Streams and background posts: a status the script understands, never a redirect to a page. */
 export function refuseStreamIdentity(req: IncomingMessage, res: ServerResponse, reason: IdentityRefusal): void {
   if (reason === "cross_site") return sendText(res, 403, "cross-site request refused");
+  if (reason === "suspended") return sendText(res, 403, "this account is suspended by a moderator");
   // htmx follows HX-Redirect on a stream's first connection; chat.js handles a 401 on reconnects.
   res.setHeader("HX-Redirect", signInPath(pathOf(req.headers["hx-current-url"])));
   sendText(res, 401, "sign in first");

@@ -82,6 +82,43 @@ export function pageRefusal(code: PageRefusalCode, detail?: string): PageRefusal
     case "invalid_reply_to":
     case "invalid_attachment":
       return refusal(422, "Please check the form", "Some of what was sent was not valid.");
+    // Blocked: says no more than needed (not who blocked whom).
+    case "blocked":
+      return refusal(403, "Not possible", "You can't send messages in this conversation.");
+    case "cannot_block_self":
+      return refusal(422, "Not possible", "You cannot block yourself.");
+    case "user_blocked":
+      return refusal(409, "Not possible now", "The giveaway's state does not allow this.");
+    case "not_reportable":
+      return refusal(422, "Not possible", "Only the other person's messages can be reported.");
+    case "invalid_note":
+      return refusal(422, "Please check the form", "A note is at most 1000 characters.");
+    // Ratings (ratings.ts)
+    case "not_completed":
+      return refusal(409, "Not handed over yet", "You can rate each other once the item has been handed over.");
+    case "rating_closed":
+      return refusal(409, "Too late to rate", "Ratings can be given or changed for 7 days after the handover.");
+    case "cannot_rate_self":
+      return refusal(409, "Not possible", "You cannot rate yourself.");
+    case "invalid_stars":
+      return refusal(422, "Please choose the stars", "Choose 1 to 5 stars.");
+    case "invalid_comment":
+      return refusal(422, "Please check the comment", "A comment is at most 500 characters.");
+    // Moderation (moderation*.ts)
+    case "not_moderator":
+      return refusal(403, "Moderators only", "Only moderators can open this page.");
+    case "suspended":
+      return refusal(403, "Account suspended", "This account is suspended by a moderator.");
+    case "report_not_found":
+      return refusal(404, "Not found", "There is no such report.");
+    case "user_not_found":
+      return refusal(404, "Not found", "There is no such user.");
+    case "report_not_open":
+      return refusal(409, "Already dismissed", "This report was already dismissed.");
+    case "not_suspended":
+      return refusal(409, "Not suspended", "This user is not suspended.");
+    case "invalid_moderation":
+      return refusal(422, "Please check the form", "Say why (at most 500 characters), and choose what the action is about.");
     case "rate_limited":
       return refusal(429, "Slow down", "That was too many at once. Please wait a little and try again.");
     case "busy":

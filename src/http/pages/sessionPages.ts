@@ -66,6 +66,10 @@ export function sessionPages(handoff: Handoff, renderer: PageRenderer): express.
       return showForm(res, "./signin", refusal.status, { username, next: safeReturnPath(next), error: refusal.message });
     }
     await handoff.limits.signInSucceeded(username);
+    if (handoff.tokens.isSuspended(account.id)) {
+      const refusal = pageRefusal("suspended");
+      return showForm(res, "./signin", refusal.status, { username, next: safeReturnPath(next), error: refusal.message });
+    }
     await signIn(req, res, account, next);
   });
 

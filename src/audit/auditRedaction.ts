@@ -148,7 +148,11 @@ export function storedShown(type: string, data: unknown, metadata: unknown, sigh
     const held = messageHeld(type, fields);
     const withheld = held && typeof held.messageId === "string" && sight.withheld(held.messageId, typeof held.senderId === "string" ? held.senderId : null);
     const ids = idsShown(type, fields, sight);
-    if (ids || withheld) shownData = { ...fields, ...ids, ...(withheld && { content: null, removed: true }) };
+    if (withheld) {
+      // Its files go with its text, as the read model withdraws them.
+      const { attachmentIds: _files, ...kept } = { ...fields, ...ids };
+      shownData = { ...kept, content: null, removed: true };
+    } else if (ids) shownData = { ...fields, ...ids };
   }
   const meta = fieldsOf(metadata);
   const actorId = meta?.actorId;

@@ -16,6 +16,8 @@ import { chatStream } from "./pages/chatStream.ts";
 import { giveawayPages } from "./pages/giveawayPages.ts";
 import { inboxPage } from "./pages/inboxPage.ts";
 import { pickupPages } from "./pages/pickupPages.ts";
+import { profilePages } from "./pages/profilePages.ts";
+import { ratingPages } from "./pages/ratingPages.ts";
 import { optionalIdentity, refuseStreamIdentity, renderRefusal, requirePageIdentity } from "./pages/pageAccess.ts";
 import { createPageRenderer, type PageRenderer } from "./pages/pageRenderer.ts";
 import { pageRefusal, sentence, type PageRefusal } from "./pages/pageRefusals.ts";
@@ -80,6 +82,8 @@ export function pageRoutes(handoff: Handoff): express.Router {
   router.use(giveawayPages(handoff, renderer));
   router.use(inboxPage(handoff, renderer));
   router.use(pickupPages(handoff, renderer));
+  router.use(ratingPages(handoff, renderer));
+  router.use(profilePages(handoff, renderer));
 
   router.use((req: Request, res: Response) => renderRefusal(renderer, res, pageRefusal("not_found"), optionalIdentity(handoff, req)));
   router.use(pageErrorHandler(handoff, renderer));

@@ -54,6 +54,8 @@ const signedIn = rule({ stranger: "ok", loser: "ok", giver: "ok", winner: "ok" }
 const participants = rule({ stranger: "denied", loser: "denied", giver: "ok", winner: "ok" });
 const giverOnly = rule({ stranger: "denied", loser: "denied", giver: "ok", winner: "denied" });
 const winnerOnly = rule({ stranger: "denied", loser: "denied", giver: "denied", winner: "ok" });
+/** The giver's or the winner's to ask, though the conversation's state refuses it today (ratings before the handover: 409). */
+const participantsMayAsk = rule({ stranger: "denied", loser: "denied", giver: "passed", winner: "passed" });
 /** The giver's to ask, though the conversation's state refuses it today. */
 const giverMayAsk = rule({ stranger: "denied", loser: "denied", giver: "passed", winner: "denied" });
 /** Sign-out: anyone's own session ends; without one there is nothing to end. */
@@ -130,6 +132,10 @@ export const matrixRoutes: MatrixRoute[] = [
   { method: "DELETE", path: `/api/me/blocks/${nobody}`, ...api, expect: noSuchUser },
   { method: "POST", path: "/api/giveaways/:giveaway/reports", ...api, expect: participants, body: () => ({ reason: "other", note: "matrix" }) },
 
+  // API: ratings and profiles. The matrix's conversation is not completed: its sides are refused 409 not_completed.
+  { method: "PUT", path: "/api/giveaways/:giveaway/rating", ...api, expect: participantsMayAsk, body: () => ({ stars: 5, comment: "matrix" }) },
+  { method: "GET", path: `/api/users/${nobody}`, ...api, expect: noSuchUser },
+
   // API: moderation (moderators only).
   { method: "GET", path: "/api/moderation/reports", ...api, expect: moderatorsOnly },
   { method: "POST", path: `/api/moderation/reports/${someReport}/views`, ...api, expect: moderatorsOnly },
@@ -197,6 +203,8 @@ export const matrixRoutes: MatrixRoute[] = [
   { method: "POST", path: `/moderation/reports/${someReport}/views`, ...page, expect: moderatorsOnly },
   { method: "POST", path: "/moderation/actions", ...page, expect: moderatorsOnly, body: () => ({ action: "dismiss", reportId: someReport, reason: "matrix" }) },
   { method: "POST", path: "/messages/:giveaway/report", ...page, expect: participants, body: () => ({ reason: "other" }) },
+  { method: "POST", path: "/messages/:giveaway/rating", ...page, expect: participantsMayAsk, body: () => ({ stars: "5", comment: "matrix" }) },
+  { method: "GET", path: `/users/${nobody}`, ...page, expect: noSuchUser },
   { method: "GET", path: "/messages/:giveaway/stream", ...script, expect: participants },
   { method: "GET", path: "/me/stream", ...script, expect: signedIn },
 

@@ -34,6 +34,7 @@ describe("sending", () => {
       reactions: {},
       editedAt: null,
       retractedAt: null,
+      hiddenByModerator: false,
     });
     expect(new Date(sent.body.sentAt).toISOString()).toBe(sent.body.sentAt);
     const listed = await request(server.url).get(`${messagesUrl()}?after=${sent.body.revision - 1}`).set(talk.giver.auth);

@@ -19,6 +19,7 @@ import { awaitPageMinRevision, pageAfterWrite } from "./pageReadYourWrites.ts";
 import { clientIp, rateLimitedPage } from "../edge/rateLimits.ts";
 import { messageCard, senderLabel } from "./messageCard.ts";
 import { embedChatPath, renderEmbedRefusal } from "./embedPages.ts";
+import { ratingPanel } from "./ratingPages.ts";
 
 const pagesLog = componentLogger("pages");
 
@@ -104,6 +105,8 @@ export function chatPage(handoff: Handoff, renderer: PageRenderer, requireSigned
       messages,
       items,
       pickup: renderer.partial("./partials/pickupPanel", { panel, oob: false, proposalId: handoff.newId() }),
+      // Once completed: the giver and the winner rate each other (ratingPages.ts).
+      rating: embedded ? "" : ratingPanel(handoff, renderer, giveawayId, identity.userId),
       viewerId: identity.userId,
       lastRevision,
       readRevision,

@@ -46,6 +46,8 @@ export function giveawayPages(handoff: Handoff, renderer: PageRenderer): express
       giveaway,
       isGiver: giveaway.giverId === me,
       hasEntered: queries.hasEntered(giveawayId, me),
+      // The giver sees how others rated each entrant after earlier handovers.
+      entrantRatings: giveaway.giverId === me ? queries.entrantRatings(giveawayId) : [],
       // Giver, winner or a former winner: whoever may read the conversation (the one participant rule).
       isParticipant: readerAccess(queries, giveawayId, me, handoff.now()).ok,
       error: refusal?.message,

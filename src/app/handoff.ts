@@ -151,7 +151,9 @@ export function openHandoff(config: Config, overrides: HandoffOverrides = {}): H
   const sessionEnds = createSessionEnds(sessions);
   const platformUsers = createPlatformUsers({ store, newId, now });
   const accounts = createUserAccounts({ store, newId, now, passwords: createPasswordHasher(config.passwordCost, { maxWaiting: config.passwordHashQueue }), sessionTtlSeconds: config.tokenTtlSeconds });
-  const platformSignIn = config.platform && createPlatformSignIn(createPlatformTokenVerifier(config.platform, () => now().getTime()), platformUsers, sessions);
+  const platformSignIn = config.platform && createPlatformSignIn(createPlatformTokenVerifier(config.platform, () => now().getTime()), platformUsers, sessions, (position) =>
+    runner.status().every((projection) => projection.failure !== undefined || (projection.position ?? -1n) >= position),
+  );
   // Typing crosses processes through the store, like presence.
   const typingSignals = storeTypingSignals({
     store,
@@ -243,7 +245,7 @@ export function openHandoff(config: Config, overrides: HandoffOverrides = {}): H
     moderation: createModeration({ store, newId, now }),
     blocks: createUserBlocks({ store, newId, now }),
     tokens: createTokenService(resolveJwtSecret(config.jwtSecret, config.dataDir), sessions),
-    platform: { users: platformUsers, signIn: platformSignIn, links: platformSignIn && createSignInLinks({ store, newId, now, signIn: platformSignIn, accounts }) },
+    platform: { users: platformUsers, signIn: platformSignIn, links: platformSignIn && createSignInLinks({ store, newId, now, signIn: platformSignIn, accounts, isSuspended: sessions.isSuspended }) },
     serviceKeys: createServiceKeys({ store, newId, now }),
     idempotentAnswers: createIdempotentAnswers({ store, newId, now }),
     sessionEnds,

@@ -6,6 +6,7 @@ import { v5 as uuidV5 } from "uuid";
 import { PlatformTokenError, type PlatformClaims, type PlatformTokenVerifier } from "./platformTokens.ts";
 import type { PlatformUser, PlatformUsers } from "./platformUsers.ts";
 import type { Identity, SessionLedger } from "./tokens.ts";
+import { untilReadModelShows } from "../projections/untilReadModelShows.ts";
 
 export interface PlatformSignIn {
   /** Unverified: whether a Bearer token is the platform's to check (any JWT not issued by handoff). */
@@ -21,10 +22,18 @@ export interface PlatformSignIn {
 /** Names a platform token's own session by its digest, as a UUID like every session id. */
 const tokenSessionNamespace = "0d7c5f4e-9b2a-5c1d-8e3f-4a5b6c7d8e9f";
 
-export function createPlatformSignIn(verifier: PlatformTokenVerifier, users: PlatformUsers, sessions: SessionLedger): PlatformSignIn {
-  const userOf = (claims: PlatformClaims, correlationId: string) => {
+/**
+ * `readModelsReached(position)`: whether the read models have applied the log up to there. A sign-in
+ * that recorded a new profile waits for it (briefly), so the request it came with already sees the
+ * new name and roles (a moderator's first request is let in).
+ */
+export function createPlatformSignIn(verifier: PlatformTokenVerifier, users: PlatformUsers, sessions: SessionLedger, readModelsReached: (position: bigint) => boolean): PlatformSignIn {
+  const userOf = async (claims: PlatformClaims, correlationId: string) => {
     const { name, picture, email, roles } = claims;
-    return users.signIn(claims.sub, { name, picture, email, roles }, correlationId);
+    const user = await users.signIn(claims.sub, { name, picture, email, roles }, correlationId);
+    const { recordedAt } = user;
+    if (recordedAt !== undefined) await untilReadModelShows(() => readModelsReached(recordedAt));
+    return user;
   };
   return {
     isPlatformCandidate: (token) => verifier.isPlatformCandidate(token),

@@ -11,6 +11,8 @@ export interface PlatformUser {
   id: string;
   /** The name shown for them: the token's `name`. */
   username: string;
+  /** The log position of the profile this sign-in recorded (new or changed): the read models follow a moment later. */
+  recordedAt: bigint | undefined;
 }
 
 export interface PlatformUsers {
@@ -37,16 +39,16 @@ export function createPlatformUsers(deps: { store: EventStore; newId: () => stri
     }
   }
 
-  /** Appends what `decide` says; when another request wrote first, decides again on what it wrote. */
-  async function write(userId: string, correlationId: string, decide: (state: ReturnType<typeof foldPlatformUser>) => UserEvent[]): Promise<void> {
+  /** Appends what `decide` says (its log position; undefined: nothing to write); when another request wrote first, decides again on what it wrote. */
+  async function write(userId: string, correlationId: string, decide: (state: ReturnType<typeof foldPlatformUser>) => UserEvent[]): Promise<bigint | undefined> {
     for (let attempt = 0; ; attempt++) {
       const { state, expected } = await stateOf(userId);
       const events = decide(state);
-      if (events.length === 0) return;
+      if (events.length === 0) return undefined;
       const metadata = { actorId: userId, correlationId, causationId: correlationId };
       try {
-        await store.appendToStream(userStream(userId), events.map((event) => ({ id: newId(), type: event.type, data: event.data, metadata })), { expectedRevision: expected });
-        return;
+        const appended = await store.appendToStream(userStream(userId), events.map((event) => ({ id: newId(), type: event.type, data: event.data, metadata })), { expectedRevision: expected });
+        return appended.position;
       } catch (error) {
         if (!hasErrorCode(error, "wrong_expected_revision") || attempt >= 3) throw error;
       }
@@ -62,13 +64,14 @@ export function createPlatformUsers(deps: { store: EventStore; newId: () => stri
     async signIn(sub, profile, correlationId) {
       const userId = platformUserId(sub);
       const key = JSON.stringify(profile);
+      let recordedAt: bigint | undefined;
       if (recorded.get(userId) !== key) {
-        await write(userId, correlationId, (state) => decideRecordPlatformProfile(state, userId, sub, profile, now()));
+        recordedAt = await write(userId, correlationId, (state) => decideRecordPlatformProfile(state, userId, sub, profile, now()));
         recorded.delete(userId);
         if (recorded.size >= rememberedProfiles) recorded.delete(recorded.keys().next().value!);
         recorded.set(userId, key);
       }
-      return { id: userId, username: profile.name };
+      return { id: userId, username: profile.name, recordedAt };
     },
   };
 }

@@ -15,16 +15,20 @@ export interface SignInLinks {
   redeem(token: string, correlationId: string): Promise<{ account: Account; session: Session }>;
 }
 
+/** The link's user is suspended by a moderator: no session for them. */
+export class AccountSuspended extends Error {}
+
 export interface SignInLinksDeps {
   store: EventStore;
   newId: () => string;
   now: () => Date;
   signIn: PlatformSignIn;
   accounts: UserAccounts;
+  isSuspended(userId: string): boolean;
 }
 
 export function createSignInLinks(deps: SignInLinksDeps): SignInLinks {
-  const { store, newId, now, signIn, accounts } = deps;
+  const { store, newId, now, signIn, accounts, isSuspended } = deps;
 
   /** The use is the commit point: a crash after it spends the link (the platform makes another). */
   async function spend(jti: string, userId: string, correlationId: string): Promise<void> {
@@ -43,6 +47,7 @@ export function createSignInLinks(deps: SignInLinksDeps): SignInLinks {
     async redeem(token, correlationId) {
       const claims = await signIn.verify(token);
       if (claims.jti === undefined) throw new PlatformTokenError("invalid_claims", "a sign-in link's token must carry a jti, which makes it one-time");
+      if (isSuspended(platformUserId(claims.sub))) throw new AccountSuspended("this account is suspended by a moderator");
       await spend(claims.jti, platformUserId(claims.sub), correlationId);
       const user = await signIn.userOf(claims, correlationId);
       const account = { id: user.id, username: user.username };

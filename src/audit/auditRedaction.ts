@@ -14,8 +14,8 @@ type DataOf<T extends GiveawayEventType> = Extract<GiveawayEvent, { type: T }>["
 
 /**
  * The events that take a message's content from every reader but its sender, read ahead of the
- * audit (messageFates.ts), since they come after the message. This table is the one place: a
- * moderator's hide is one more line, `MessageHidden: (data) => ({ messageId: data.messageId, at: data.hiddenAt }),`.
+ * audit (messageFates.ts), since they come after the message. This table is the one place that
+ * decides it (the sender keeps reading their own: sightOf below); a new way to remove a message is one more line.
  */
 const contentRemovers: { [T in GiveawayEventType]?: (data: DataOf<T>) => { messageId: string; at: string } } = {
   MessageRetracted: (data) => ({ messageId: data.messageId, at: data.retractedAt }),

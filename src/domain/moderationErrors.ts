@@ -5,6 +5,8 @@ export const moderationErrorCodes = [
   "not_moderator",
   /** The user is suspended by a moderator: they cannot sign in, send or enter. */
   "suspended",
+  /** The platform named a suspended user as an entrant or a winner: its decision cannot stand for them. */
+  "user_suspended",
   "report_not_found",
   /** The user a moderator or the operator named does not exist. */
   "user_not_found",

@@ -31,6 +31,8 @@ export interface AddPlatformEntrant {
   readonly now: Date;
   /** The users who have blocked the entrant (the blocks read model): the giver among them refuses a new entry. */
   readonly blockedBy?: readonly string[] | undefined;
+  /** The entrant is suspended by a moderator (the suspensions read model). */
+  readonly suspended?: boolean | undefined;
 }
 
 export interface WithdrawPlatformEntrant {
@@ -44,6 +46,8 @@ export interface ChoosePlatformWinner {
   readonly type: "PlatformDraw" | "PlatformRedraw";
   readonly winnerId: string;
   readonly now: Date;
+  /** The winner is suspended by a moderator. */
+  readonly suspended?: boolean | undefined;
 }
 
 export interface CancelPlatformGiveaway {
@@ -130,6 +134,7 @@ function addEntrant(command: AddPlatformEntrant, state: GiveawayState, handoffDe
     // Adding someone already entered is a retry; anyone new comes too late.
     return state.entrants.includes(command.userId) ? decided([]) : refused("entries_closed", "entries closed when the winner was drawn");
   }
+  if (command.suspended && state.status === "open" && !state.entrants.includes(command.userId)) return refused("user_suspended", "this user is suspended by a moderator");
   // An entry that stands stays; a new one the giver has blocked is the platform's to sort out.
   if (state.status === "open" && !state.entrants.includes(command.userId) && isBlockedBy(command.blockedBy, state.giverId)) {
     return refused("user_blocked", "the giver has blocked this user");
@@ -151,6 +156,7 @@ function draw(command: ChoosePlatformWinner, state: GiveawayState): Decision<Giv
   if (state.status === "drawn") return refused("already_drawn", "the winner has already been drawn");
   if (state.cancelledAt !== undefined) return refused("giveaway_cancelled", "this giveaway was cancelled");
   if (!state.entrants.includes(command.winnerId)) return refused("winner_not_entrant", "the winner must be one of the giveaway's entrants");
+  if (command.suspended) return refused("user_suspended", "the winner is suspended by a moderator");
   return decided([{ type: "DrawConducted", data: { winnerId: command.winnerId, drawnAt: command.now.toISOString(), decidedBy: "platform" } }]);
 }
 
@@ -168,6 +174,7 @@ function redraw(command: ChoosePlatformWinner, state: GiveawayState): Decision<G
   if (!state.entrants.includes(command.winnerId)) return refused("winner_not_entrant", "the winner must be one of the giveaway's entrants");
   // A replaced winner keeps reading their own round; winning again would make their rounds ambiguous.
   if (winnersSoFar(state.pickup).includes(command.winnerId)) return refused("winner_replaced", "this entrant already won once and was replaced");
+  if (command.suspended) return refused("user_suspended", "the winner is suspended by a moderator");
   const data = { winnerId: command.winnerId, previousWinnerId: state.winnerId, reason: "platform" as const, redrawnAt: command.now.toISOString() };
   return decided([{ type: "WinnerRedrawn", data }]);
 }

@@ -47,8 +47,8 @@ describe.skipIf(browserTestsSkipped)("browser: rating each other after the hando
     await ann.locator('#rating input[name="stars"][value="5"]').check();
     await ann.fill("#rating-comment", "Picked it up right on time, thank you!");
     await Promise.all([ann.waitForURL(/#rating$/), ann.click("#rating-submit")]);
+    await ann.locator("#rating .rating-given-stars", { hasText: "★★★★★" }).waitFor();
     expect(await ann.locator('#rating input[name="stars"][value="5"]').isChecked()).toBe(true);
-    await ann.locator("#rating-submit", { hasText: "Update your rating" }).waitFor();
 
     // Bob, on a phone 390 px wide: the form fits, four stars.
     await bob.setViewportSize({ width: 390, height: 844 });
@@ -58,10 +58,13 @@ describe.skipIf(browserTestsSkipped)("browser: rating each other after the hando
     await bob.locator('#rating label.star-option', { hasText: "4 stars" }).click();
     await bob.fill("#rating-comment", "Lovely chair, easy pickup");
     await Promise.all([bob.waitForURL(/#rating$/), bob.click("#rating-submit")]);
-    await bob.locator("#rating-submit", { hasText: "Update your rating" }).waitFor();
+    await bob.locator("#rating .rating-given-stars", { hasText: "★★★★" }).waitFor();
+    expect(await pageWidth(bob)).toBeLessThanOrEqual(390);
 
-    // Each sees the other's rating on the profile page (the link in the rating panel's heading).
-    await Promise.all([bob.waitForURL(`${url}/users/${annId as string}`), bob.click("#rating-heading a")]);
+    // Each sees the other's rating on the profile page (linked from the folded rating panel).
+    await bob.click("#rating summary");
+    await bob.locator("#rating-submit", { hasText: "Update your rating" }).waitFor();
+    await Promise.all([bob.waitForURL(`${url}/users/${annId as string}`), bob.click("#rating-profile-link")]);
     await bob.locator("#profile-rating", { hasText: "4.0" }).waitFor();
     expect(await bob.locator("#profile-rating").innerText()).toContain("(1 rating)");
     expect(await bob.locator("#rating-comments").innerText()).toContain("Lovely chair, easy pickup");

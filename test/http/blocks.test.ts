@@ -4,7 +4,7 @@ import { randomUUID } from "node:crypto";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { platformUserId } from "../../src/domain/platformIds.ts";
-import { untilReadModelShows } from "../../src/http/pages/untilReadModelShows.ts";
+import { untilReadModelShows } from "../../src/projections/untilReadModelShows.ts";
 import { startTestServer, type TestServer } from "../support/testServer.ts";
 import { createGiveaway, drawnGiveaway, expectError, send, signUp } from "./apiFixtures.ts";
 

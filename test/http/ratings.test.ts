@@ -143,7 +143,9 @@ describe("the chat page's rating form", () => {
     const done = await completedGiveawayFrom(chat);
     const page = await asPage(done.giver).get(`/messages/${done.giveawayId}`);
     expect(page.text).toContain('id="rating"');
-    expect(page.text).toContain(`Rate <a href="/users/${done.winner.id}">${done.winner.username}</a>`);
+    expect(page.text).toContain(`<details class="rating-panel" id="rating" open>`);
+    expect(page.text).toContain(`Rate ${done.winner.username}`);
+    expect(page.text).toContain(`id="rating-profile-link" href="/users/${done.winner.id}"`);
     expect(page.text.match(/type="radio" name="stars"/g)).toHaveLength(5);
 
     const posted = await asPage(done.giver).post(`/messages/${done.giveawayId}/rating`, { stars: "4", comment: "Friendly" });
@@ -153,6 +155,9 @@ describe("the chat page's rating form", () => {
     expect(after.text).toMatch(/value="4" required checked/);
     expect(after.text).toContain(">Friendly</textarea>");
     expect(after.text).toContain("Update your rating");
+    // Given: folded to one line that says so (still a click away from changing it).
+    expect(after.text).toContain(`<details class="rating-panel" id="rating">`);
+    expect(after.text).toContain("you gave ★★★★</span>");
 
     const missing = await asPage(done.giver).post(`/messages/${done.giveawayId}/rating`, { comment: "no stars" });
     expect(missing.status).toBe(422);

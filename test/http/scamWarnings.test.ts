@@ -81,6 +81,22 @@ describe("the chat page", () => {
     expect(winnerPage.text).not.toContain("never pay to receive");
   });
 
+  it("the chat's HTML stream renders the warning into the recipient's frames only", async () => {
+    const url = `${server.url}/messages/${chat.giveawayId}/stream?after=-1`;
+    const cookie = (user: SignedInUser) => ({ Cookie: `handoff_session=${user.token}` });
+    const [giverStream, winnerStream] = await Promise.all([connectSse(url, cookie(chat.giver)), connectSse(url, cookie(chat.winner))]);
+    try {
+      const scamFrame = (frames: readonly { data: string }[]) => frames.find((frame) => frame.data.includes("delivery fee first"));
+      await vi.waitFor(() => expect(scamFrame(giverStream.events)).toBeDefined(), { timeout: 10_000 });
+      await vi.waitFor(() => expect(scamFrame(winnerStream.events)).toBeDefined(), { timeout: 10_000 });
+      expect(scamFrame(giverStream.events)!.data).toContain('class="scam-warning" role="note" data-warning="delivery_fee"');
+      expect(scamFrame(winnerStream.events)!.data).not.toContain("scam-warning");
+    } finally {
+      giverStream.close();
+      winnerStream.close();
+    }
+  });
+
   it("shows both a safety tip for meeting in person at the top of the conversation", async () => {
     for (const user of [chat.giver, chat.winner]) {
       const page = await asPage(user).get(`/messages/${chat.giveawayId}`);

@@ -88,6 +88,7 @@ export function statusOf(code: ApiErrorCode): number {
     case "report_not_open":
     case "not_suspended":
     case "user_blocked":
+    case "user_suspended":
     case "not_completed":
     case "rating_closed":
     case "cannot_rate_self":

@@ -6,7 +6,7 @@ import type { CommandContext } from "../../app/eventMetadata.ts";
 import { isId } from "../../domain/ids.ts";
 import { identityOf, type EdgeContext } from "../authentication.ts";
 import { limitGiveawayActions } from "../edge/rateLimits.ts";
-import { untilReadModelShows } from "../pages/untilReadModelShows.ts";
+import { untilReadModelShows } from "../../projections/untilReadModelShows.ts";
 import { ApiError, type ApiErrorCode } from "./apiErrors.ts";
 import { refuseWhileStopped } from "./giveawayCommands.ts";
 import { commandContext, requireApiIdentity } from "./requestContext.ts";

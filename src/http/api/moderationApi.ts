@@ -8,7 +8,7 @@ import { isId } from "../../domain/ids.ts";
 import { moderationReasonMaxLength } from "../../domain/moderationEvents.ts";
 import { identityOf } from "../authentication.ts";
 import { limitGiveawayActions } from "../edge/rateLimits.ts";
-import { untilReadModelShows } from "../pages/untilReadModelShows.ts";
+import { untilReadModelShows } from "../../projections/untilReadModelShows.ts";
 import { ApiError } from "./apiErrors.ts";
 import { revisionHeader, waitUntilVisible } from "./giveawayCommands.ts";
 import { clientUuid, parseBody } from "./requestInput.ts";

@@ -100,7 +100,7 @@ export function platformApi(handoff: Handoff): express.Router {
       const sub = userParam(req.params.userId);
       await existing(giveawayId);
       const userId = await linked(sub, res);
-      const result = await run(res, giveawayId, { type: "AddPlatformEntrant", userId, now: handoff.now(), blockedBy: handoff.queries.blockersOf(userId) });
+      const result = await run(res, giveawayId, { type: "AddPlatformEntrant", userId, now: handoff.now(), blockedBy: handoff.queries.blockersOf(userId), suspended: handoff.tokens.isSuspended(userId) });
       return { status: result.appended.length > 0 ? 201 : 200, body: view(giveawayId) };
     }),
   );
@@ -122,7 +122,7 @@ export function platformApi(handoff: Handoff): express.Router {
       idempotentRoute(handoff, async (req, res): Promise<Answer> => {
         const { giveawayId } = giveawayParam(req.params.giveawayId);
         const winnerId = platformUserId(parseBody(WinnerSchema, req.body).winnerId);
-        await run(res, giveawayId, { type, winnerId, now: handoff.now() });
+        await run(res, giveawayId, { type, winnerId, now: handoff.now(), suspended: handoff.tokens.isSuspended(winnerId) });
         return { status: 200, body: view(giveawayId) };
       }),
     );

@@ -8,7 +8,7 @@ import { ApiError } from "./apiErrors.ts";
 import { parseBody } from "./requestInput.ts";
 import { requestIdOf, requireApiIdentity } from "./requestContext.ts";
 import { untilSessionEnded } from "../sessionEnd.ts";
-import { untilReadModelShows } from "../pages/untilReadModelShows.ts";
+import { untilReadModelShows } from "../../projections/untilReadModelShows.ts";
 import { clientIp, passwordWorkError, rateLimitedError, withPasswordHashing } from "../edge/rateLimits.ts";
 
 // Only the shape here: the username and password rules are the domain's (invalid_username, invalid_password).

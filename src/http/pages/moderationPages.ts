@@ -13,7 +13,7 @@ import { pageCommandContext } from "./commandContext.ts";
 import { renderRefusal } from "./pageAccess.ts";
 import type { PageRenderer } from "./pageRenderer.ts";
 import { pageRefusal, type PageRefusal } from "./pageRefusals.ts";
-import { untilReadModelShows } from "./untilReadModelShows.ts";
+import { untilReadModelShows } from "../../projections/untilReadModelShows.ts";
 
 const empty = (value: unknown) => (value === "" ? undefined : value);
 const ActionForm = z.object({

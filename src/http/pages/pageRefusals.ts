@@ -88,6 +88,7 @@ export function pageRefusal(code: PageRefusalCode, detail?: string): PageRefusal
     case "cannot_block_self":
       return refusal(422, "Not possible", "You cannot block yourself.");
     case "user_blocked":
+    case "user_suspended":
       return refusal(409, "Not possible now", "The giveaway's state does not allow this.");
     case "not_reportable":
       return refusal(422, "Not possible", "Only the other person's messages can be reported.");

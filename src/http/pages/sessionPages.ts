@@ -8,7 +8,7 @@ import { optionalIdentity, refuseForeignOrigin, renderRefusal, safeReturnPath } 
 import type { PageRenderer } from "./pageRenderer.ts";
 import { domainRefusal, pageRefusal } from "./pageRefusals.ts";
 import { untilSessionEnded } from "../sessionEnd.ts";
-import { untilReadModelShows } from "./untilReadModelShows.ts";
+import { untilReadModelShows } from "../../projections/untilReadModelShows.ts";
 import { clientIp, passwordWorkPage, rateLimitedPage, withPasswordHashing } from "../edge/rateLimits.ts";
 
 const CredentialsForm = z.object({

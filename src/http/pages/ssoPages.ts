@@ -5,7 +5,7 @@ import { randomUUID } from "node:crypto";
 import express, { type Request, type Response } from "express";
 import type { Handoff } from "../../app/handoff.ts";
 import { PlatformTokenError } from "../../app/platformTokens.ts";
-import type { SignInLinks } from "../../app/signInLinks.ts";
+import { AccountSuspended, type SignInLinks } from "../../app/signInLinks.ts";
 import type { Account, Session } from "../../app/userAccounts.ts";
 import { statusOf } from "../api/apiErrors.ts";
 import { setSessionCookie } from "../authentication.ts";
@@ -41,6 +41,7 @@ export async function redeemLink(links: SignInLinks, token: unknown, res: Respon
     if (typeof token !== "string" || token === "") throw new PlatformTokenError("invalid_token", "the link carries no token: open it again from the platform");
     return await links.redeem(token, randomUUID());
   } catch (error) {
+    if (error instanceof AccountSuspended) return pageRefusal("suspended");
     if (!(error instanceof PlatformTokenError)) throw error;
     const refusal = linkRefusal(error);
     if (refusal.status === 503) res.setHeader("Retry-After", "5");

@@ -42,7 +42,7 @@ export interface LiveHubDeps {
   sliceSize?: number;
 }
 
-const timelineEventTypes: ReadonlySet<string> = new Set(["ConversationRead", "ReactionAdded", "ReactionRemoved", "MessageEdited", "MessageRetracted"]);
+const timelineEventTypes: ReadonlySet<string> = new Set(["ConversationRead", "ReactionAdded", "ReactionRemoved", "MessageEdited", "MessageRetracted", "MessageHidden"]);
 
 export class LiveHub {
   private readonly conversations = new Map<string, Set<Listener<ConversationEvent>>>();

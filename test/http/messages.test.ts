@@ -35,6 +35,7 @@ describe("sending", () => {
       editedAt: null,
       retractedAt: null,
       hiddenByModerator: false,
+      warning: null,
     });
     expect(new Date(sent.body.sentAt).toISOString()).toBe(sent.body.sentAt);
     const listed = await request(server.url).get(`${messagesUrl()}?after=${sent.body.revision - 1}`).set(talk.giver.auth);

@@ -146,14 +146,17 @@ describe("npm run replay after a redraw", () => {
 });
 
 describe("who could read the conversation, at every revision", () => {
-  const atDraw = () => `from revision 4: giver ${giver.username}, winner ${former.username}`;
-  const afterRedraw = () => `from revision ${redrawRevision}: giver ${giver.username}, ${former.username} (former winner) read-only, winner ${winner.username}`;
+  // Each winner reads the other round's winner as "someone else" (issue 26: no other entrant's identity); the giver reads all.
+  const nameFor = (viewer: SignedInUser, person: SignedInUser) => (viewer === giver || viewer === person ? person.username : "someone else");
+  const atDraw = (viewer: SignedInUser = giver) => `from revision 4: giver ${giver.username}, winner ${nameFor(viewer, former)}`;
+  const afterRedraw = (viewer: SignedInUser = giver) =>
+    `from revision ${redrawRevision}: giver ${giver.username}, ${nameFor(viewer, former)} (former winner) read-only, winner ${nameFor(viewer, winner)}`;
 
   it("the audit page says who could read from the draw, and from the redraw on, to each of them", async () => {
     for (const user of [giver, former, winner]) {
       const page = await auditPage(user);
-      expect(page).toContain(atDraw());
-      expect(page).toContain(afterRedraw());
+      expect(page).toContain(atDraw(user));
+      expect(page).toContain(afterRedraw(user));
     }
     // Cut before the redraw: only the readers of then.
     const early = await auditPage(giver, `?revision=${redrawRevision - 1}`);
@@ -163,13 +166,16 @@ describe("who could read the conversation, at every revision", () => {
     expect(await auditPage(giver)).toContain(`round 2 · ${winner.username}`);
   });
 
-  it("the events API (JSON) lists each change of readers with roles and names", async () => {
+  it("the events API (JSON) lists each change of readers with roles, and names only the reader's own round", async () => {
     const answer = await request(server.url).get(`/api/giveaways/${giveawayId}/events`).set(winner.auth);
     const reader = (user: SignedInUser, role: string, canWrite: boolean) => ({ userId: user.id, username: user.username, role, canWrite });
+    const hidden = (role: string, canWrite: boolean) => ({ userId: null, username: null, role, canWrite });
     expect(answer.body.readers).toEqual([
-      { fromRevision: 4, readers: [reader(giver, "giver", true), reader(former, "winner", true)] },
-      { fromRevision: redrawRevision, readers: [reader(giver, "giver", true), reader(former, "former_winner", false), reader(winner, "winner", true)] },
+      { fromRevision: 4, readers: [reader(giver, "giver", true), hidden("winner", true)] },
+      { fromRevision: redrawRevision, readers: [reader(giver, "giver", true), hidden("former_winner", false), reader(winner, "winner", true)] },
     ]);
+    const asGiver = await request(server.url).get(`/api/giveaways/${giveawayId}/events`).set(giver.auth);
+    expect(asGiver.body.readers.at(-1).readers).toEqual([reader(giver, "giver", true), reader(former, "former_winner", false), reader(winner, "winner", true)]);
     const cut = await request(server.url).get(`/api/giveaways/${giveawayId}/events?until=3`).set(giver.auth);
     expect(cut.body.readers).toEqual([]);
   });

@@ -1,4 +1,5 @@
 // What a participant does to a conversation besides sending: react, edit, retract, type, mute.
+import { messageForReader } from "../../app/scamWarnings.ts";
 import express from "express";
 import { z } from "zod";
 import type { Handoff } from "../../app/handoff.ts";
@@ -51,7 +52,7 @@ export function conversationApi(handoff: ConversationServices): express.Router {
     await runGiveawayCommand(handoff, res, giveawayId, { type: "EditMessage", messageId, userId, content, now: now(), editWindowMs });
     const message = handoff.queries.messageById(giveawayId, messageId);
     if (!message) throw new ApiError("read_model_lagging", "the edit was saved but is not visible yet: read again in a moment");
-    res.json(message);
+    res.json(messageForReader(handoff.config.scamPatterns, message, userId));
   });
 
   router.delete("/giveaways/:id/messages/:messageId", signedIn, limited, async (req, res) => {

@@ -77,7 +77,7 @@ export function messagesApi(handoff: MessageServices): express.Router {
     if (!message) refuseWhileStopped(handoff, ["conversation"], `the message was saved (revision ${result.revision}) but cannot be shown until an operator has resolved it`);
     if (!message) throw new ApiError("read_model_lagging", "the message was saved but is not visible yet: send it again with the same id");
     // A retry with the same id and content finds the message already stored: 200, same message.
-    res.status(result.appended.length > 0 ? 201 : 200).json(message);
+    res.status(result.appended.length > 0 ? 201 : 200).json(messageForReader(handoff.config.scamPatterns, message, senderId));
   });
 
   router.post("/giveaways/:id/read", signedIn, async (req, res) => {

@@ -147,7 +147,7 @@ export function platformApi(handoff: Handoff): express.Router {
       const result = await run(res, giveawayId, { type: "PostSystemMessage", messageId, content, now: handoff.now() });
       const posted = handoff.queries.messageById(giveawayId, messageId);
       if (!posted) throw new ApiError("read_model_lagging", `the message was saved (revision ${result.revision}) but is not visible yet: read it again in a moment`);
-      return { status: 201, body: posted };
+      return { status: 201, body: { ...posted, warning: null } };
     }),
   );
 

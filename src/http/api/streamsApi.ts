@@ -83,15 +83,20 @@ function sharedConversationFrame(event: ConversationEvent): SseFrame {
   return frame;
 }
 
-/** The recipient's copy of a message frame carries the scam warning: formatted once per event, shared by every recipient. */
+/**
+ * A message frame carries the scam warning its reader is shown: formatted once per event for the
+ * sender (always null) and once for the recipients, each copy shared by every stream of its side.
+ */
 const recipientFrames = new WeakMap<ConversationEvent, SseFrame>();
+const senderFrames = new WeakMap<ConversationEvent, SseFrame>();
 
 function readerConversationFrame(event: ConversationEvent, readerId: string, patterns: readonly ScamPattern[]): SseFrame {
-  if ((event.kind !== "message" && event.kind !== "message-edited") || event.message.senderId === readerId) return sharedConversationFrame(event);
-  let frame = recipientFrames.get(event);
+  if (event.kind !== "message" && event.kind !== "message-edited") return sharedConversationFrame(event);
+  const frames = event.message.senderId === readerId ? senderFrames : recipientFrames;
+  let frame = frames.get(event);
   if (!frame) {
     frame = conversationFrame({ ...event, message: messageForReader(patterns, event.message, readerId) });
-    recipientFrames.set(event, frame);
+    frames.set(event, frame);
   }
   return frame;
 }

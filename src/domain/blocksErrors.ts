@@ -1,4 +1,5 @@
 // The refusals blocks bring about (blocks.ts, and the giveaway deciders that are told of a block).
+import { errorCodeGuard } from "./errorCodes.ts";
 
 export const blockErrorCodes = [
   /** The sender (or entrant) is blocked by the other person (or the giver). */
@@ -11,8 +12,4 @@ export const blockErrorCodes = [
 
 export type BlockErrorCode = (typeof blockErrorCodes)[number];
 
-const codes: ReadonlySet<string> = new Set(blockErrorCodes);
-
-export function isBlockErrorCode(code: string): code is BlockErrorCode {
-  return codes.has(code);
-}
+export const isBlockErrorCode = errorCodeGuard(blockErrorCodes);

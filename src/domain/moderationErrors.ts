@@ -1,4 +1,5 @@
 // The refusals of moderation (moderation*.ts), kept apart like the pickup's and the reports'.
+import { errorCodeGuard } from "./errorCodes.ts";
 
 export const moderationErrorCodes = [
   /** Only a moderator (granted by the operator, or a platform token's "moderator" role) moderates. */
@@ -20,8 +21,4 @@ export const moderationErrorCodes = [
 
 export type ModerationErrorCode = (typeof moderationErrorCodes)[number];
 
-const codes: ReadonlySet<string> = new Set(moderationErrorCodes);
-
-export function isModerationErrorCode(code: string): code is ModerationErrorCode {
-  return codes.has(code);
-}
+export const isModerationErrorCode = errorCodeGuard(moderationErrorCodes);

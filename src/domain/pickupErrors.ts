@@ -1,4 +1,5 @@
 // The pickup's refusals, kept apart from the core codes so both lists grow without clashing.
+import { errorCodeGuard } from "./errorCodes.ts";
 
 export const pickupErrorCodes = [
   /** A participant acting for the other side (accepting their own proposal, the giver declining the prize). */
@@ -24,8 +25,4 @@ export const pickupErrorCodes = [
 
 export type PickupErrorCode = (typeof pickupErrorCodes)[number];
 
-const codes: ReadonlySet<string> = new Set(pickupErrorCodes);
-
-export function isPickupErrorCode(code: string): code is PickupErrorCode {
-  return codes.has(code);
-}
+export const isPickupErrorCode = errorCodeGuard(pickupErrorCodes);

@@ -1,4 +1,5 @@
 // The refusals of the platform's own commands (platformGiveaway.ts), kept apart like the pickup's.
+import { errorCodeGuard } from "./errorCodes.ts";
 
 export const platformErrorCodes = [
   /** The giver cannot change while anyone is entered, nor after the draw. */
@@ -13,8 +14,4 @@ export const platformErrorCodes = [
 
 export type PlatformErrorCode = (typeof platformErrorCodes)[number];
 
-const codes: ReadonlySet<string> = new Set(platformErrorCodes);
-
-export function isPlatformErrorCode(code: string): code is PlatformErrorCode {
-  return codes.has(code);
-}
+export const isPlatformErrorCode = errorCodeGuard(platformErrorCodes);

@@ -1,4 +1,5 @@
 // The refusals of rating a handover (ratings.ts).
+import { errorCodeGuard } from "./errorCodes.ts";
 
 export const ratingErrorCodes = [
   /** The giveaway is not completed yet: nothing to rate. */
@@ -15,8 +16,4 @@ export const ratingErrorCodes = [
 
 export type RatingErrorCode = (typeof ratingErrorCodes)[number];
 
-const codes: ReadonlySet<string> = new Set(ratingErrorCodes);
-
-export function isRatingErrorCode(code: string): code is RatingErrorCode {
-  return codes.has(code);
-}
+export const isRatingErrorCode = errorCodeGuard(ratingErrorCodes);

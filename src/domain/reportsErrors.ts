@@ -1,4 +1,5 @@
 // The refusals of filing a report (reports.ts).
+import { errorCodeGuard } from "./errorCodes.ts";
 
 export const reportErrorCodes = [
   /** Only the other person's messages can be reported: not one's own, not a system notice. */
@@ -9,8 +10,4 @@ export const reportErrorCodes = [
 
 export type ReportErrorCode = (typeof reportErrorCodes)[number];
 
-const codes: ReadonlySet<string> = new Set(reportErrorCodes);
-
-export function isReportErrorCode(code: string): code is ReportErrorCode {
-  return codes.has(code);
-}
+export const isReportErrorCode = errorCodeGuard(reportErrorCodes);

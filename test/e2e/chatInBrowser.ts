@@ -234,3 +234,17 @@ export function countSendRequests(page: Page, giveawayId: string): { count: numb
   });
   return counter;
 }
+
+/** A JSON API call with a session's token, for setting the stage; anything but a 2xx is thrown. */
+export async function callApi(baseUrl: string, token: string, method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
+  const response = await fetch(`${baseUrl}${path}`, {
+    method,
+    headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  if (response.status >= 300) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as Record<string, unknown>;
+}
+
+/** How wide the page's content is: more than the window means a horizontal scroll. */
+export const pageWidth = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth);

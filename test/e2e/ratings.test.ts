@@ -4,19 +4,8 @@
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { browserTestsSkipped } from "../support/browser.ts";
-import { register, sessionToken, useServerAndTwoPeople, watchConsoleErrors } from "./chatInBrowser.ts";
+import { callApi, pageWidth, register, sessionToken, useServerAndTwoPeople, watchConsoleErrors } from "./chatInBrowser.ts";
 
-async function callApi(baseUrl: string, token: string, method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
-  const response = await fetch(`${baseUrl}${path}`, {
-    method,
-    headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  if (response.status >= 300) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as Record<string, unknown>;
-}
-
-const pageWidth = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth);
 
 describe.skipIf(browserTestsSkipped)("browser: rating each other after the handover", () => {
   const stage = useServerAndTwoPeople();

@@ -10,22 +10,11 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { browserTestsSkipped, type BrowserPerson } from "../support/browser.ts";
 import { startTestServer, type TestServer } from "../support/testServer.ts";
-import { openPerson, register, sendInChat, sessionToken, waitConnected, waitForTexts, watchConsoleErrors } from "./chatInBrowser.ts";
+import { callApi, openPerson, pageWidth, register, sendInChat, sessionToken, waitConnected, waitForTexts, watchConsoleErrors } from "./chatInBrowser.ts";
 
 const password = "correct horse battery";
 const scamText = "pay 5 EUR delivery fee first";
 
-async function callApi(baseUrl: string, token: string, method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
-  const response = await fetch(`${baseUrl}${path}`, {
-    method,
-    headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  if (response.status >= 300) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as Record<string, unknown>;
-}
-
-const pageWidth = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth);
 
 describe.skipIf(browserTestsSkipped)("browser: trust and safety, from a scam message to a suspension and the audit", () => {
   let server: TestServer;

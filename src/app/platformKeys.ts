@@ -84,9 +84,21 @@ function remoteKeySet(url: string, timeoutMs: number, now: () => number): Platfo
 async function fetchJwks(url: string, timeoutMs: number): Promise<JSONWebKeySet> {
   const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: "error", headers: { accept: "application/json" } });
   if (!response.ok) throw new Error(`HTTP ${response.status}`);
-  const text = await response.text();
-  if (text.length > maxJwksBytes) throw new Error("the JWKS is too large");
-  return JwksSchema.parse(JSON.parse(text)) as JSONWebKeySet;
+  return JwksSchema.parse(JSON.parse(await boundedText(response, maxJwksBytes))) as JSONWebKeySet;
+}
+
+/** The body as text, read no further than `limit` bytes: a JWKS endpoint that sends more is not one. */
+async function boundedText(response: Response, limit: number): Promise<string> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  // Leaving the loop early cancels the rest of the body.
+  for await (const chunk of response.body ?? []) {
+    size += chunk.byteLength;
+    if (size > limit) break;
+    chunks.push(chunk);
+  }
+  if (size > limit) throw new Error("the JWKS is too large");
+  return Buffer.concat(chunks).toString("utf8");
 }
 
 function describe(error: unknown): string {

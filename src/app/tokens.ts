@@ -69,6 +69,20 @@ export function createTokenService(secret: string, sessions: SessionLedger, now:
     verified.set(token, { identity, until: now() + verifiedCacheMs });
     return identity;
   };
+  const check = (token: string): Identity | "invalid" | "suspended" => {
+    if (token.length > 4096) return "invalid";
+    let identity: Identity;
+    try {
+      identity = checkSignature(token);
+    } catch {
+      return "invalid";
+    }
+    // As jsonwebtoken does: expired once the clock reaches exp (seconds).
+    if (Math.floor(now() / 1000) >= identity.expiresAt.getTime() / 1000) return "invalid";
+    // Before the session: a suspension also ended every session, and the answer must say suspended.
+    if (sessions.isSuspended(identity.userId)) return "suspended";
+    return sessions.hasEnded(identity) ? "invalid" : identity;
+  };
   return {
     issue(user, session) {
       const exp = Math.floor(session.expiresAt.getTime() / 1000);
@@ -78,22 +92,9 @@ export function createTokenService(secret: string, sessions: SessionLedger, now:
     },
     isSuspended: (userId) => sessions.isSuspended(userId),
     verify(token) {
-      const checked = this.check(token);
+      const checked = check(token);
       return typeof checked === "string" ? undefined : checked;
     },
-    check(token) {
-      if (token.length > 4096) return "invalid";
-      let identity: Identity;
-      try {
-        identity = checkSignature(token);
-      } catch {
-        return "invalid";
-      }
-      // As jsonwebtoken does: expired once the clock reaches exp (seconds).
-      if (Math.floor(now() / 1000) >= identity.expiresAt.getTime() / 1000) return "invalid";
-      // Before the session: a suspension also ended every session, and the answer must say suspended.
-      if (sessions.isSuspended(identity.userId)) return "suspended";
-      return sessions.hasEnded(identity) ? "invalid" : identity;
-    },
+    check,
   };
 }

@@ -90,7 +90,8 @@ describe("authorization matrix", () => {
       .replace(":giveaway", target.giveawayId)
       .replace(":message", target.messageId)
       .replace(":proposal", target.proposalId)
-      .replace(":attachment", target.attachmentId);
+      .replace(":attachment", target.attachmentId)
+      .replace(":giver", people.giver.id);
     const headers: Record<string, string> = { ...credentialHeaders(token, route.via) };
     // Pages' writes come from our own pages (the origin check is not what this table tests).
     if (route.via === "cookie" && route.method !== "GET") headers.Origin = server.url;

@@ -24,7 +24,7 @@ export interface Target {
 
 export interface MatrixRoute {
   method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
-  /** :giveaway, :message (the giver's), :proposal (the giver's), :attachment (the giver's). */
+  /** :giveaway, :message (the giver's), :proposal (the giver's), :attachment (the giver's), :giver (the giver's user id). */
   path: string;
   /** How the credentials travel: a Bearer token (API) or the session cookie (pages, their streams and scripts). */
   via: "bearer" | "cookie";
@@ -135,6 +135,7 @@ export const matrixRoutes: MatrixRoute[] = [
   // API: ratings and profiles. The matrix's conversation is not completed: its sides are refused 409 not_completed.
   { method: "PUT", path: "/api/giveaways/:giveaway/rating", ...api, expect: participantsMayAsk, body: () => ({ stars: 5, comment: "matrix" }) },
   { method: "GET", path: `/api/users/${nobody}`, ...api, expect: noSuchUser },
+  { method: "GET", path: "/api/users/:giver", ...api, expect: signedIn },
 
   // API: moderation (moderators only).
   { method: "GET", path: "/api/moderation/reports", ...api, expect: moderatorsOnly },
@@ -205,6 +206,7 @@ export const matrixRoutes: MatrixRoute[] = [
   { method: "POST", path: "/messages/:giveaway/report", ...page, expect: participants, body: () => ({ reason: "other" }) },
   { method: "POST", path: "/messages/:giveaway/rating", ...page, expect: participantsMayAsk, body: () => ({ stars: "5", comment: "matrix" }) },
   { method: "GET", path: `/users/${nobody}`, ...page, expect: noSuchUser },
+  { method: "GET", path: "/users/:giver", ...page, expect: signedIn },
   { method: "GET", path: "/messages/:giveaway/stream", ...script, expect: participants },
   { method: "GET", path: "/me/stream", ...script, expect: signedIn },
 

@@ -2,7 +2,7 @@
 // embedded store (seed/giveawayHistory.ts); then the read models are rebuilt from zero, and the
 // server is started over the same store, timed until /healthz answers ok. Only handoff has
 // projections to rebuild: the limit and Socket.IO keep nothing, so they have no such figure.
-import { existsSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
@@ -141,7 +141,40 @@ export async function runRebuild(scale: Scale = currentScale()) {
   }
 }
 
+/**
+ * `node --import tsx bench/rebuild.ts --cli [events=100000] [dir] [rounds=2]`: times what `npm run
+ * rebuild` runs (rebuildReadModels) in this process over a log written once into `dir` (kept, so
+ * runs before and after a change rebuild the same log). Small and bounded, for working on the rebuild.
+ */
+async function runCliRebuild(args: string[]): Promise<void> {
+  const events = Number(args[0] ?? 100_000);
+  const dir = args[1] ?? join("/tmp", `handoff-rebuild-${events}`);
+  const rounds = Number(args[2] ?? 2);
+  mkdirSync(dir, { recursive: true });
+  const eventsFile = join(dir, "events.db");
+  if (!existsSync(eventsFile)) {
+    const shape = { entrantsPerGiveaway: 3, messagesPerGiveaway: 90, readEvery: 10 };
+    const users = Math.max(50, Math.round(events / 500));
+    const seedStore = openSqliteEventStore({ file: eventsFile, durability: "normal" });
+    await writeHistory(seedStore, { users, giveaways: Math.ceil((events - 2 * users) / eventsPerGiveaway(shape)), ...shape });
+    await seedStore.close();
+  }
+  const { rebuildReadModels } = await import("../src/audit/readModelRebuild.ts");
+  for (let round = 0; round < rounds; round++) {
+    for (const suffix of ["", "-wal", "-shm"]) rmSync(join(dir, `readmodels.db${suffix}`), { force: true });
+    const store = openSqliteEventStore({ file: eventsFile, durability: "normal" });
+    const cpu = process.cpuUsage();
+    const result = await rebuildReadModels({ store, dataDir: dir });
+    const used = process.cpuUsage(cpu);
+    await store.close();
+    console.log(
+      `rebuild (npm run rebuild's path) round ${round}: ${result.events} events in ${result.seconds.toFixed(2)} s = ${Math.round(result.events / result.seconds)} events/s, CPU ${((used.user + used.system) / 1e6).toFixed(2)} s`,
+    );
+  }
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  await runRebuild();
+  if (process.argv[2] === "--cli") await runCliRebuild(process.argv.slice(3));
+  else await runRebuild();
   process.exit(0);
 }

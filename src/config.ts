@@ -1,10 +1,58 @@
 // The environment, parsed and checked in one place.
+import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { logLevels, type LogLevel } from "./observability/logger.ts";
-import { owaspScryptCost, type ScryptCost } from "./app/passwordHash.ts";
-import { productionSecretProblem } from "./app/jwtSecret.ts";
-import { loadScamPatterns } from "./app/scamPatternsFile.ts";
-import type { ScamPattern } from "./domain/scamPatterns.ts";
+import { compileScamPatterns, defaultScamPatterns, type ScamPattern } from "./domain/scamPatterns.ts";
+
+// What the checks below need lives here, not in app/: the configuration depends on nothing above it.
+
+/** scrypt's cost (src/app/passwordHash.ts hashes with it). */
+export interface ScryptCost {
+  N: number;
+  r: number;
+  p: number;
+}
+
+/** OWASP Password Storage Cheat Sheet: scrypt with N=2^17 (128 MiB), r=8, p=1. */
+export const owaspScryptCost: ScryptCost = { N: 2 ** 17, r: 8, p: 1 };
+
+/** Placeholders people paste from examples; contained anywhere, in any case, they make a secret guessable. */
+const placeholders = ["changeme", "change-me", "change_me", "changethis", "replaceme", "replace-me", "secret", "password", "placeholder", "example", "default"];
+
+/** Why `secret` is too weak to sign production tokens (NODE_ENV=production), or undefined. */
+function productionSecretProblem(secret: string): string | undefined {
+  if (secret.length < 32) return "must be at least 32 characters in production (e.g. openssl rand -base64 32)";
+  if (new Set(secret).size < 8) return "must not be a repeated character (or a few): use a random value, e.g. openssl rand -base64 32";
+  const lower = secret.toLowerCase();
+  const found = placeholders.find((word) => lower.includes(word));
+  if (found) return `must not contain a placeholder such as "${found}": use a random value, e.g. openssl rand -base64 32`;
+  return undefined;
+}
+
+type ScamPatternsLoad = { ok: true; patterns: readonly ScamPattern[] } | { ok: false; problem: string };
+
+/**
+ * The operator's own scam patterns (SCAM_PATTERNS_FILE), read once at start: the default patterns,
+ * then the file's (if one is named). A file that cannot be read or does not fit stops the start, saying why.
+ */
+function loadScamPatterns(file: string | undefined): ScamPatternsLoad {
+  if (file === undefined) return { ok: true, patterns: defaultScamPatterns };
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    return { ok: false, problem: `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}` };
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    return { ok: false, problem: `${file} is not JSON: ${error instanceof Error ? error.message : String(error)}` };
+  }
+  const compiled = compileScamPatterns(json);
+  if (!compiled.ok) return { ok: false, problem: `${file}: ${compiled.problem}` };
+  return { ok: true, patterns: [...defaultScamPatterns, ...compiled.patterns] };
+}
 
 /** "<count>/<seconds>": at most that many in any window of that many seconds. */
 const rate = (fallback: string) =>
@@ -73,7 +121,7 @@ const ConfigSchema = z
     /** No caught-up signal and no new event for this long: stop with a clear message (servers before 24.2). */
     EVENTSTORE_CATCHUP_IDLE_TIMEOUT_MS: z.coerce.number().int().min(1000).default(30_000),
     JWT_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
-    /** "production" asks more of JWT_SECRET (jwtSecret.ts); unset, the generated secret is used either way. */
+    /** "production" asks more of JWT_SECRET (productionSecretProblem); unset, the generated secret is used either way. */
     NODE_ENV: z.string().optional(),
     TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).default(7 * 24 * 3600),
     SSE_HEARTBEAT_MS: z.coerce.number().int().min(100).default(15_000),
@@ -85,6 +133,8 @@ const ConfigSchema = z
     PICKUP_REMINDER_LEAD_SECONDS: z.coerce.number().int().min(0).default(3600),
     LOG_LEVEL: z.enum(logLevels).default("info"),
     READY_MAX_LAG_EVENTS: z.coerce.number().int().min(0).default(1000),
+    /** Before refusing a read the log may contradict (404, 403), catch the read models up this long at most. */
+    READ_CATCH_UP_TIMEOUT_MS: z.coerce.number().int().min(1).max(60_000).default(2000),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
     /** A client must have sent its whole request head within this (slow headers hold a connection). */
     HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
@@ -200,6 +250,8 @@ export interface Config {
   pickup: PickupConfig;
   /** /readyz answers 503 while a projection trails the log by more events than this. */
   readyMaxLagEvents: number;
+  /** A refusal read from the read models first catches them up to the log's head, this long at most; past it, 503 read_model_lagging. */
+  readCatchUpTimeoutMs: number;
   /** On SIGTERM/SIGINT: how long in-flight requests and projections get before the process exits anyway. */
   shutdownTimeoutMs: number;
   /** node:http's bounds on a connection (src/server.ts). */
@@ -279,6 +331,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     logLevel: e.LOG_LEVEL,
     readyMaxLagEvents: e.READY_MAX_LAG_EVENTS,
+    readCatchUpTimeoutMs: e.READ_CATCH_UP_TIMEOUT_MS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     http: {
       headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS,

@@ -4,7 +4,7 @@
 // the event catalogue, with the same metadata and hash chain as giveawayCommandHandler, so the
 // projections and the server take them as their own.
 import { randomBytes, randomUUID } from "node:crypto";
-import { EventMetadataSchema, type CommandContext, type EventMetadata } from "../../src/app/eventMetadata.ts";
+import { EventMetadataSchema, type CommandContext, type EventMetadata } from "../../src/domain/eventMetadata.ts";
 import { hashPassword } from "../../src/app/passwordHash.ts";
 import { parseGiveawayEvent, type GiveawayEvent } from "../../src/domain/events.ts";
 import { evolve, initialState, type GiveawayState } from "../../src/domain/giveaway.ts";

@@ -5,7 +5,7 @@ import type { DomainError } from "../domain/errors.ts";
 import { parseUserEvent } from "../domain/events.ts";
 import { userStream } from "../domain/streams.ts";
 import { hasErrorCode, type EventStore, type ExpectedRevision } from "../eventstore/port.ts";
-import type { CommandContext } from "./eventMetadata.ts";
+import type { CommandContext } from "../domain/eventMetadata.ts";
 
 export interface UserBlocks {
   /** Blocks (`blocked` true) or unblocks; nothing is written when it already stands. */

@@ -6,7 +6,7 @@ import { decide, type GiveawayCommand } from "../domain/giveawayDecide.ts";
 import { chainHash, genesisHash } from "../domain/hashChain.ts";
 import { giveawayStream } from "../domain/streams.ts";
 import { hasErrorCode, type EventStore, type EventToAppend, type RecordedEvent } from "../eventstore/port.ts";
-import { EventMetadataSchema, type CommandContext, type EventMetadata } from "./eventMetadata.ts";
+import { EventMetadataSchema, type CommandContext, type EventMetadata } from "../domain/eventMetadata.ts";
 import { FoldedStreamCache, type FoldedStream } from "./foldedStreamCache.ts";
 
 export interface AppendedGiveawayEvent {

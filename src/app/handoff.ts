@@ -10,7 +10,6 @@ import { instrumentEventStore } from "../eventstore/instrumentedStore.ts";
 import { hasErrorCode, type EventStore } from "../eventstore/port.ts";
 import { giveawayStream } from "../domain/streams.ts";
 import { blobFolderName, folderBlobStore, type BlobStore } from "../attachments/blobStore.ts";
-import { deferredFanOut } from "../live/deferredFanOut.ts";
 import { LiveHub } from "../live/liveHub.ts";
 import { startPresenceSignals, type PresenceSignals } from "../live/presenceSignals.ts";
 import { storeTypingSignals } from "../live/storeTypingSignals.ts";
@@ -34,7 +33,10 @@ import { suspensionsQueries } from "../projections/suspensionsProjection.ts";
 import { suspensionHolds } from "../domain/moderators.ts";
 import { createModeration, type Moderation } from "./moderation.ts";
 import { claimReadModelSlot } from "../scale/readModelSlot.ts";
-import { createPickupReminders } from "../live/pickupReminders.ts";
+import { runLiveReactors } from "../reactors/liveReactors.ts";
+import { startDurableReactorRunner } from "../reactors/durableReactorRunner.ts";
+import { reactorStateFile } from "../reactors/reactorState.ts";
+import { declaredReactors, declaredReadModels, durableReactors, liveReactors } from "./declaredParts.ts";
 import { openAbuseLimits, type AbuseLimits } from "./abuseLimits.ts";
 import { createGiveawayCommandHandler, type GiveawayCommandHandler } from "./giveawayCommandHandler.ts";
 import { resolveJwtSecret } from "./jwtSecret.ts";
@@ -50,6 +52,7 @@ import { createSessionEnds, type SessionEnds } from "./sessionEnds.ts";
 import { createTokenService, type SessionLedger, type TokenService } from "./tokens.ts";
 import { createUserAccounts, type UserAccounts } from "./userAccounts.ts";
 import { createUserBlocks, type UserBlocks } from "./blocks.ts";
+import { createReadModelFreshness, type ReadModelFreshness } from "./readModelFreshness.ts";
 
 export type ReadModelQueries = ReturnType<typeof conversationQueries> &
   ReturnType<typeof giveawaysQueries> &
@@ -104,6 +107,8 @@ export interface Handoff {
   openStreams: OpenStreams;
   /** Rate limits and the open-stream cap, shared by every process on the data dir. */
   limits: AbuseLimits;
+  /** Before a read is refused on what the read models lack: catch them up to the log's head (bounded). */
+  freshness: ReadModelFreshness;
   close(): Promise<void>;
 }
 
@@ -182,22 +187,20 @@ export function openHandoff(config: Config, overrides: HandoffOverrides = {}): H
   const readYourWritesStopped = () => runner.failureOf("giveaways") !== undefined || runner.fatalError() !== undefined;
   const readYourWrites = createReadYourWrites(readDb, 5000, () => readYourWritesStopped());
   const commands = createGiveawayCommandHandler({ store, newId });
-  // Armed from the read models once caught up, so a restart loses no reminder (pickupReminders.ts).
-  const reminders = createPickupReminders({ pendingReminders: queries.pendingReminders, commands, now, newId, leadMs: config.pickup.reminderLeadMs });
-  const fanOut = deferredFanOut((applied) => hub.publish(applied));
+  // Everything that follows the log, in the order it runs (declaredParts.ts).
+  const reactors = declaredReactors({ config, store, commands, newId, readYourWrites, sessionEnds, publish: (applied) => hub.publish(applied) });
+  const live = liveReactors(reactors);
+  // Durable reactors (pickup reminders, ...) run from their own checkpoints in DATA_DIR/reactors.db,
+  // each in one process at a time, whatever the read models of this process show.
+  const durableRunner = startDurableReactorRunner({ store, file: reactorStateFile(config.dataDir), reactors: durableReactors(reactors), holder: instanceId, now });
   const runner: ProjectionRunner = startProjectionRunner({
     store,
     db: readDb,
+    projections: declaredReadModels,
     onApplied(applied) {
-      readYourWrites.applied(applied);
-      sessionEnds.applied(applied);
-      // Live: the answers waiting on this batch go out before its fan-out (deferredFanOut.ts).
-      // Catching up (nobody is connected yet: the server listens once caught up): in line, so a
-      // rebuild queues nothing.
-      if (runner.isCaughtUp()) {
-        fanOut.push(applied);
-        reminders.applied(applied);
-      } else hub.publish(applied);
+      // In the commit's turn: the answers waiting on this batch, then session ends; the hub's
+      // fan-out one turn later when live, in line while catching up (hubFanOutReactor.ts).
+      runLiveReactors(live, applied, { caughtUp: runner.isCaughtUp() });
     },
     onFailure() {
       if (readYourWritesStopped()) readYourWrites.close();
@@ -209,7 +212,6 @@ export function openHandoff(config: Config, overrides: HandoffOverrides = {}): H
   runner.caughtUp.then(
     () => {
       if (closing) return;
-      reminders.armPending();
       typingSignals.start();
       presenceSignals = startPresenceSignals({
         store,
@@ -256,13 +258,14 @@ export function openHandoff(config: Config, overrides: HandoffOverrides = {}): H
     lifecycle: createLifecycle(),
     openStreams: createOpenStreams(),
     limits,
+    freshness: createReadModelFreshness({ store, runner, timeoutMs: config.readCatchUpTimeoutMs }),
     async close() {
       closing = true;
-      reminders.stop();
+      await durableRunner.close();
       await presenceSignals?.stop();
       await typingSignals.stop();
       await runner.stop();
-      fanOut.flush();
+      for (const reactor of live) reactor.flush?.();
       hub.flush();
       readYourWrites.close();
       await store.close();

@@ -4,19 +4,6 @@ import { existsSync, linkSync, readFileSync, rmSync, writeFileSync } from "node:
 import { join } from "node:path";
 import { componentLogger } from "../observability/logger.ts";
 
-/** Placeholders people paste from examples; contained anywhere, in any case, they make a secret guessable. */
-const placeholders = ["changeme", "change-me", "change_me", "changethis", "replaceme", "replace-me", "secret", "password", "placeholder", "example", "default"];
-
-/** Why `secret` is too weak to sign production tokens (NODE_ENV=production), or undefined. */
-export function productionSecretProblem(secret: string): string | undefined {
-  if (secret.length < 32) return "must be at least 32 characters in production (e.g. openssl rand -base64 32)";
-  if (new Set(secret).size < 8) return "must not be a repeated character (or a few): use a random value, e.g. openssl rand -base64 32";
-  const lower = secret.toLowerCase();
-  const found = placeholders.find((word) => lower.includes(word));
-  if (found) return `must not contain a placeholder such as "${found}": use a random value, e.g. openssl rand -base64 32`;
-  return undefined;
-}
-
 export function resolveJwtSecret(configured: string | undefined, dataDir: string): string {
   if (configured) return configured;
   const file = join(dataDir, "jwt-secret");

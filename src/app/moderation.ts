@@ -6,7 +6,7 @@ import { parseUserEvent, type UserEvent } from "../domain/events.ts";
 import { decideModeratorGrant, decideUserModeration, type UserModerationCommand } from "../domain/moderationUsers.ts";
 import { userStream } from "../domain/streams.ts";
 import { hasErrorCode, type EventStore, type ExpectedRevision } from "../eventstore/port.ts";
-import type { CommandContext } from "./eventMetadata.ts";
+import type { CommandContext } from "../domain/eventMetadata.ts";
 
 export type ModerationResult = { ok: true; appended: number } | { ok: false; error: DomainError };
 

@@ -6,7 +6,7 @@ import type { DomainError } from "../domain/errors.ts";
 import type { GiveawayCommand } from "../domain/giveawayDecide.ts";
 import type { ModeratorActor } from "../domain/moderationUsers.ts";
 import { suspensionHolds } from "../domain/moderators.ts";
-import type { CommandContext } from "./eventMetadata.ts";
+import type { CommandContext } from "../domain/eventMetadata.ts";
 import type { Handoff } from "./handoff.ts";
 
 export const moderationActions = ["dismiss", "hide", "suspend", "unsuspend"] as const;

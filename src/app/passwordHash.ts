@@ -4,17 +4,9 @@
 // bounded queue, and past it a hash is refused at once (PasswordHashingBusy, answered 503 busy): an
 // unbounded queue let a flood of junk sign-ins hold up everyone's for many seconds.
 import { randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions } from "node:crypto";
+import { owaspScryptCost, type ScryptCost } from "../config.ts";
 
 const keyLength = 32;
-
-export interface ScryptCost {
-  N: number;
-  r: number;
-  p: number;
-}
-
-/** OWASP Password Storage Cheat Sheet: scrypt with N=2^17 (128 MiB), r=8, p=1. */
-export const owaspScryptCost: ScryptCost = { N: 2 ** 17, r: 8, p: 1 };
 
 /** Hashes running at once; more would only queue in libuv's thread pool while holding memory. */
 const maxConcurrentHashes = 2;

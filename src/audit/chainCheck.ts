@@ -1,6 +1,6 @@
 // Checks one stream's hash chain event by event (pure): recompute each hash from the stored event,
 // and ask that it chains to the previous event's. The first break is named and classified.
-import { EventMetadataSchema, type EventMetadata } from "../app/eventMetadata.ts";
+import { EventMetadataSchema, type EventMetadata } from "../domain/eventMetadata.ts";
 import { chainHash, genesisHash } from "../domain/hashChain.ts";
 import type { RecordedEvent } from "../eventstore/port.ts";
 

@@ -1,19 +1,22 @@
-// npm run projections -- status | retry [<name>...] | skip <name>... | skip --all
+// npm run projections -- status | retry [<name>...] | skip <name>... | skip --all | rebuild <name>...
 // Shows each read model projection's checkpoint and the event a stopped one stopped on, and resolves
 // it: retry applies the event again (after a fix), skip records it as passed over and goes on after it.
 // Works while the server runs (it takes the projection up again within seconds) or while it is down.
+// rebuild builds the named read models from zero (in a scratch file) and replaces only their tables;
+// like npm run rebuild, it needs the server stopped.
 // Stored events are never changed. Exit: 0 done / all running, 1 some projection stopped, 2 could not run.
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigError, loadConfig } from "../config.ts";
-import { readModelFileName } from "../audit/readModelRebuild.ts";
-import { openReadModelDatabase } from "../projections/readModelDatabase.ts";
+import { ReadModelInUseError, readModelFileName, rebuildProjections } from "../audit/readModelRebuild.ts";
+import { allProjections, openReadModelDatabase } from "../projections/readModelDatabase.ts";
+import { progressLine } from "./progressLine.ts";
 import { clearFailure, describeFailure, readProjectionSkips, readProjectionStates, skipFailedEvent } from "../projections/projectionStatus.ts";
-import { CliError, runCli } from "./cliStore.ts";
+import { CliError, openCliStore, runCli } from "./cliStore.ts";
 import { terminalSafe } from "./terminalText.ts";
 
-const usage = "usage: npm run projections -- status | retry [<name>...] | skip <name>... | skip --all";
+const usage = "usage: npm run projections -- status | retry [<name>...] | skip <name>... | skip --all | rebuild <name>...";
 
 function out(line: string): void {
   process.stdout.write(`${terminalSafe(line)}\n`);
@@ -27,6 +30,10 @@ async function projections(): Promise<number> {
     throw new CliError(`${(error as Error).message}\n${usage}`);
   }
   const [command, ...names] = parsed.positionals;
+  if (command === "rebuild") {
+    if (names.length === 0 || parsed.values.all) throw new CliError(`rebuild needs the projection's name\n${usage}`);
+    return rebuildNamed(names);
+  }
   if (command !== "status" && command !== "retry" && command !== "skip") throw new CliError(usage);
   if (command === "status" && (names.length > 0 || parsed.values.all)) throw new CliError(usage);
   if (command === "skip" && names.length === 0 && !parsed.values.all) throw new CliError(`skip needs the projection's name (or --all)\n${usage}`);
@@ -74,6 +81,26 @@ async function projections(): Promise<number> {
     return 0;
   } finally {
     db.close();
+  }
+}
+
+async function rebuildNamed(names: string[]): Promise<number> {
+  const known = allProjections.map((projection) => projection.name);
+  for (const name of names) if (!known.includes(name)) throw new CliError(`no projection named ${name} (there are: ${known.join(", ")})`);
+  const { config, store } = await openCliStore();
+  const progress = progressLine("rebuild");
+  try {
+    const result = await rebuildProjections({ store, dataDir: config.dataDir, names, onProgress: (n) => progress.update(n) });
+    progress.done();
+    out(`rebuilt ${names.join(", ")} (${result.tables.join(", ")}) from ${result.events} events in ${result.seconds.toFixed(2)} s`);
+    for (const line of result.stopped) process.stderr.write(`${terminalSafe(`STOPPED ${line}`)}\n`);
+    return result.stopped.length > 0 ? 1 : 0;
+  } catch (error) {
+    if (error instanceof ReadModelInUseError) throw new CliError(error.message);
+    throw error;
+  } finally {
+    progress.done();
+    await store.close();
   }
 }
 

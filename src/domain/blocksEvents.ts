@@ -1,9 +1,10 @@
 // Blocks, in the blocker's own stream user-<userId> (events.ts registers them with the user events).
 // Schemas only grow.
 import { z } from "zod";
+import { StoredIdSchema } from "./ids.ts";
 import { eventFamily, type EventsOf } from "./eventCatalogue.ts";
 
-const id = z.uuid();
+const id = StoredIdSchema;
 const instant = z.iso.datetime();
 
 /** `userId` blocked `blockedUserId`: they can no longer send to `userId`, nor enter their giveaways. */

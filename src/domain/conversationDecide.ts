@@ -7,7 +7,8 @@ import { chatStateOf, reactionKey } from "./conversationEvolve.ts";
 import { assertNever, refuse, type DomainError } from "./errors.ts";
 import type { GiveawayEvent } from "./events.ts";
 import type { DrawnGiveaway, GiveawayState } from "./giveaway.ts";
-import { contentMaxLength, conversationFor } from "./giveawayDecide.ts";
+import { conversationFor } from "./conversationReaders.ts";
+import { contentMaxLength } from "./giveawayLimits.ts";
 import { contentDigest, type StoredMessage } from "./messageIndex.ts";
 
 /** How long after sending a message its sender may edit or retract it, unless configured. */

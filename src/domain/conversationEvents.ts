@@ -1,9 +1,10 @@
 // The conversation's later facts (issue #10): reactions, edits, retractions, attachments, mutes.
 // They live in the giveaway's stream like MessageSent; events.ts registers them. Schemas only grow.
 import { z } from "zod";
+import { StoredIdSchema } from "./ids.ts";
 import { eventFamily, type EventsOf } from "./eventCatalogue.ts";
 
-const id = z.uuid();
+const id = StoredIdSchema;
 const instant = z.iso.datetime();
 const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/);
 

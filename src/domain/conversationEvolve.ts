@@ -4,21 +4,8 @@ import type { ChatEvent } from "./conversationEvents.ts";
 import { chatEvents } from "./conversationEvents.ts";
 import type { GiveawayEvent } from "./events.ts";
 import { assertNever } from "./errors.ts";
-import type { DrawnGiveaway } from "./giveaway.ts";
+import type { ChatState, DrawnGiveaway } from "./giveawayState.ts";
 import { contentDigest } from "./messageIndex.ts";
-
-export interface ChatState {
-  /** Uploaded attachments by id: who uploaded each (only they may attach it) and its hash. */
-  readonly attachments: ReadonlyMap<string, { readonly uploaderId: string; readonly sha256: string }>;
-  /** Participants who muted the conversation. */
-  readonly muted: ReadonlySet<string>;
-  /** Standing reactions, as reactionKey(messageId, userId, emoji). */
-  readonly reactions: ReadonlySet<string>;
-  /** Removed messages' ids. */
-  readonly retracted: ReadonlySet<string>;
-  /** The digest of each edited message's newest text. */
-  readonly edits: ReadonlyMap<string, string>;
-}
 
 const emptyChat: ChatState = { attachments: new Map(), muted: new Set(), reactions: new Set(), retracted: new Set(), edits: new Map() };
 

@@ -2,7 +2,8 @@
 // event is: the one participant rule (conversationAccess.ts) asked of the stream's own fold, so
 // the audit (page, API, command line) follows the log like the chat does. Pure.
 import { conversationAccess, type ConversationFacts, type ConversationRole } from "./conversationAccess.ts";
-import type { GiveawayState } from "./giveaway.ts";
+import { refuse, type DomainError } from "./errors.ts";
+import type { DrawnGiveaway, GiveawayState } from "./giveawayState.ts";
 import type { Round } from "./pickup.ts";
 import { roundOfRevision } from "./pickupAccess.ts";
 
@@ -16,6 +17,17 @@ export function conversationFactsOf(state: GiveawayState, userId: string): Conve
     rounds: state.status === "drawn" ? state.pickup.rounds : undefined,
     readOnlyFrom: state.status === "drawn" ? state.pickup.readOnlyFrom : undefined,
   };
+}
+
+type ConversationFor =
+  | { ok: true; conversation: DrawnGiveaway; canWrite: boolean; role: ConversationRole }
+  | { ok: false; error: DomainError };
+
+/** The one participant rule (conversationAccess.ts), asked of the stream's fold. */
+export function conversationFor(state: GiveawayState, userId: string, now: Date): ConversationFor {
+  const access = conversationAccess(conversationFactsOf(state, userId), userId, now);
+  if (!access.ok) return { ok: false, error: refuse(access.code, access.message) };
+  return state.status === "drawn" ? { ok: true, conversation: state, canWrite: access.canWrite, role: access.role } : { ok: false, error: refuse("giveaway_not_found", "no such giveaway") };
 }
 
 /** What an event is about besides its revision: who did it, and the message it concerns (an edit, a reaction). */

@@ -2,6 +2,7 @@
 // loudly and a corrupt read never reaches a fold. Schemas only grow: a new field is optional with
 // a default, so events written before it still load.
 import { z } from "zod";
+import { StoredIdSchema } from "./ids.ts";
 import { eventFamily, type EventsOf } from "./eventCatalogue.ts";
 import { pickupEventSchemas } from "./pickupEvents.ts";
 import { chatEvents } from "./conversationEvents.ts";
@@ -11,7 +12,7 @@ import { reportEvents } from "./reportsEvents.ts";
 import { ratingEvents } from "./ratingsEvents.ts";
 import { moderationGiveawayEvents, moderationUserEvents } from "./moderationEvents.ts";
 
-const id = z.uuid();
+const id = StoredIdSchema;
 const instant = z.iso.datetime();
 
 // ---- Giveaway events: stream giveaway-<giveawayId> ----

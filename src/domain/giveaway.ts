@@ -2,57 +2,16 @@
 import type { GiveawayEvent } from "./events.ts";
 import { assertNever } from "./errors.ts";
 import { contentDigest, MessageIndex } from "./messageIndex.ts";
-import { evolveChat, isChatEvent, linksDigest, type ChatState } from "./conversationEvolve.ts";
-import { evolveModeration, isModerationEvent, type ModerationState } from "./moderationEvolve.ts";
-
+import { evolveChat, isChatEvent, linksDigest } from "./conversationEvolve.ts";
+import { evolveModeration, isModerationEvent } from "./moderationEvolve.ts";
+import type { GiveawayState } from "./giveawayState.ts";
 import { evolvePickup, noteWinnerActivity, startPickup } from "./pickup.ts";
-import type { PickupState } from "./pickup.ts";
 import { isPickupEvent, type PickupEvent } from "./pickupEvents.ts";
-import { evolveRating, type GivenRatings } from "./ratings.ts";
+import { evolveRating } from "./ratings.ts";
 
 export type { StoredMessage } from "./messageIndex.ts";
-
-export interface NoGiveaway {
-  readonly status: "none";
-}
-
-export interface OpenGiveaway {
-  readonly status: "open";
-  readonly giveawayId: string;
-  readonly giverId: string;
-  readonly title: string;
-  /** Absent when empty: what the platform's edits compare against. */
-  readonly description?: string;
-  /** Unique, in entry order (the draw picks by index). */
-  readonly entrants: readonly string[];
-  /** Cancelled before the draw: entries and the draw are refused. */
-  readonly cancelledAt?: string;
-}
-
-export interface DrawnGiveaway {
-  readonly status: "drawn";
-  readonly giveawayId: string;
-  readonly giverId: string;
-  readonly title: string;
-  readonly description?: string;
-  readonly entrants: readonly string[];
-  readonly winnerId: string;
-  readonly drawnAt: string;
-  /** By message id: a retried send is recognised and not stored twice. */
-  readonly messages: MessageIndex;
-  /** Highest revision each participant has read up to. */
-  readonly lastRead: Readonly<Record<string, number>>;
-  /** Proposals, plan, handover, redraws. `winnerId` is always the current round's winner. */
-  readonly pickup: PickupState;
-  /** Reactions, edits, retractions, attachments, mutes: see conversationEvolve.ts. Absent until the first. */
-  readonly chat?: ChatState;
-  /** The newest rating each side gave after the handover (ratings.ts). Absent until the first. */
-  readonly ratings?: GivenRatings;
-  /** Reports and hidden messages: see moderationEvolve.ts. Absent until the first. */
-  readonly moderation?: ModerationState;
-}
-
-export type GiveawayState = NoGiveaway | OpenGiveaway | DrawnGiveaway;
+// The state's shape lives in giveawayState.ts, so the folds of its parts can name it without importing this module back.
+export type { DrawnGiveaway, GiveawayState, NoGiveaway, OpenGiveaway } from "./giveawayState.ts";
 
 export const initialState: GiveawayState = { status: "none" };
 

@@ -4,10 +4,8 @@ import { decided, refused } from "./decision.ts";
 import type { Decision } from "./decision.ts";
 import type { GiveawayEvent } from "./events.ts";
 import { assertNever, refuse } from "./errors.ts";
-import type { DomainError } from "./errors.ts";
-import { conversationAccess, type ConversationRole } from "./conversationAccess.ts";
-import { conversationFactsOf } from "./conversationReaders.ts";
-import type { DrawnGiveaway, GiveawayState } from "./giveaway.ts";
+import { conversationFor } from "./conversationReaders.ts";
+import type { GiveawayState } from "./giveaway.ts";
 import { contentDigest } from "./messageIndex.ts";
 import { decidePickup, isPickupCommand, type PickupCommand } from "./pickupDecide.ts";
 import { decideChat, isChatCommand, messageLinksProblem } from "./conversationDecide.ts";
@@ -20,56 +18,12 @@ import { decideReport, type FileReport } from "./reports.ts";
 import { decideRating, type RateHandover } from "./ratings.ts";
 
 import { contentMaxLength, descriptionMaxLength, titleMaxLength } from "./giveawayLimits.ts";
+import type { ConductDraw, CreateGiveaway, MarkConversationRead, SendMessage, SubmitEntry } from "./giveawayCommands.ts";
 
 export { contentMaxLength, descriptionMaxLength, titleMaxLength };
 
-export interface CreateGiveaway {
-  readonly type: "CreateGiveaway";
-  readonly giveawayId: string;
-  readonly giverId: string;
-  readonly title: string;
-  readonly description?: string;
-  readonly now: Date;
-}
-
-export interface SubmitEntry {
-  readonly type: "SubmitEntry";
-  readonly userId: string;
-  readonly now: Date;
-  /** The users who have blocked the entrant (the blocks read model): the giver among them refuses the entry. */
-  readonly blockedBy?: readonly string[] | undefined;
-}
-
-export interface ConductDraw {
-  readonly type: "ConductDraw";
-  readonly by: string;
-  readonly now: Date;
-  /** Returns an index in [0, entrantCount); the draw is uniform when this is. */
-  readonly pick: (entrantCount: number) => number;
-}
-
-export interface SendMessage {
-  readonly type: "SendMessage";
-  /** Chosen by the client, so a retried send is recognised. */
-  readonly messageId: string;
-  readonly senderId: string;
-  readonly content: string;
-  readonly now: Date;
-  /** A message of this conversation that this one quotes. */
-  readonly replyTo?: string | undefined;
-  /** Attachments the sender uploaded to this conversation. */
-  readonly attachmentIds?: readonly string[] | undefined;
-  /** The users who have blocked the sender (the blocks read model): the other participant among them refuses the send. */
-  readonly blockedBy?: readonly string[] | undefined;
-}
-
-export interface MarkConversationRead {
-  readonly type: "MarkConversationRead";
-  readonly userId: string;
-  /** The caller clamps it to the stream's current revision; taken as given here. */
-  readonly upToRevision: number;
-  readonly now: Date;
-}
+// The giveaway's own commands live in giveawayCommands.ts, so platformGiveaway.ts can name the ones it hands back here.
+export type { ConductDraw, CreateGiveaway, MarkConversationRead, SendMessage, SubmitEntry } from "./giveawayCommands.ts";
 
 export type GiveawayCommand = CreateGiveaway | SubmitEntry | ConductDraw | SendMessage | MarkConversationRead | PickupCommand | ChatCommand | PlatformCommand | FileReport | ModerationCommand | RateHandover;
 
@@ -181,15 +135,4 @@ function markConversationRead(command: MarkConversationRead, state: GiveawayStat
   // Marks only move forward; an older or equal mark is already covered.
   if (upToRevision <= (access.conversation.lastRead[userId] ?? -1)) return decided([]);
   return decided([{ type: "ConversationRead", data: { userId, upToRevision, readAt: now.toISOString() } }]);
-}
-
-type ConversationFor =
-  | { ok: true; conversation: DrawnGiveaway; canWrite: boolean; role: ConversationRole }
-  | { ok: false; error: DomainError };
-
-/** The one participant rule (conversationAccess.ts), asked of the stream's fold. */
-export function conversationFor(state: GiveawayState, userId: string, now: Date): ConversationFor {
-  const access = conversationAccess(conversationFactsOf(state, userId), userId, now);
-  if (!access.ok) return { ok: false, error: refuse(access.code, access.message) };
-  return state.status === "drawn" ? { ok: true, conversation: state, canWrite: access.canWrite, role: access.role } : { ok: false, error: refuse("giveaway_not_found", "no such giveaway") };
 }

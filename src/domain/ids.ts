@@ -11,3 +11,11 @@ export const IdSchema = z.string().regex(lowerCaseUuid, "must be a lower-case UU
 export function isId(value: unknown): value is string {
   return IdSchema.safeParse(value).success;
 }
+
+/**
+ * The ids inside stored events: any RFC UUID, in either case. Events are checked with this when
+ * written and when read, and events are forever: a store written before the lower-case rule may
+ * hold an upper-case id, and must still load. Every id that comes in passes IdSchema first, so no
+ * new event gets one.
+ */
+export const StoredIdSchema = z.uuid();

@@ -2,9 +2,10 @@
 // moderator's look at the conversation. In the user's stream: moderator grants and suspensions.
 // events.ts registers both families. Schemas only grow.
 import { z } from "zod";
+import { StoredIdSchema } from "./ids.ts";
 import { eventFamily, type EventsOf } from "./eventCatalogue.ts";
 
-const id = z.uuid();
+const id = StoredIdSchema;
 const instant = z.iso.datetime();
 /** Every action names why: the audit shows it. */
 export const moderationReasonMaxLength = 500;

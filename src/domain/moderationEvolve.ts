@@ -1,14 +1,8 @@
 // What moderation keeps of a drawn giveaway's stream: its reports (open or dismissed) and hidden messages.
 import type { GiveawayEvent } from "./events.ts";
-import type { DrawnGiveaway } from "./giveaway.ts";
+import type { DrawnGiveaway, ModerationState } from "./giveawayState.ts";
 import { moderationGiveawayEvents, type ModerationGiveawayEvent } from "./moderationEvents.ts";
 import type { ReportEvent } from "./reportsEvents.ts";
-
-export interface ModerationState {
-  /** Filed reports by id: whether each is still open. */
-  readonly reports: ReadonlyMap<string, { readonly open: boolean }>;
-  readonly hidden: ReadonlySet<string>;
-}
 
 const emptyModeration: ModerationState = { reports: new Map(), hidden: new Set() };
 

@@ -1,8 +1,9 @@
 // The pickup's facts, in the giveaway's stream after the draw: proposals, the plan, the handover,
 // no-shows and redraws, cancellation. Same rules as the rest of the catalogue: schemas only grow.
 import { z } from "zod";
+import { StoredIdSchema } from "./ids.ts";
 
-const id = z.uuid();
+const id = StoredIdSchema;
 const instant = z.iso.datetime();
 
 /** Either participant proposes a time window and a place; a newer proposal supersedes open ones. */

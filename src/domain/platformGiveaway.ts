@@ -7,7 +7,8 @@ import { decided, refused, type Decision } from "./decision.ts";
 import { assertNever } from "./errors.ts";
 import type { GiveawayEvent } from "./events.ts";
 import { systemSenderId, type DrawnGiveaway, type GiveawayState } from "./giveaway.ts";
-import type { GiveawayCommand } from "./giveawayDecide.ts";
+import type { CreateGiveaway, SubmitEntry } from "./giveawayCommands.ts";
+import type { CancelGiveaway } from "./pickupDecide.ts";
 import { contentMaxLength } from "./giveawayLimits.ts";
 import { contentDigest } from "./messageIndex.ts";
 import { winnersSoFar } from "./pickup.ts";
@@ -81,8 +82,8 @@ export function isPlatformCommand(command: { type: string }): command is Platfor
   return platformCommandTypes.has(command.type);
 }
 
-/** Handoff's own decider (giveawayDecide.ts), for the rules both share. */
-export type HandoffDecide = (command: GiveawayCommand, state: GiveawayState) => Decision<GiveawayEvent>;
+/** Handoff's own decider (giveawayDecide.ts), for the rules both share: passed in, and named by the commands sent to it, so this module does not import it back. */
+export type HandoffDecide = (command: CreateGiveaway | SubmitEntry | CancelGiveaway, state: GiveawayState) => Decision<GiveawayEvent>;
 
 export function decidePlatform(command: PlatformCommand, state: GiveawayState, handoffDecide: HandoffDecide): Decision<GiveawayEvent> {
   switch (command.type) {

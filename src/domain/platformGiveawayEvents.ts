@@ -1,9 +1,10 @@
 // Facts only the platform's backend brings about, in the giveaway's stream (events.ts registers
 // them): its edits of a giveaway's details and its withdrawn entries. Schemas only grow.
 import { z } from "zod";
+import { StoredIdSchema } from "./ids.ts";
 import { eventFamily, type EventsOf } from "./eventCatalogue.ts";
 
-const id = z.uuid();
+const id = StoredIdSchema;
 const instant = z.iso.datetime();
 
 /** Only the fields that changed; the others stand as they were. */

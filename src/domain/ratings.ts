@@ -3,7 +3,7 @@
 // time and whether a block stands between the two come with the command.
 import { decided, refused, type Decision } from "./decision.ts";
 import type { GiveawayEvent } from "./events.ts";
-import type { DrawnGiveaway, GiveawayState } from "./giveaway.ts";
+import type { DrawnGiveaway, GivenRatings, GiveawayState } from "./giveawayState.ts";
 import { currentWinner } from "./pickup.ts";
 import { ratingCommentMaxLength, ratingWindowMs, type HandoverRated } from "./ratingsEvents.ts";
 
@@ -16,9 +16,6 @@ export interface RateHandover {
   /** Either of the two has blocked the other (the blocks read model): ratings between them are refused. */
   readonly blocked: boolean;
 }
-
-/** The newest rating each rater gave in this giveaway, by rater id. */
-export type GivenRatings = Readonly<Record<string, { readonly stars: number; readonly comment: string }>>;
 
 /** Folds a rating into a drawn giveaway: the latest one of each rater stands. */
 export function evolveRating(state: GiveawayState, rated: HandoverRated): GiveawayState {

@@ -1,9 +1,10 @@
 // Ratings after the handover, in the giveaway's stream (events.ts registers them). An edit is the
 // same event again: the fold keeps the latest. Schemas only grow.
 import { z } from "zod";
+import { StoredIdSchema } from "./ids.ts";
 import { eventFamily, type EventsOf } from "./eventCatalogue.ts";
 
-const id = z.uuid();
+const id = StoredIdSchema;
 const instant = z.iso.datetime();
 
 export const ratingCommentMaxLength = 500;

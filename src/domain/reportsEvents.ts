@@ -1,9 +1,10 @@
 // Reports, in the giveaway's stream beside the conversation they are about (events.ts registers
 // them). Schemas only grow.
 import { z } from "zod";
+import { StoredIdSchema } from "./ids.ts";
 import { eventFamily, type EventsOf } from "./eventCatalogue.ts";
 
-const id = z.uuid();
+const id = StoredIdSchema;
 const instant = z.iso.datetime();
 
 export const reportReasons = ["spam", "scam", "harassment", "other"] as const;

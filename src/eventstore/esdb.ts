@@ -200,14 +200,16 @@ export function createEsdbEventStore(connectionString: string, options: EsdbStor
       const limit = options.maxCount === undefined ? Number.POSITIVE_INFINITY : Math.max(0, Math.floor(options.maxCount));
       const prefixes = options.streamPrefixes;
       if (limit === 0 || (prefixes !== undefined && prefixes.length === 0)) return [];
-      const from = options.fromPosition ?? "start";
-      const fromPosition: ReadPosition = from === "start" ? START : { commit: from, prepare: from };
+      const backwards = options.direction === "backwards";
+      // Backwards reads start at the log's end, as the port says.
+      const from = backwards ? "end" : (options.fromPosition ?? "start");
+      const fromPosition: ReadPosition = from === "start" ? START : from === "end" ? END : { commit: from, prepare: from };
       const events: RecordedEvent[] = [];
       // With prefixes the server filters (system events never match them); without, system events are skipped here.
       const read =
         prefixes === undefined
-          ? client.readAll({ direction: FORWARDS, fromPosition })
-          : readAllFiltered(client, filteredReadAllRequest(from, prefixes, Number.isFinite(limit) ? limit : Number.MAX_SAFE_INTEGER));
+          ? client.readAll({ direction: backwards ? BACKWARDS : FORWARDS, fromPosition })
+          : readAllFiltered(client, filteredReadAllRequest(from, prefixes, Number.isFinite(limit) ? limit : Number.MAX_SAFE_INTEGER, backwards ? "backwards" : "forwards"));
       try {
         await collect(read, (resolved: AllStreamResolvedEvent) => {
           const event = resolved.event;

@@ -17,12 +17,13 @@ export interface FilteredReadRequest {
   getOptions(): any;
 }
 
-/** The ReadReq for `count` events of streams named with one of `prefixes`, forwards from `from` (inclusive). */
-export function filteredReadAllRequest(from: bigint | "start", prefixes: string[], count: number): FilteredReadRequest {
+/** The ReadReq for `count` events of streams named with one of `prefixes`, from `from` (inclusive) in `direction`. */
+export function filteredReadAllRequest(from: bigint | "start" | "end", prefixes: string[], count: number, direction: "forwards" | "backwards" = "forwards"): FilteredReadRequest {
   const { ReadReq } = streamsPb;
   const options = new ReadReq.Options();
   const all = new ReadReq.Options.AllOptions();
   if (from === "start") all.setStart(new sharedPb.Empty());
+  else if (from === "end") all.setEnd(new sharedPb.Empty());
   else {
     const position = new ReadReq.Options.Position();
     position.setCommitPosition(from.toString(10));
@@ -42,7 +43,7 @@ export function filteredReadAllRequest(from: bigint | "start", prefixes: string[
   options.setCount(String(count));
   options.setUuidOption(uuid);
   options.setFilter(filter);
-  options.setReadDirection(ReadReq.Options.ReadDirection.FORWARDS);
+  options.setReadDirection(direction === "forwards" ? ReadReq.Options.ReadDirection.FORWARDS : ReadReq.Options.ReadDirection.BACKWARDS);
   const request = new ReadReq();
   request.setOptions(options);
   return request;

@@ -1,4 +1,5 @@
 // The event store port: EventStoreDB's semantics, spoken by every adapter.
+import { isId } from "../domain/ids.ts";
 
 /** How the stream must stand for an append to go through. */
 export type ExpectedRevision = "any" | "no_stream" | "stream_exists" | bigint;
@@ -48,7 +49,9 @@ export interface ReadStreamOptions {
 }
 
 export interface ReadAllOptions {
-  /** Inclusive. Default "start". */
+  /** "backwards": newest first, from the log's end (its head: maxCount 1). Default "forwards". */
+  direction?: "forwards" | "backwards";
+  /** Inclusive; forwards only. Default "start". */
   fromPosition?: bigint | "start";
   maxCount?: number;
   /** Only streams whose name starts with one of these. */
@@ -95,6 +98,12 @@ export interface EventStore {
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   /** The global log in position order (user events only). */
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
+  /**
+   * Optional, for bulk readers (a read-model rebuild): the same events as readAll, a page at a time
+   * and synchronously, with `metadata` parsed only when read. Only the embedded store has it; other
+   * adapters are read through readAll.
+   */
+  readAllPage?(options: { fromPosition: bigint; maxCount: number; streamPrefixes?: string[] }): RecordedEvent[];
   subscribeToStream(streamId: string, options: { from: SubscriptionStart }): Subscription;
   subscribeToAll(options: SubscribeToAllOptions): Subscription;
   /** Replaces the stream's metadata (the stream need not exist yet). */
@@ -158,13 +167,11 @@ export function checkStreamMetadata(streamId: string, metadata: StreamMetadata):
   return checked;
 }
 
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
 /** Shared by every adapter so they refuse the same batches the same way. */
 export function checkBatch(streamId: string, events: EventToAppend[]): void {
   if (events.length === 0) throw new EventStoreError("empty_batch", `append to ${streamId}: empty batch`, streamId);
   for (const event of events) {
-    if (!uuidPattern.test(event.id)) {
+    if (!isId(event.id)) { // the one id format (domain/ids.ts)
       throw new EventStoreError("invalid_event", `event id ${event.id} is not a lower-case uuid`, streamId);
     }
     if (!event.type) throw new EventStoreError("invalid_event", "event type is empty", streamId);

@@ -81,6 +81,32 @@ export function toRecordedEvent(row: EventRow): RecordedEvent {
   };
 }
 
+/**
+ * A row read by a bulk reader: `metadata` (the hash chain and context, larger than most events'
+ * data) is read and `created` made only if something asks, which a rebuild mostly does not.
+ */
+class LazyRecordedEvent implements RecordedEvent {
+  #metadata: unknown;
+  #created: Date | undefined;
+  constructor(
+    readonly id: string,
+    readonly type: string,
+    readonly data: unknown,
+    private readonly readMetadata: (position: bigint) => string,
+    readonly streamId: string,
+    readonly revision: bigint,
+    readonly position: bigint,
+    private readonly createdMs: bigint,
+  ) {}
+  get metadata(): unknown {
+    if (this.#metadata === undefined) this.#metadata = JSON.parse(this.readMetadata(this.position));
+    return this.#metadata;
+  }
+  get created(): Date {
+    return (this.#created ??= new Date(Number(this.createdMs)));
+  }
+}
+
 function prefixClause(prefixes: string[] | undefined): string {
   if (!prefixes || prefixes.length === 0) return "";
   return " AND (" + prefixes.map((p) => `substr(stream_id, 1, ${p.length}) = '${p.replaceAll("'", "''")}'`).join(" OR ") + ")";
@@ -106,13 +132,18 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): EventSto
   const firstVisible = (streamId: string, current: bigint | undefined) => (current === undefined ? 0n : metadata.firstVisibleRevision(streamId, current));
   const maxPosition = db.prepare<[], { position: bigint | null }>(storeQueries.maxPosition).safeIntegers();
   const readAllStatements = new Map<string, Database.Statement<[bigint, number], EventRow>>();
+  const readPageStatements = new Map<string, Database.Statement<[bigint, number], unknown[]>>();
+  const metadataAt = db.prepare<[bigint], { metadata: string }>("SELECT metadata FROM events WHERE position = ?");
+  // Read one by one, only when asked for: a rebuild never reads it (the hash chain, larger than most data).
+  const readMetadata = (position: bigint) => metadataAt.get(position)?.metadata ?? "null";
 
-  function readAllStatement(prefixes: string[] | undefined) {
-    const key = JSON.stringify(prefixes ?? []);
+  function readAllStatement(prefixes: string[] | undefined, direction: "forwards" | "backwards" = "forwards") {
+    const key = `${direction} ${JSON.stringify(prefixes ?? [])}`;
     let statement = readAllStatements.get(key);
     if (!statement) {
+      const [bound, order] = direction === "forwards" ? [">=", "ASC"] : ["<=", "DESC"];
       statement = db
-        .prepare<[bigint, number], EventRow>(`SELECT * FROM events WHERE position >= ?${prefixClause(prefixes)} ORDER BY position LIMIT ?`)
+        .prepare<[bigint, number], EventRow>(`SELECT * FROM events WHERE position ${bound} ?${prefixClause(prefixes)} ORDER BY position ${order} LIMIT ?`)
         .safeIntegers();
       readAllStatements.set(key, statement);
     }
@@ -231,10 +262,30 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): EventSto
     },
 
     async readAll(readOptions: ReadAllOptions = {}) {
-      const from = readOptions.fromPosition === undefined || readOptions.fromPosition === "start" ? 0n : readOptions.fromPosition;
-      return readAllStatement(readOptions.streamPrefixes)
+      const backwards = readOptions.direction === "backwards";
+      const given = typeof readOptions.fromPosition === "bigint" ? readOptions.fromPosition : 0n;
+      const from = backwards ? BigInt("9223372036854775807") : given; // backwards: from the end
+      return readAllStatement(readOptions.streamPrefixes, backwards ? "backwards" : "forwards")
         .all(from, readOptions.maxCount ?? Number.MAX_SAFE_INTEGER)
         .map(toRecordedEvent);
+    },
+
+    readAllPage({ fromPosition, maxCount, streamPrefixes }) {
+      // Raw rows (arrays), not objects: a rebuild reads the whole log through here.
+      let statement = readPageStatements.get(JSON.stringify(streamPrefixes ?? []));
+      if (!statement) {
+        statement = db
+          .prepare<[bigint, number], unknown[]>(
+            `SELECT event_id, type, data, stream_id, revision, position, created FROM events WHERE position >= ?${prefixClause(streamPrefixes)} ORDER BY position LIMIT ?`,
+          )
+          .safeIntegers()
+          .raw();
+        readPageStatements.set(JSON.stringify(streamPrefixes ?? []), statement);
+      }
+      return statement.all(fromPosition, maxCount).map((row) => {
+        const [id, type, data, streamId, revision, position, created] = row as [string, string, string, string, bigint, bigint, bigint];
+        return new LazyRecordedEvent(id, type, JSON.parse(data), readMetadata, streamId, revision, position, created);
+      });
     },
 
     subscribeToStream(streamId, { from }) {

@@ -7,7 +7,7 @@ import { identify } from "./authentication.ts";
 import { answerFailure, type Failure } from "./edge/failures.ts";
 import type { OriginConfig } from "./edge/origin.ts";
 import { setDocumentSecurityHeaders } from "./edge/securityHeaders.ts";
-import { statusOf } from "./api/apiErrors.ts";
+import { statusOf } from "./errorAnswers.ts";
 import { chatPage } from "./pages/chatPage.ts";
 import { conversationActions } from "./pages/conversationActions.ts";
 import { blockPages } from "./pages/blockPages.ts";
@@ -104,6 +104,7 @@ function pageFailure(failure: Failure): PageRefusal {
   switch (failure.code) {
     case "body_too_large":
     case "not_found":
+    case "read_model_lagging":
     case "internal":
       return pageRefusal(failure.code);
     case "bad_json":

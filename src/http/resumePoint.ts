@@ -1,17 +1,16 @@
 // The one resume-point rule for every conversation stream (API and pages): Last-Event-ID (what a
 // reconnecting EventSource sends) wins over ?after (what a first connection names); with neither,
 // only new messages. A malformed point is a 422; a point beyond the stream's head is a 409 (never a
-// silent stream). "Beyond" is judged after waiting briefly for this process's read models, so a
-// client that reconnects to a process a moment behind the one it left is not refused.
+// silent stream). "Beyond" is judged once this process's read models have caught up with the log
+// (freshReads.ts), so a client that reconnects to a process a moment behind the one it left is not
+// refused; if they cannot catch up in time, 503 read_model_lagging (thrown), never a wrong 409.
 import type { IncomingMessage } from "node:http";
 import type { Handoff } from "../app/handoff.ts";
+import { catchUpOrRefuse } from "./freshReads.ts";
 
 export type ResumePoint =
   | { ok: true; after: number | "now" }
   | { ok: false; code: "invalid_resume_point" | "resume_point_ahead"; message: string };
-
-/** How long a stream waits for its read models to reach a resume point before refusing it. */
-export const resumeWaitMs = 1000;
 
 const revisionText = /^-?\d{1,15}$/;
 
@@ -31,12 +30,13 @@ export function resumeAheadMessage(after: number, head: number): string {
 }
 
 /** The resume point of a request to stream `giveawayId`, checked against the stream's head. */
-export async function resumePointOf(handoff: Pick<Handoff, "readYourWrites">, giveawayId: string, req: IncomingMessage, query: URLSearchParams): Promise<ResumePoint> {
+export async function resumePointOf(handoff: Pick<Handoff, "readYourWrites" | "freshness">, giveawayId: string, req: IncomingMessage, query: URLSearchParams): Promise<ResumePoint> {
   const values = query.getAll("after");
   const point = parseResumePoint(req.headers["last-event-id"], values.length > 1 ? values : values[0]);
   if (!point.ok || point.after === "now") return point;
   const after = point.after;
   if (handoff.readYourWrites.appliedRevision(giveawayId) >= after) return point;
-  if (await handoff.readYourWrites.waitForGiveaway(giveawayId, after, resumeWaitMs)) return point;
+  await catchUpOrRefuse(handoff);
+  if (handoff.readYourWrites.appliedRevision(giveawayId) >= after) return point;
   return { ok: false, code: "resume_point_ahead", message: resumeAheadMessage(after, handoff.readYourWrites.appliedRevision(giveawayId)) };
 }

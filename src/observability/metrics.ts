@@ -38,6 +38,12 @@ export const metrics = {
     labelNames: ["projection"] as const,
     registers,
   }),
+  reactorFailures: new Counter({
+    name: "handoff_reactor_failures_total",
+    help: "Durable reactors' failures, by reactor and kind: attempt (a handler threw; tried again), stopped (stopped on an event until the operator's retry or skip), wake (a wake-up threw; tried again).",
+    labelNames: ["reactor", "kind"] as const,
+    registers,
+  }),
   deliveries: new Counter({
     name: "handoff_sse_deliveries_total",
     help: "Frames handed to stream clients, by stream kind.",

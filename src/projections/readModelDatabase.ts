@@ -35,12 +35,17 @@ export function openReadModelDatabase(file: string): Database.Database {
   // only a backstop here (openHandoff, src/eventstore/walCheckpointer.ts).
   db.pragma("wal_autocheckpoint = 10000");
   if (db.pragma("user_version", { simple: true }) !== readModelVersion) dropEverything(db);
+  createReadModelTables(db);
+  return db;
+}
+
+/** The tables (if missing), a status row per projection, and this version's mark. */
+export function createReadModelTables(db: Database.Database, projections: readonly Projection[] = allProjections): void {
   db.exec("CREATE TABLE IF NOT EXISTS checkpoint (id INTEGER PRIMARY KEY CHECK (id = 1), position TEXT NOT NULL)");
   db.exec(projectionStatusSchema);
-  for (const projection of allProjections) db.exec(projection.schema);
-  ensureProjectionRows(db, allProjections.map((projection) => projection.name));
+  for (const projection of projections) db.exec(projection.schema);
+  ensureProjectionRows(db, projections.map((projection) => projection.name));
   db.pragma(`user_version = ${readModelVersion}`);
-  return db;
 }
 
 /** Every table but the operator's record of skipped events, which the log cannot rebuild. */

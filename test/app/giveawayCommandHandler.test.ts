@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { createGiveawayCommandHandler } from "../../src/app/giveawayCommandHandler.ts";
-import { EventMetadataSchema } from "../../src/app/eventMetadata.ts";
+import { EventMetadataSchema } from "../../src/domain/eventMetadata.ts";
 import { chainHash, genesisHash } from "../../src/domain/hashChain.ts";
 import { giveawayStream } from "../../src/domain/streams.ts";
 import { openSqliteEventStore } from "../../src/eventstore/sqlite.ts";

@@ -72,12 +72,33 @@ describe("npm run rebuild", () => {
     expect(dumpReadModels(dir.path)).toEqual(live);
   });
 
+  it("npm run projections -- rebuild <name> rebuilds that read model alone, equal to before", async () => {
+    const db = new Database(join(dir.path, "readmodels.db"));
+    db.exec("UPDATE inbox SET unread_count = 99; DELETE FROM users WHERE username = 'quiet'");
+    db.close();
+    const result = await runCliCommand("projections", ["rebuild", "inbox"], { DATA_DIR: dir.path });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/rebuilt inbox \(inbox\) from 23 events/);
+    const after = dumpReadModels(dir.path);
+    expect(after.inbox).toEqual(live.inbox);
+    // Only the named read model: the damage to another stays until it is rebuilt too.
+    expect(after.users).toHaveLength(4);
+    expect((await runCliCommand("projections", ["rebuild", "users"], { DATA_DIR: dir.path })).code).toBe(0);
+    expect(dumpReadModels(dir.path)).toEqual(live);
+    const unknown = await runCliCommand("projections", ["rebuild", "nonesuch"], { DATA_DIR: dir.path });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/no projection named nonesuch/);
+  });
+
   it("refuses while a server has the read models open, and leaves them as they are", async () => {
     server = await startTestServer({ dataDir: dir.path });
     try {
       const result = await runCliCommand("rebuild", [], { DATA_DIR: dir.path });
       expect(result.code).toBe(2);
       expect(result.stderr).toMatch(/in use \(is the server running\?\)/);
+      const one = await runCliCommand("projections", ["rebuild", "inbox"], { DATA_DIR: dir.path });
+      expect(one.code).toBe(2);
+      expect(one.stderr).toMatch(/in use \(is the server running\?\)/);
     } finally {
       await server.stop();
       server = undefined;

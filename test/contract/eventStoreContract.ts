@@ -240,6 +240,24 @@ export function describeEventStore(adapterName: string, makeStore: MakeStore): v
         expect(filtered.map((e) => e.type)).toEqual(["A", "B"]);
         expect(filtered[1]!.position > filtered[0]!.position).toBe(true);
       });
+
+      // The log's head as of now (read-model freshness asks this before refusing a read).
+      it("reads the global log backwards: the newest first, from the end, filtered by prefix", async () => {
+        const mine = streamName("head");
+        const other = `${prefix}other-2`;
+        await store.appendToStream(mine, [event("A")]);
+        await store.appendToStream(mine, [event("B")]);
+        const newestOther = await store.appendToStream(other, [event("X")]);
+        const [head] = await store.readAll({ direction: "backwards", maxCount: 1, streamPrefixes: [prefix] });
+        expect(head?.type).toBe("X");
+        expect(head?.position).toBe(newestOther.position);
+        const newestOfMine = await store.readAll({ direction: "backwards", maxCount: 2, streamPrefixes: [`${prefix}_head`] });
+        expect(newestOfMine.map((e) => e.type)).toEqual(["B", "A"]);
+        const [newestAnywhere] = await store.readAll({ direction: "backwards", maxCount: 1 });
+        // Others may share the server: nothing older than ours is the newest.
+        expect(newestAnywhere!.position >= newestOther.position).toBe(true);
+        expect(await store.readAll({ direction: "backwards", maxCount: 1, streamPrefixes: [`${prefix}_none`] })).toEqual([]);
+      });
     });
 
     describe("subscribe", () => {

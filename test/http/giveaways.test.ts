@@ -1,7 +1,7 @@
 // Giveaways over the API: create, list, show, enter, draw, and the refusals of each.
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { EventMetadataSchema } from "../../src/app/eventMetadata.ts";
+import { EventMetadataSchema } from "../../src/domain/eventMetadata.ts";
 import { giveawayStream } from "../../src/domain/streams.ts";
 import { startTestServer, type TestServer } from "../support/testServer.ts";
 import { createGiveaway, expectError, signUp } from "./apiFixtures.ts";

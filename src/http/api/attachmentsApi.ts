@@ -4,14 +4,13 @@ import type { Handoff } from "../../app/handoff.ts";
 import { checkAttachmentType, typeServedAs } from "../../attachments/attachmentTypes.ts";
 import { identityOf, type EdgeContext } from "../authentication.ts";
 import { ApiError } from "./apiErrors.ts";
+import { isId } from "../../domain/ids.ts";
 import { visibleTo } from "../../app/conversationAccessQuery.ts";
 import { conversationForReader } from "./conversationAccess.ts";
 import { runGiveawayCommand, type CommandServices } from "./giveawayCommands.ts";
 import { giveawayIdParam } from "./requestInput.ts";
 import { requireApiIdentity } from "./requestContext.ts";
 import { limitMessageWrites } from "../edge/rateLimits.ts";
-
-const uuidShape = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** What uploads and downloads use: commands, queries, the blob store, limits, ids and time. */
 export type AttachmentServices = EdgeContext & CommandServices & Pick<Handoff, "config" | "queries" | "blobs" | "limits" | "newId" | "now">;
@@ -23,8 +22,8 @@ export function attachmentsApi(handoff: AttachmentServices): express.Router {
   const tooLarge = () => new ApiError("body_too_large", `an attachment is at most ${maxBytes} bytes`);
 
   // Who may upload is settled before a byte of the body is read.
-  const participant: express.RequestHandler = (req, res, next) => {
-    conversationForReader(handoff, giveawayIdParam(req.params.id), identityOf(res).userId);
+  const participant: express.RequestHandler = async (req, res, next) => {
+    await conversationForReader(handoff, giveawayIdParam(req.params.id), identityOf(res).userId);
     if (Number(req.headers["content-length"] ?? 0) > maxBytes) throw tooLarge();
     next();
   };
@@ -48,11 +47,11 @@ export function attachmentsApi(handoff: AttachmentServices): express.Router {
 
   router.get("/giveaways/:id/attachments/:attachmentId", signedIn, async (req, res) => {
     const giveawayId = giveawayIdParam(req.params.id);
-    const access = conversationForReader(handoff, giveawayId, identityOf(res).userId);
+    const access = await conversationForReader(handoff, giveawayId, identityOf(res).userId);
     const notFound = new ApiError("attachment_not_found", "no such attachment in this conversation");
     const attachmentId = String(req.params.attachmentId);
-    if (!uuidShape.test(attachmentId)) throw notFound;
-    const attachment = handoff.queries.attachmentById(giveawayId, attachmentId.toLowerCase());
+    if (!isId(attachmentId)) throw notFound; // the one id format (domain/ids.ts)
+    const attachment = handoff.queries.attachmentById(giveawayId, attachmentId);
     // After a redraw each winner fetches only their own round's uploads, as with messages; the giver every round's.
     if (!attachment || visibleTo(access, [attachment]).length === 0) throw notFound;
     const bytes = await handoff.blobs.get(attachment.sha256);

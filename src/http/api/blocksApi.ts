@@ -2,7 +2,7 @@
 // A block holds against the next request at once: the answer waits until the read model shows it.
 import express from "express";
 import type { Handoff } from "../../app/handoff.ts";
-import type { CommandContext } from "../../app/eventMetadata.ts";
+import type { CommandContext } from "../../domain/eventMetadata.ts";
 import { isId } from "../../domain/ids.ts";
 import { identityOf, type EdgeContext } from "../authentication.ts";
 import { limitGiveawayActions } from "../edge/rateLimits.ts";

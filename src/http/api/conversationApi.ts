@@ -6,18 +6,17 @@ import type { Handoff } from "../../app/handoff.ts";
 import { typingSignalMs } from "../../live/typingSignals.ts";
 import { identityOf, type EdgeContext } from "../authentication.ts";
 import { ApiError } from "./apiErrors.ts";
+import { isId } from "../../domain/ids.ts";
 import { conversationForReader } from "./conversationAccess.ts";
 import { runGiveawayCommand, type CommandServices } from "./giveawayCommands.ts";
 import { giveawayIdParam, parseBody } from "./requestInput.ts";
 import { requireApiIdentity } from "./requestContext.ts";
 import { limitGiveawayActions, limitMessageWrites } from "../edge/rateLimits.ts";
 
-const uuidShape = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** A message id from the path: anything that is not a UUID names no message (404). */
+/** A message id from the path: anything that is not the one id format (domain/ids.ts) names no message (404). */
 function messageIdParam(value: unknown): string {
-  if (typeof value !== "string" || !uuidShape.test(value)) throw new ApiError("message_not_found", "no such message in this conversation");
-  return value.toLowerCase();
+  if (!isId(value)) throw new ApiError("message_not_found", "no such message in this conversation");
+  return value;
 }
 
 // Length and blank checks are the domain's (invalid_content).
@@ -63,11 +62,11 @@ export function conversationApi(handoff: ConversationServices): express.Router {
     res.status(204).end();
   });
 
-  router.post("/giveaways/:id/typing", signedIn, (req, res) => {
+  router.post("/giveaways/:id/typing", signedIn, async (req, res) => {
     const giveawayId = giveawayIdParam(req.params.id);
     const { userId, username } = identityOf(res);
     // Typing is writing: a replaced winner (or anyone, once the conversation is closed) only reads.
-    const { canWrite, role } = conversationForReader(handoff, giveawayId, userId);
+    const { canWrite, role } = await conversationForReader(handoff, giveawayId, userId);
     if (!canWrite && role === "former_winner") throw new ApiError("not_participant", "a redraw chose another winner: this conversation can still be read");
     if (!canWrite) throw new ApiError("conversation_read_only", "this conversation is closed: it can still be read");
     const until = new Date(now().getTime() + typingSignalMs).toISOString();

@@ -15,7 +15,7 @@ export const revisionHeader = "Handoff-Revision";
 export type AcceptedCommand = Extract<GiveawayCommandResult, { ok: true }>;
 
 /** Whether the read models stand (or stopped), and waiting until they show a revision. */
-export type ReadModelState = Pick<Handoff, "readYourWrites" | "runner" | "storedRevision">;
+export type ReadModelState = Pick<Handoff, "readYourWrites" | "runner" | "storedRevision" | "freshness">;
 /** What running a command for a request needs: the command handler and the read models' state; nothing else. */
 export type CommandServices = ReadModelState & Pick<Handoff, "commands">;
 

@@ -10,6 +10,7 @@ import { withPickup } from "./pickupApi.ts";
 import { giveawayIdParam, integerText, parseBody, parseInput } from "./requestInput.ts";
 import { requireApiIdentity } from "./requestContext.ts";
 import { clientIp, limitGiveawayActions, rateLimitedError } from "../edge/rateLimits.ts";
+import { freshlyOrThrow } from "../freshReads.ts";
 
 // Lengths are the domain's rule (invalid_title, invalid_description); here only the shape.
 const CreateGiveawaySchema = z.object({
@@ -19,10 +20,13 @@ const CreateGiveawaySchema = z.object({
 
 const ListQuerySchema = z.object({ limit: integerText(1, 500).optional() });
 
-function giveawayOrNotFound(handoff: Pick<Handoff, "queries">, giveawayId: string): GiveawayView {
-  const giveaway = handoff.queries.giveawayById(giveawayId);
-  if (!giveaway) throw new ApiError("giveaway_not_found", "no such giveaway");
-  return giveaway;
+/** A 404 only once the read models have caught up with the log: it may have been made on another process a moment ago. */
+function giveawayOrNotFound(handoff: Pick<Handoff, "queries" | "freshness">, giveawayId: string): Promise<GiveawayView> {
+  return freshlyOrThrow(handoff, () => {
+    const giveaway = handoff.queries.giveawayById(giveawayId);
+    if (!giveaway) throw new ApiError("giveaway_not_found", "no such giveaway");
+    return giveaway;
+  });
 }
 
 /** What the giveaway routes use: the edge context, commands, the read models' queries and state, the limits, ids, time and the draw. */
@@ -39,7 +43,7 @@ export function giveawaysApi(handoff: GiveawayServices): express.Router {
     const giveawayId = handoff.newId();
     const giverId = identityOf(res).userId;
     await runGiveawayCommand(handoff, res, giveawayId, { type: "CreateGiveaway", giveawayId, giverId, title, description, now: handoff.now() });
-    res.status(201).location(`/api/giveaways/${giveawayId}`).json(withPickup(handoff, giveawayOrNotFound(handoff, giveawayId), giverId));
+    res.status(201).location(`/api/giveaways/${giveawayId}`).json(withPickup(handoff, await giveawayOrNotFound(handoff, giveawayId), giverId));
   });
 
   router.get("/giveaways", signedIn, (req, res) => {
@@ -50,7 +54,7 @@ export function giveawaysApi(handoff: GiveawayServices): express.Router {
   router.get("/giveaways/:id", signedIn, async (req, res) => {
     const giveawayId = giveawayIdParam(req.params.id);
     await awaitMinRevision(handoff, giveawayId, { minRevision: (req.query as Record<string, unknown>).minRevision });
-    res.json(withPickup(handoff, giveawayOrNotFound(handoff, giveawayId), identityOf(res).userId));
+    res.json(withPickup(handoff, await giveawayOrNotFound(handoff, giveawayId), identityOf(res).userId));
   });
 
   router.post("/giveaways/:id/entries", signedIn, limitGiveawayActions(handoff), async (req, res) => {
@@ -58,14 +62,14 @@ export function giveawaysApi(handoff: GiveawayServices): express.Router {
     const userId = identityOf(res).userId;
     const result = await runGiveawayCommand(handoff, res, giveawayId, { type: "SubmitEntry", userId, now: handoff.now(), blockedBy: handoff.queries.blockersOf(userId) });
     // Entering again is no error: the entry already stands (200 instead of 201).
-    res.status(result.appended.length > 0 ? 201 : 200).json(giveawayOrNotFound(handoff, giveawayId));
+    res.status(result.appended.length > 0 ? 201 : 200).json(await giveawayOrNotFound(handoff, giveawayId));
   });
 
   router.post("/giveaways/:id/draw", signedIn, limitGiveawayActions(handoff), async (req, res) => {
     const giveawayId = giveawayIdParam(req.params.id);
     const by = identityOf(res).userId;
     await runGiveawayCommand(handoff, res, giveawayId, { type: "ConductDraw", by, now: handoff.now(), pick: handoff.pick });
-    const { winnerId, winnerName, drawnAt } = giveawayOrNotFound(handoff, giveawayId);
+    const { winnerId, winnerName, drawnAt } = await giveawayOrNotFound(handoff, giveawayId);
     res.json({ giveawayId, winnerId, winnerName, drawnAt });
   });
 

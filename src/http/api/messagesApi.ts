@@ -48,7 +48,7 @@ export function messagesApi(handoff: MessageServices): express.Router {
   router.get("/giveaways/:id/messages", signedIn, async (req, res) => {
     const giveawayId = giveawayIdParam(req.params.id);
     await awaitMinRevision(handoff, giveawayId, { minRevision: (req.query as Record<string, unknown>).minRevision });
-    const access = conversationForReader(handoff, giveawayId, identityOf(res).userId);
+    const access = await conversationForReader(handoff, giveawayId, identityOf(res).userId);
     const { after, before, limit = 100 } = parseInput(MessagesQuerySchema, req.query);
     const { queries } = handoff;
     const messages = visibleTo(
@@ -84,7 +84,7 @@ export function messagesApi(handoff: MessageServices): express.Router {
     const giveawayId = giveawayIdParam(req.params.id);
     const { revision } = parseBody(MarkReadSchema, req.body);
     const userId = identityOf(res).userId;
-    conversationForReader(handoff, giveawayId, userId);
+    await conversationForReader(handoff, giveawayId, userId);
     const upToRevision = readMarkTarget(revision, handoff.queries.latestMessages(giveawayId, 1)[0]?.revision ?? -1);
     if (upToRevision === undefined) return res.status(204).end(); // no message yet: nothing to mark
     await runGiveawayCommand(handoff, res, giveawayId, { type: "MarkConversationRead", userId, upToRevision, now: handoff.now() });

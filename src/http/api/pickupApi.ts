@@ -7,6 +7,7 @@ import { visibleTo } from "../../app/conversationAccessQuery.ts";
 import type { GiveawayView } from "../../projections/giveawaysProjection.ts";
 import { identityOf } from "../authentication.ts";
 import { ApiError } from "./apiErrors.ts";
+import { isId } from "../../domain/ids.ts";
 import { conversationForReader } from "./conversationAccess.ts";
 import { runGiveawayCommand } from "./giveawayCommands.ts";
 import { pickupCalendar } from "./pickupCalendar.ts";
@@ -29,10 +30,10 @@ const ProposalSchema = z.object({
 const RedrawSchema = z.object({ replacing: clientUuid.optional() }).optional();
 const CancelSchema = z.object({ reason: z.string().optional() }).optional();
 
-const uuidShape = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** A proposal id from the path: anything that is not the one id format (domain/ids.ts) names no proposal (404). */
 function proposalIdParam(value: unknown): string {
-  if (typeof value !== "string" || !uuidShape.test(value)) throw new ApiError("proposal_not_found", "no such proposal");
-  return value.toLowerCase();
+  if (!isId(value)) throw new ApiError("proposal_not_found", "no such proposal");
+  return value;
 }
 
 export function pickupApi(handoff: Handoff): express.Router {
@@ -53,9 +54,9 @@ export function pickupApi(handoff: Handoff): express.Router {
     return found;
   };
 
-  router.get("/giveaways/:id/pickup/proposals", signedIn, (req, res) => {
+  router.get("/giveaways/:id/pickup/proposals", signedIn, async (req, res) => {
     const giveawayId = giveawayIdParam(req.params.id);
-    const access = conversationForReader(handoff, giveawayId, identityOf(res).userId);
+    const access = await conversationForReader(handoff, giveawayId, identityOf(res).userId);
     res.json({ proposals: visibleTo(access, handoff.queries.proposalsOf(giveawayId)) });
   });
 
@@ -82,10 +83,10 @@ export function pickupApi(handoff: Handoff): express.Router {
     });
   }
 
-  router.get("/giveaways/:id/pickup.ics", signedIn, (req, res) => {
+  router.get("/giveaways/:id/pickup.ics", signedIn, async (req, res) => {
     const giveawayId = giveawayIdParam(req.params.id);
     const userId = identityOf(res).userId;
-    const { giveaway, role } = conversationForReader(handoff, giveawayId, userId);
+    const { giveaway, role } = await conversationForReader(handoff, giveawayId, userId);
     if (role === "former_winner") throw new ApiError("not_participant", "the pickup is between the giver and the current winner");
     const plan = planOf(handoff, giveawayId);
     if (!plan) throw new ApiError("pickup_not_agreed", "no pickup has been agreed yet");

@@ -17,6 +17,7 @@ import { idempotentRoute } from "./platformIdempotentRoute.ts";
 import { withPickup } from "./pickupApi.ts";
 import { parseBody } from "./requestInput.ts";
 import { requestIdOf } from "./requestContext.ts";
+import { freshlyOrThrow } from "../freshReads.ts";
 
 // Lengths are the domain's rules (invalid_title, invalid_content, ...); here only the shape.
 const GiveawaySchema = z.object({ title: z.string(), description: z.string().optional(), giverId: PlatformIdSchema });
@@ -72,8 +73,10 @@ export function platformApi(handoff: Handoff): express.Router {
     if ((await handoff.storedRevision(giveawayId)) < 0) throw new ApiError("giveaway_not_found", "no such giveaway");
   }
 
-  router.get("/giveaways/:giveawayId", (req, res) => {
-    res.json(view(giveawayParam(req.params.giveawayId).giveawayId));
+  router.get("/giveaways/:giveawayId", async (req, res) => {
+    const { giveawayId } = giveawayParam(req.params.giveawayId);
+    // Made a moment ago through another process: caught up before a 404.
+    res.json(await freshlyOrThrow(handoff, () => view(giveawayId)));
   });
 
   router.put(

@@ -1,7 +1,7 @@
 // Per request: its id (for event metadata and logs), who is asking, and refusing cross-site writes.
 import type { IncomingMessage } from "node:http";
 import type { NextFunction, Request, RequestHandler, Response } from "express";
-import type { CommandContext } from "../../app/eventMetadata.ts";
+import type { CommandContext } from "../../domain/eventMetadata.ts";
 import { assertNever } from "../../domain/errors.ts";
 import { PlatformTokenError } from "../../app/platformTokens.ts";
 import { identifyRequest, identityOf, isCrossSiteCookieWrite, requireIdentity, type EdgeContext, type IdentityRefusal, type RequestIdentity } from "../authentication.ts";

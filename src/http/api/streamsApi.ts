@@ -143,7 +143,7 @@ export function streamsApi(handoff: Handoff): StreamRoute[] {
     await awaitMinRevision(handoff, giveawayId, { minRevision: queryValue(params.query, "minRevision") });
     if (clientGone(req, res)) return;
     // Every refusal is a plain JSON error: checked before the first byte of the stream.
-    const { otherId } = conversationForReader(handoff, giveawayId, userId);
+    const { otherId } = await conversationForReader(handoff, giveawayId, userId);
     const point = await resumePointOf(handoff, giveawayId, req, params.query);
     if (!point.ok) throw new ApiError(point.code, point.message);
     if (clientGone(req, res)) return; // gone while we waited

@@ -49,7 +49,7 @@ export function auditPage(handoff: Handoff) {
   return async (req: Request<{ id: string }>, res: Response) => {
     const identity = identityOf(res);
     const giveawayId = req.params.id;
-    const access = isId(giveawayId) ? auditAccess(handoff, giveawayId, identity.userId) : ({ ok: false, code: "giveaway_not_found" } as const);
+    const access = isId(giveawayId) ? await auditAccess(handoff, giveawayId, identity.userId) : ({ ok: false, code: "giveaway_not_found" } as const);
     if (!access.ok) {
       const notFound = access.code === "giveaway_not_found";
       return renderAuditView(res, notFound ? 404 : access.code === "conversation_closed" ? 409 : 403, "refusal", {

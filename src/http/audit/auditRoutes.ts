@@ -2,18 +2,16 @@
 import express from "express";
 import type { Handoff } from "../../app/handoff.ts";
 import { clearSessionCookie, requireIdentity } from "../authentication.ts";
-import { identityRefusal } from "../api/requestContext.ts";
+import { requireApiIdentity } from "../api/requestContext.ts";
 import { documentSecurityHeaders } from "../edge/securityHeaders.ts";
 import { auditPage } from "./auditPage.ts";
-import { eventsEndpoint, sendApiError } from "./eventsEndpoint.ts";
+import { eventsEndpoint } from "./eventsEndpoint.ts";
 
 export function auditRoutes(handoff: Handoff): express.Router {
   const router = express.Router();
 
-  const apiIdentity = requireIdentity(handoff, (_req, res, reason) => {
-    const refusal = identityRefusal(reason);
-    sendApiError(res, refusal.status, refusal.code, refusal.message);
-  });
+  // The API's own refusals of who asks (JSON, WWW-Authenticate on a 401), as on every other /api route.
+  const apiIdentity = requireApiIdentity(handoff);
   const pageIdentity = requireIdentity(handoff, (req, res, reason) => {
     if (reason === "invalid") clearSessionCookie(res);
     // A GET comes back here after signing in; the sign-in page checks `next` is a local path.

@@ -8,17 +8,13 @@ import { parseUntil, type Until } from "../../audit/until.ts";
 import { hasErrorCode } from "../../eventstore/port.ts";
 import { identityOf } from "../authentication.ts";
 import { isId } from "../../domain/ids.ts";
-import { statusOf } from "../api/apiErrors.ts";
+import { sendApiError } from "../errorAnswers.ts";
 import { auditAccess } from "./auditAccess.ts";
 
 const EventsQuery = z.object({
   until: z.string().optional(),
   format: z.enum(["json", "ndjson"]).default("json"),
 });
-
-export function sendApiError(res: Response, status: number, code: string, message: string): void {
-  res.status(status).json({ error: { code, message } });
-}
 
 /** Waits until the socket takes more (true), or the client is gone (false). */
 function drained(res: Response): Promise<boolean> {
@@ -82,18 +78,18 @@ export function eventsEndpoint(handoff: Handoff) {
   return async (req: Request<{ id: string }>, res: Response) => {
     const identity = identityOf(res);
     const giveawayId = req.params.id;
-    if (!isId(giveawayId)) return sendApiError(res, 404, "giveaway_not_found", "no such giveaway");
-    const access = auditAccess(handoff, giveawayId, identity.userId);
-    if (!access.ok) return sendApiError(res, statusOf(access.code), access.code, access.message);
+    if (!isId(giveawayId)) return sendApiError(res, "giveaway_not_found", "no such giveaway");
+    const access = await auditAccess(handoff, giveawayId, identity.userId);
+    if (!access.ok) return sendApiError(res, access.code, access.message);
 
     const query = EventsQuery.safeParse(req.query);
     if (!query.success) {
-      return sendApiError(res, 422, "invalid_field", "format must be json or ndjson, and until may be given once");
+      return sendApiError(res, "invalid_field", "format must be json or ndjson, and until may be given once");
     }
     let until: Until | undefined;
     if (query.data.until !== undefined) {
       const parsed = parseUntil(query.data.until);
-      if (!parsed.ok) return sendApiError(res, 422, "invalid_field", parsed.message);
+      if (!parsed.ok) return sendApiError(res, "invalid_field", parsed.message);
       until = parsed.until;
     }
 
@@ -107,7 +103,7 @@ export function eventsEndpoint(handoff: Handoff) {
         return;
       }
       // The read model knows the giveaway but the store does not (yet): nothing to show.
-      if (hasErrorCode(error, "stream_not_found")) return sendApiError(res, 404, "giveaway_not_found", "no such giveaway");
+      if (hasErrorCode(error, "stream_not_found")) return sendApiError(res, "giveaway_not_found", "no such giveaway");
       throw error;
     }
   };

@@ -4,7 +4,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { hasErrorCode } from "../../eventstore/port.ts";
 import { componentLogger, errorFields } from "../../observability/logger.ts";
-import { ApiError, sendApiError, type ApiErrorCode } from "../api/apiErrors.ts";
+import { ApiError, sendApiError, statusOf, type ApiErrorCode } from "../errorAnswers.ts";
 
 const log = componentLogger("http");
 
@@ -97,15 +97,11 @@ export function answerFailure(error: unknown, req: IncomingMessage, res: ServerR
     if (failure.retryAfterSeconds !== undefined) res.setHeader("Retry-After", String(failure.retryAfterSeconds));
     if (isApiPath(req)) return sendApiError(res, failure.code, failure.message);
     if (page) return page(failure);
-    sendPlainText(res, failure.clientFault ? statusFor(failure) : 500, failure.clientFault ? failure.message : "Something went wrong on our side. Please try again.");
+    sendPlainText(res, failure.clientFault ? statusOf(failure.code) : 500, failure.clientFault ? failure.message : "Something went wrong on our side. Please try again.");
   } catch (answerError) {
     // Drawing the answer failed too: a plain 500, or cut the connection.
     log.error(errorFields(answerError, true), "answering a failed request failed");
     if (!res.headersSent) sendPlainText(res, 500, "Something went wrong on our side.");
     else res.destroy();
   }
-}
-
-function statusFor(failure: Failure): number {
-  return new ApiError(failure.code, failure.message).status;
 }

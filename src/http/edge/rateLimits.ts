@@ -1,14 +1,13 @@
 // The abuse limits (src/app/abuseLimits.ts) at the HTTP edge: who the client is, and a refusal as
-// the API, the streams and the pages answer it (429 with Retry-After, always).
-import type { ServerResponse } from "node:http";
+// the API and the streams answer it (429 with Retry-After, always); the pages' answer is
+// pages/limitRefusals.ts, so the edge depends on neither the API nor the pages.
 import { isIPv6 } from "node:net";
 import type { Request, RequestHandler } from "express";
 import { isLimitRefusal, type LimitRefusal } from "../../app/abuseLimits.ts";
 import { PasswordHashingBusy } from "../../app/passwordHash.ts";
 import type { Handoff } from "../../app/handoff.ts";
 import { identityOf } from "../authentication.ts";
-import { ApiError } from "../api/apiErrors.ts";
-import { pageRefusal, sentence, type PageRefusal } from "../pages/pageRefusals.ts";
+import { ApiError } from "../errorAnswers.ts";
 
 /**
  * Who the per-IP limits count: req.ip (the peer's address, or with TRUST_PROXY the one the trusted
@@ -94,16 +93,4 @@ export async function withPasswordHashing<T>(handoff: Pick<Handoff, "limits">, r
 /** The API's answer to refused password work (429 or 503, with Retry-After). */
 export function passwordWorkError(refusal: PasswordWorkRefusal): ApiError {
   return new ApiError(refusal.code, refusal.message, refusal.retryAfterSeconds);
-}
-
-/** A form's answer to refused password work: sets Retry-After; the form shows the sentence. */
-export function passwordWorkPage(res: ServerResponse, refusal: PasswordWorkRefusal): PageRefusal {
-  res.setHeader("Retry-After", String(refusal.retryAfterSeconds));
-  return pageRefusal(refusal.code, sentence(refusal.message));
-}
-
-/** A page's answer: sets Retry-After; the page renders the returned refusal (keeping what was typed). */
-export function rateLimitedPage(res: ServerResponse, refusal: LimitRefusal): PageRefusal {
-  res.setHeader("Retry-After", String(refusal.retryAfterSeconds));
-  return pageRefusal("rate_limited", sentence(refusal.message));
 }

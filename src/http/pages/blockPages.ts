@@ -6,13 +6,14 @@ import type { Handoff } from "../../app/handoff.ts";
 import { isId } from "../../domain/ids.ts";
 import { identityOf, type RequestIdentity } from "../authentication.ts";
 import { changeBlock } from "../api/blocksApi.ts";
-import { clientIp, rateLimitedPage } from "../edge/rateLimits.ts";
+import { clientIp } from "../edge/rateLimits.ts";
+import { rateLimitedPage } from "./limitRefusals.ts";
 import { pageCommandContext } from "./commandContext.ts";
 import { conversationAccess } from "./conversationAccess.ts";
 import { renderRefusal } from "./pageAccess.ts";
 import type { PageRenderer } from "./pageRenderer.ts";
 import { pageRefusal, type PageRefusal } from "./pageRefusals.ts";
-import { ApiError } from "../api/apiErrors.ts";
+import { ApiError } from "../errorAnswers.ts";
 
 export function blockPages(handoff: Handoff, renderer: PageRenderer, requireSignedIn: express.RequestHandler): express.Router {
   const router = express.Router();
@@ -23,17 +24,17 @@ export function blockPages(handoff: Handoff, renderer: PageRenderer, requireSign
   }
 
   /** The conversation in the path, if the reader is a participant of it. */
-  function conversationOf(req: Request, res: Response) {
+  async function conversationOf(req: Request, res: Response) {
     const identity = identityOf(res);
     const giveawayId = String(req.params.giveawayId);
     if (!isId(giveawayId)) return void renderRefusal(renderer, res, pageRefusal("not_found"), identity);
-    const access = conversationAccess(handoff, giveawayId, identity.userId);
+    const access = await conversationAccess(handoff, giveawayId, identity.userId);
     if (!access.ok) return void refuse(req, res, identity, giveawayId, pageRefusal(access.code));
     return { identity, giveawayId, access };
   }
 
-  router.get("/messages/:giveawayId/block", requireSignedIn, (req: Request, res: Response) => {
-    const found = conversationOf(req, res);
+  router.get("/messages/:giveawayId/block", requireSignedIn, async (req: Request, res: Response) => {
+    const found = await conversationOf(req, res);
     if (!found) return;
     const { identity, giveawayId, access } = found;
     renderer.page(res, 200, "./block", {
@@ -47,7 +48,7 @@ export function blockPages(handoff: Handoff, renderer: PageRenderer, requireSign
 
   for (const [path, blocked] of [["block", true], ["unblock", false]] as const) {
     router.post(`/messages/:giveawayId/${path}`, requireSignedIn, async (req: Request, res: Response) => {
-      const found = conversationOf(req, res);
+      const found = await conversationOf(req, res);
       if (!found) return;
       const { identity, giveawayId, access } = found;
       const limited = await handoff.limits.giveawayAction(clientIp(req), identity.userId);

@@ -16,7 +16,8 @@ import { chatItems, pickupPanel } from "./pickupView.ts";
 import { domainRefusal, pageRefusal, type PageRefusal } from "./pageRefusals.ts";
 import { componentLogger } from "../../observability/logger.ts";
 import { awaitPageMinRevision, pageAfterWrite } from "./pageReadYourWrites.ts";
-import { clientIp, rateLimitedPage } from "../edge/rateLimits.ts";
+import { clientIp } from "../edge/rateLimits.ts";
+import { rateLimitedPage } from "./limitRefusals.ts";
 import { messageCard, senderLabel } from "./messageCard.ts";
 import { embedChatPath, renderEmbedRefusal } from "./embedPages.ts";
 import { ratingPanel } from "./ratingPages.ts";
@@ -71,7 +72,7 @@ export function chatPage(handoff: Handoff, renderer: PageRenderer, requireSigned
   };
 
   async function showChat(res: Response, identity: RequestIdentity, giveawayId: string, status: number, draft: MessageDraft, before?: number, embedded = false) {
-    const access = conversationAccess(handoff, giveawayId, identity.userId);
+    const access = await conversationAccess(handoff, giveawayId, identity.userId);
     if (!access.ok) {
       if (embedded) return renderEmbedRefusal(renderer, res, pageRefusal(access.code), handoff.config.embedOrigins);
       return refuseConversation(res, identity, giveawayId, pageRefusal(access.code));
@@ -196,7 +197,7 @@ export function chatPage(handoff: Handoff, renderer: PageRenderer, requireSigned
     const parsed = ReadForm.safeParse(req.body ?? {});
     if (!isId(giveawayId)) return res.status(404).type("text").send("no such conversation");
     if (!parsed.success) return res.status(422).type("text").send("revision must be a whole number of at least 0");
-    const access = conversationAccess(handoff, giveawayId, identity.userId);
+    const access = await conversationAccess(handoff, giveawayId, identity.userId);
     if (!access.ok) {
       const refusal = pageRefusal(access.code);
       return res.status(refusal.status).type("text").send(refusal.message);

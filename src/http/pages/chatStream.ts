@@ -6,7 +6,7 @@ import { conversationFeedSources } from "../../app/conversationFeedSources.ts";
 import { followConversation } from "../../live/conversationFeed.ts";
 import { openSessionStream } from "../sse/sessionStream.ts";
 import { clientGone } from "../sse/sseStream.ts";
-import { statusOf } from "../api/apiErrors.ts";
+import { statusOf } from "../errorAnswers.ts";
 import { resumePointOf } from "../resumePoint.ts";
 import type { SignedInStreamHandler } from "../sse/streamRoutes.ts";
 import { conversationAccess } from "./conversationAccess.ts";
@@ -23,8 +23,8 @@ import type { MessageView } from "../../projections/conversationProjection.ts";
 export function chatStream(handoff: Handoff, renderer: PageRenderer): SignedInStreamHandler {
   return async (req, res, params, identity) => {
     const giveawayId = params.path.giveawayId;
-    if (!isId(giveawayId)) return sendText(res, 404, "no such conversation");
-    const access = conversationAccess(handoff, giveawayId, identity.userId);
+    if (!isId(giveawayId)) return sendText(res, statusOf("not_found"), "no such conversation");
+    const access = await conversationAccess(handoff, giveawayId, identity.userId);
     if (!access.ok) {
       const refusal = pageRefusal(access.code);
       return sendText(res, refusal.status, refusal.message);

@@ -1,6 +1,6 @@
 // Every command a page issues records who asked and which request it answers.
 import { randomUUID } from "node:crypto";
-import type { CommandContext } from "../../app/eventMetadata.ts";
+import type { CommandContext } from "../../domain/eventMetadata.ts";
 import type { RequestIdentity } from "../authentication.ts";
 
 export function pageCommandContext(identity: RequestIdentity): CommandContext {

@@ -14,7 +14,8 @@ import { pageAfterWrite } from "./pageReadYourWrites.ts";
 import type { PageRenderer } from "./pageRenderer.ts";
 import { domainRefusal, pageRefusal, type PageRefusal } from "./pageRefusals.ts";
 import type { LimitRefusal } from "../../app/abuseLimits.ts";
-import { clientIp, rateLimitedPage } from "../edge/rateLimits.ts";
+import { clientIp } from "../edge/rateLimits.ts";
+import { rateLimitedPage } from "./limitRefusals.ts";
 
 const ReactionForm = z.object({ messageId: IdSchema, emoji: z.string().min(1).max(16) });
 const MessageForm = z.object({ messageId: IdSchema });
@@ -38,7 +39,7 @@ export function conversationActions(handoff: Handoff, renderer: PageRenderer, re
       const identity = identityOf(res);
       const giveawayId = String(req.params.giveawayId);
       if (!isId(giveawayId)) return renderRefusal(renderer, res, pageRefusal("not_found"), identity);
-      const access = conversationAccess(handoff, giveawayId, identity.userId);
+      const access = await conversationAccess(handoff, giveawayId, identity.userId);
       if (!access.ok) return refuse(req, res, identity, giveawayId, pageRefusal(access.code));
       const limited = await spend(clientIp(req), identity.userId);
       if (limited) return refuse(req, res, identity, giveawayId, rateLimitedPage(res, limited));

@@ -11,7 +11,9 @@ import { IdSchema, isId } from "../../domain/ids.ts";
 import type { PageRenderer } from "./pageRenderer.ts";
 import { domainRefusal, pageRefusal, type PageRefusal } from "./pageRefusals.ts";
 import { awaitPageMinRevision, pageAfterWrite } from "./pageReadYourWrites.ts";
-import { clientIp, rateLimitedPage } from "../edge/rateLimits.ts";
+import { clientIp } from "../edge/rateLimits.ts";
+import { rateLimitedPage } from "./limitRefusals.ts";
+import { freshly } from "../freshReads.ts";
 
 const CreateForm = z.object({
   // Chosen when the form was drawn, so a form sent twice creates one giveaway.
@@ -86,6 +88,8 @@ export function giveawayPages(handoff: Handoff, renderer: PageRenderer): express
     const giveawayId = req.params.giveawayId;
     if (!isId(giveawayId)) return renderRefusal(renderer, res, pageRefusal("not_found"), identity);
     await awaitPageMinRevision(handoff, giveawayId, req.query);
+    // Made a moment ago through another process: caught up before a 404.
+    await freshly(handoff, () => queries.giveawayById(giveawayId), (giveaway) => giveaway === undefined);
     showGiveaway(res, identity, giveawayId);
   });
 

@@ -14,7 +14,9 @@ import { renderRefusal } from "./pageAccess.ts";
 import type { PageRenderer } from "./pageRenderer.ts";
 import { domainRefusal, pageRefusal, type PageRefusal } from "./pageRefusals.ts";
 import { pageAfterWrite } from "./pageReadYourWrites.ts";
-import { clientIp, rateLimitedPage } from "../edge/rateLimits.ts";
+import { clientIp } from "../edge/rateLimits.ts";
+import { rateLimitedPage } from "./limitRefusals.ts";
+import { freshly, refusedStaleably } from "../freshReads.ts";
 
 const localTime = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/);
 
@@ -71,9 +73,9 @@ export function pickupPages(handoff: Handoff, renderer: PageRenderer): express.R
     router.post(`/messages/:giveawayId/pickup/proposals/:proposalId/${answer}`, (req, res) =>
       run(req, res, (identity) => {
         const proposalId = req.params.proposalId;
-        if (typeof proposalId !== "string" || !isId(proposalId)) return pageRefusal("proposal_not_found");
+        if (!isId(proposalId)) return pageRefusal("proposal_not_found");
         const type = answer === "accept" ? "AcceptPickupProposal" : "DeclinePickupProposal";
-        return { type, proposalId: proposalId.toLowerCase(), by: identity.userId, now: handoff.now() };
+        return { type, proposalId, by: identity.userId, now: handoff.now() };
       }),
     );
   }
@@ -97,11 +99,11 @@ export function pickupPages(handoff: Handoff, renderer: PageRenderer): express.R
     }),
   );
 
-  router.get("/messages/:giveawayId/pickup.ics", (req, res) => {
+  router.get("/messages/:giveawayId/pickup.ics", async (req, res) => {
     const identity = identityOf(res);
     const giveawayId = req.params.giveawayId;
     if (!isId(giveawayId)) return renderRefusal(renderer, res, pageRefusal("not_found"), identity);
-    const access = readerAccess(handoff.queries, giveawayId, identity.userId, handoff.now());
+    const access = await freshly(handoff, () => readerAccess(handoff.queries, giveawayId, identity.userId, handoff.now()), refusedStaleably);
     if (!access.ok) return refuse(res, identity, giveawayId, pageRefusal(access.code));
     if (access.role === "former_winner") return refuse(res, identity, giveawayId, pageRefusal("not_participant"));
     const plan = planOf(handoff, giveawayId);

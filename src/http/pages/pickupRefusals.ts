@@ -1,10 +1,10 @@
 // The pickup's refusals as a person reads them on a page.
 import { assertNever } from "../../domain/errors.ts";
 import type { PickupErrorCode } from "../../domain/pickupErrors.ts";
-import { pickupErrorStatus } from "../api/pickupErrorStatus.ts";
+import { statusOf } from "../errorAnswers.ts";
 
 export function pickupRefusal(code: PickupErrorCode): { status: number; title: string; message: string } {
-  const refusal = (title: string, message: string) => ({ status: pickupErrorStatus(code), title, message });
+  const refusal = (title: string, message: string) => ({ status: statusOf(code), title, message });
   switch (code) {
     case "wrong_participant":
       return refusal("That is for the other person", "Only the other person can answer this.");

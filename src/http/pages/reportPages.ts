@@ -10,9 +10,10 @@ import { IdSchema, isId } from "../../domain/ids.ts";
 import { mayReadRevision } from "../../domain/pickupAccess.ts";
 import { reportNoteMaxLength, reportReasons } from "../../domain/reportsEvents.ts";
 import { identityOf, type RequestIdentity } from "../authentication.ts";
-import { ApiError } from "../api/apiErrors.ts";
+import { ApiError } from "../errorAnswers.ts";
 import { changeBlock } from "../api/blocksApi.ts";
-import { clientIp, rateLimitedPage } from "../edge/rateLimits.ts";
+import { clientIp } from "../edge/rateLimits.ts";
+import { rateLimitedPage } from "./limitRefusals.ts";
 import { pageCommandContext } from "./commandContext.ts";
 import { conversationAccess } from "./conversationAccess.ts";
 import { renderRefusal } from "./pageAccess.ts";
@@ -51,11 +52,11 @@ export function reportPages(handoff: Handoff, renderer: PageRenderer, requireSig
   const back = (giveawayId: string) => ({ href: `/messages/${giveawayId}`, label: "Back to the chat" });
 
   /** The conversation in the path, if the reader is a participant of it. */
-  function conversationOf(res: Response, giveawayIdParam: unknown): { identity: RequestIdentity; giveawayId: string; access: GrantedConversation } | undefined {
+  async function conversationOf(res: Response, giveawayIdParam: unknown): Promise<{ identity: RequestIdentity; giveawayId: string; access: GrantedConversation } | undefined> {
     const identity = identityOf(res);
     const giveawayId = String(giveawayIdParam);
     if (!isId(giveawayId)) return void renderRefusal(renderer, res, pageRefusal("not_found"), identity);
-    const access = conversationAccess(handoff, giveawayId, identity.userId);
+    const access = await conversationAccess(handoff, giveawayId, identity.userId);
     if (!access.ok) return void renderRefusal(renderer, res, pageRefusal(access.code), identity, back(giveawayId));
     return { identity, giveawayId, access };
   }
@@ -88,8 +89,8 @@ export function reportPages(handoff: Handoff, renderer: PageRenderer, requireSig
     });
   }
 
-  router.get("/messages/:giveawayId/report", requireSignedIn, (req: Request, res: Response) => {
-    const found = conversationOf(res, req.params.giveawayId);
+  router.get("/messages/:giveawayId/report", requireSignedIn, async (req: Request, res: Response) => {
+    const found = await conversationOf(res, req.params.giveawayId);
     if (!found) return;
     const query = ReportQuery.safeParse(req.query);
     if (!query.success) return renderRefusal(renderer, res, pageRefusal("message_not_found"), found.identity, back(found.giveawayId));
@@ -101,7 +102,7 @@ export function reportPages(handoff: Handoff, renderer: PageRenderer, requireSig
   });
 
   router.post("/messages/:giveawayId/report", requireSignedIn, async (req: Request, res: Response) => {
-    const found = conversationOf(res, req.params.giveawayId);
+    const found = await conversationOf(res, req.params.giveawayId);
     if (!found) return;
     const { identity, giveawayId } = found;
     const body = (req.body ?? {}) as Record<string, unknown>;

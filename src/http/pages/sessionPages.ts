@@ -9,7 +9,8 @@ import type { PageRenderer } from "./pageRenderer.ts";
 import { domainRefusal, pageRefusal } from "./pageRefusals.ts";
 import { untilSessionEnded } from "../sessionEnd.ts";
 import { untilReadModelShows } from "../../projections/untilReadModelShows.ts";
-import { clientIp, passwordWorkPage, rateLimitedPage, withPasswordHashing } from "../edge/rateLimits.ts";
+import { clientIp, withPasswordHashing } from "../edge/rateLimits.ts";
+import { passwordWorkPage, rateLimitedPage } from "./limitRefusals.ts";
 
 const CredentialsForm = z.object({
   username: z.string().trim().max(64),

@@ -7,7 +7,7 @@ import type { Handoff } from "../../app/handoff.ts";
 import { PlatformTokenError } from "../../app/platformTokens.ts";
 import { AccountSuspended, type SignInLinks } from "../../app/signInLinks.ts";
 import type { Account, Session } from "../../app/userAccounts.ts";
-import { statusOf } from "../api/apiErrors.ts";
+import { statusOf } from "../errorAnswers.ts";
 import { setSessionCookie } from "../authentication.ts";
 import { renderRefusal, safeReturnPath } from "./pageAccess.ts";
 import type { PageRenderer } from "./pageRenderer.ts";

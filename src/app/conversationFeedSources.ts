@@ -3,12 +3,14 @@
 import type { ConversationFeedSources } from "../live/conversationFeed.ts";
 import { mayReadRevision } from "../domain/pickupAccess.ts";
 import { readerAccess } from "./conversationAccessQuery.ts";
-import type { Handoff } from "./handoff.ts";
+import type { Clock, LiveServices, ReadYourWritesServices, Reads } from "./services.ts";
+
+export type FeedSourceServices = Reads & Clock & LiveServices & ReadYourWritesServices;
 
 /** One per handoff, shared by every stream (each stream holding its own copy cost memory per connection). */
-const built = new WeakMap<Handoff, ConversationFeedSources>();
+const built = new WeakMap<FeedSourceServices, ConversationFeedSources>();
 
-export function conversationFeedSources(handoff: Handoff): ConversationFeedSources {
+export function conversationFeedSources(handoff: FeedSourceServices): ConversationFeedSources {
   let sources = built.get(handoff);
   if (!sources) {
     sources = buildSources(handoff);
@@ -20,7 +22,8 @@ export function conversationFeedSources(handoff: Handoff): ConversationFeedSourc
 const everyRevision = () => true;
 const noRevision = () => false;
 
-function buildSources(handoff: Handoff): ConversationFeedSources {
+function buildSources(handoff: FeedSourceServices): 
+ConversationFeedSources {
   return {
     timelinePage: (giveawayId, afterRevision, limit) => handoff.queries.timelinePage(giveawayId, afterRevision, limit),
     hub: handoff.hub,

@@ -5,7 +5,6 @@ import { join } from "node:path";
 import type Database from "better-sqlite3";
 import type { Config } from "../config.ts";
 import { openEmbeddedEventStore } from "../eventstore/openEventStore.ts";
-import { backstopCheckpointPages, startWalCheckpointer } from "../eventstore/walCheckpointer.ts";
 import { instrumentEventStore } from "../eventstore/instrumentedStore.ts";
 import { hasErrorCode, type EventStore } from "../eventstore/port.ts";
 import { giveawayStream } from "../domain/streams.ts";
@@ -15,26 +14,14 @@ import { startPresenceSignals, type PresenceSignals } from "../live/presenceSign
 import { storeTypingSignals } from "../live/storeTypingSignals.ts";
 import { componentLogger, errorFields } from "../observability/logger.ts";
 import { createOpenStreams, type OpenStreams } from "../live/openStreams.ts";
-import { conversationQueries } from "../projections/conversationProjection.ts";
-import { giveawaysQueries } from "../projections/giveawaysProjection.ts";
-import { inboxQueries } from "../projections/inboxProjection.ts";
-import { pickupQueries } from "../projections/pickupProjection.ts";
-import { startProjectionRunner, type ProjectionRunner } from "../projections/projectionRunner.ts";
-import { openReadModelDatabase } from "../projections/readModelDatabase.ts";
+import type { ProjectionRunner } from "../projections/projectionRunner.ts";
+import { openServingReadModels, type ReadModelQueries } from "../projections/swappableReadModels.ts";
 import { createReadYourWrites, type ReadYourWrites } from "../projections/readYourWrites.ts";
-import { sessionsQueries } from "../projections/sessionsProjection.ts";
-import { timelineQueries } from "../projections/timelineProjection.ts";
-import { usersQueries } from "../projections/usersProjection.ts";
-import { blocksQueries } from "../projections/blocksProjection.ts";
-import { ratingsQueries } from "../projections/ratingsProjection.ts";
-import { reportsQueries } from "../projections/reportsProjection.ts";
-import { moderatorsQueries } from "../projections/moderatorsProjection.ts";
-import { suspensionsQueries } from "../projections/suspensionsProjection.ts";
 import { suspensionHolds } from "../domain/moderators.ts";
 import { createModeration, type Moderation } from "./moderation.ts";
 import { claimReadModelSlot } from "../scale/readModelSlot.ts";
 import { runLiveReactors } from "../reactors/liveReactors.ts";
-import { startDurableReactorRunner } from "../reactors/durableReactorRunner.ts";
+import { startDurableReactorRunner, type DurableReactorRunner } from "../reactors/durableReactorRunner.ts";
 import { reactorStateFile } from "../reactors/reactorState.ts";
 import { declaredReactors, declaredReadModels, durableReactors, liveReactors } from "./declaredParts.ts";
 import { openAbuseLimits, type AbuseLimits } from "./abuseLimits.ts";
@@ -54,23 +41,13 @@ import { createUserAccounts, type UserAccounts } from "./userAccounts.ts";
 import { createUserBlocks, type UserBlocks } from "./blocks.ts";
 import { createReadModelFreshness, type ReadModelFreshness } from "./readModelFreshness.ts";
 
-export type ReadModelQueries = ReturnType<typeof conversationQueries> &
-  ReturnType<typeof giveawaysQueries> &
-  ReturnType<typeof inboxQueries> &
-  ReturnType<typeof pickupQueries> &
-  ReturnType<typeof usersQueries> &
-  ReturnType<typeof timelineQueries> &
-  ReturnType<typeof sessionsQueries> &
-  ReturnType<typeof blocksQueries> &
-  ReturnType<typeof ratingsQueries> &
-  ReturnType<typeof reportsQueries> &
-  ReturnType<typeof moderatorsQueries> &
-  ReturnType<typeof suspensionsQueries>;
+export type { ReadModelQueries };
 
 export interface Handoff {
   config: Config;
   store: EventStore;
-  readDb: Database.Database;
+  /** The read models' current handle: read it at each use (an online rebuild swaps the file under it). */
+  readonly readDb: Database.Database;
   queries: ReadModelQueries;
   runner: ProjectionRunner;
   hub: LiveHub;
@@ -128,27 +105,29 @@ export function openHandoff(config: Config, overrides: HandoffOverrides = {}): H
   mkdirSync(config.dataDir, { recursive: true });
   // Each process projects into read models of its own (docs/scaling.md says why).
   const slot = claimReadModelSlot(config.dataDir);
-  const readDb = openReadModelDatabase(slot.file);
-  // The read models' WAL is checkpointed on the second core, not inside a projection batch's commit.
-  readDb.pragma(`wal_autocheckpoint = ${backstopCheckpointPages}`);
-  const readModelCheckpointer = startWalCheckpointer(slot.file, { synchronous: "NORMAL" });
+  // Behind one holder: `npm run rebuild` can swap a rebuilt file in while this process serves
+  // (swappableReadModels.ts); queries and the runner stay the same objects across a swap.
+  const readModels = openServingReadModels({
+    store,
+    dataDir: config.dataDir,
+    file: slot.file,
+    projections: declaredReadModels,
+    onApplied(applied, caughtUp) {
+      // In the commit's turn: the answers waiting on this batch, then session ends; the hub's
+      // fan-out one turn later when live, in line while catching up (hubFanOutReactor.ts).
+      runLiveReactors(live, applied, { caughtUp });
+    },
+    onFailure() {
+      if (readYourWritesStopped()) readYourWrites.close();
+    },
+    onSwapped(db) {
+      readYourWrites.useDatabase(db);
+    },
+  });
+  const { queries, runner } = readModels;
   const instanceId = `${process.pid}-${randomUUID().slice(0, 8)}`;
   const limits = openAbuseLimits(config.rateLimits, config.dataDir, instanceId);
   let presenceSignals: PresenceSignals | undefined;
-  const queries: ReadModelQueries = {
-    ...conversationQueries(readDb),
-    ...giveawaysQueries(readDb),
-    ...inboxQueries(readDb),
-    ...pickupQueries(readDb),
-    ...timelineQueries(readDb),
-    ...usersQueries(readDb),
-    ...sessionsQueries(readDb),
-    ...blocksQueries(readDb),
-    ...ratingsQueries(readDb),
-    ...reportsQueries(readDb),
-    ...moderatorsQueries(readDb),
-    ...suspensionsQueries(readDb),
-  };
   const sessions: SessionLedger = {
     hasEnded: (identity) => queries.sessionHasEnded(identity.userId, identity.sessionId, identity.sessionStartedAt),
     isSuspended: (userId) => suspensionHolds(queries.suspensionOf(userId), now()),
@@ -185,33 +164,24 @@ export function openHandoff(config: Config, overrides: HandoffOverrides = {}): H
   });
   // Read-your-writes rides on the giveaways projection: while it is stopped, nobody waits for it.
   const readYourWritesStopped = () => runner.failureOf("giveaways") !== undefined || runner.fatalError() !== undefined;
-  const readYourWrites = createReadYourWrites(readDb, 5000, () => readYourWritesStopped());
+  const readYourWrites = createReadYourWrites(readModels.db, 5000, () => readYourWritesStopped());
   const commands = createGiveawayCommandHandler({ store, newId });
   // Everything that follows the log, in the order it runs (declaredParts.ts).
   const reactors = declaredReactors({ config, store, commands, newId, readYourWrites, sessionEnds, publish: (applied) => hub.publish(applied) });
   const live = liveReactors(reactors);
   // Durable reactors (pickup reminders, ...) run from their own checkpoints in DATA_DIR/reactors.db,
-  // each in one process at a time, whatever the read models of this process show.
-  const durableRunner = startDurableReactorRunner({ store, file: reactorStateFile(config.dataDir), reactors: durableReactors(reactors), holder: instanceId, now });
-  const runner: ProjectionRunner = startProjectionRunner({
-    store,
-    db: readDb,
-    projections: declaredReadModels,
-    onApplied(applied) {
-      // In the commit's turn: the answers waiting on this batch, then session ends; the hub's
-      // fan-out one turn later when live, in line while catching up (hubFanOutReactor.ts).
-      runLiveReactors(live, applied, { caughtUp: runner.isCaughtUp() });
-    },
-    onFailure() {
-      if (readYourWritesStopped()) readYourWrites.close();
-    },
-  });
+  // each in one process at a time, whatever the read models of this process show. They start once
+  // the log is caught up (below), so a store that cannot be reached is reported by the runner alone.
+  let durableRunner: DurableReactorRunner | undefined;
+  // Started here, as before the holder: after everything its batches reach is in place.
+  void readModels.start();
   // Presence follows the store once the log is caught up: before that nobody is connected, and a
   // store that cannot be reached is reported (and retried) by the runner alone.
   let closing = false;
   runner.caughtUp.then(
     () => {
       if (closing) return;
+      durableRunner = startDurableReactorRunner({ store, file: reactorStateFile(config.dataDir), reactors: durableReactors(reactors), holder: instanceId, now });
       typingSignals.start();
       presenceSignals = startPresenceSignals({
         store,
@@ -227,7 +197,9 @@ export function openHandoff(config: Config, overrides: HandoffOverrides = {}): H
   return {
     config,
     store,
-    readDb,
+    get readDb() {
+      return readModels.db;
+    },
     queries,
     runner,
     hub,
@@ -261,7 +233,7 @@ export function openHandoff(config: Config, overrides: HandoffOverrides = {}): H
     freshness: createReadModelFreshness({ store, runner, timeoutMs: config.readCatchUpTimeoutMs }),
     async close() {
       closing = true;
-      await durableRunner.close();
+      await durableRunner?.close();
       await presenceSignals?.stop();
       await typingSignals.stop();
       await runner.stop();
@@ -269,8 +241,7 @@ export function openHandoff(config: Config, overrides: HandoffOverrides = {}): H
       hub.flush();
       readYourWrites.close();
       await store.close();
-      await readModelCheckpointer.close();
-      readDb.close();
+      await readModels.close();
       limits.close();
       slot.release();
     },

@@ -38,7 +38,7 @@ export interface QueuedReport {
 
 export type ModerationOutcome<T> = { ok: true; value: T } | { ok: false; error: DomainError };
 
-type Services = Pick<Handoff, "queries" | "commands" | "moderation" | "store" | "now" | "readYourWrites">;
+export type ModerationActionServices = Pick<Handoff, "queries" | "commands" | "moderation" | "store" | "now" | "readYourWrites">;
 
 const refusal = (code: DomainError["code"], message: string) => ({ ok: false as const, error: { code, message } });
 
@@ -63,7 +63,7 @@ export function reportQueue(handoff: Pick<Handoff, "queries">): QueuedReport[] {
 }
 
 /** Records that the moderator looked, then replays the conversation up to the report's revision. */
-export async function openReportContext(handoff: Services, by: ModeratorActor, reportId: string, context: CommandContext): Promise<ModerationOutcome<{ report: QueuedReport; conversation: ConversationAt }>> {
+export async function openReportContext(handoff: ModerationActionServices, by: ModeratorActor, reportId: string, context: CommandContext): Promise<ModerationOutcome<{ report: QueuedReport; conversation: ConversationAt }>> {
   if (!by.isModerator) return refusal("not_moderator", "only a moderator can do this");
   const report = handoff.queries.reportById(reportId);
   if (!report) return refusal("report_not_found", "no such report");
@@ -89,7 +89,8 @@ function queuedOf(handoff: Pick<Handoff, "queries">, reportId: string): QueuedRe
 /** The outcome names what was acted on: the giveaway and its revision, or the user. */
 export type ActionDone = { giveawayId: string; revision: bigint } | { userId: string };
 
-export async function runModerationAction(handoff: Services, by: ModeratorActor, input: ModerationActionInput, context: CommandContext): Promise<ModerationOutcome<ActionDone>> {
+export async function runModerationAction(handoff: ModerationActionServices, 
+by: ModeratorActor, input: ModerationActionInput, context: CommandContext): Promise<ModerationOutcome<ActionDone>> {
   if (!by.isModerator) return refusal("not_moderator", "only a moderator can do this");
   const now = handoff.now();
   const { action, reason } = input;

@@ -1,7 +1,10 @@
 // Rebuilds every read model from the start of the log into a fresh file, then swaps it in
 // (src/projections/bulkRebuild.ts builds it; the projection runner only if an event cannot be applied).
-import { closeSync, existsSync, fsyncSync, openSync, renameSync, rmSync } from "node:fs";
-import { join } from "node:path";
+// With servers running, each is asked to take the file (readModelSwap.ts): it catches a copy up to
+// the live position and swaps it in while serving; the build itself runs here, not in the servers.
+import { randomUUID } from "node:crypto";
+import { closeSync, fsyncSync, openSync, renameSync, rmSync } from "node:fs";
+import { basename, join } from "node:path";
 import Database from "better-sqlite3";
 import type { EventStore } from "../eventstore/port.ts";
 import { startProjectionRunner } from "../projections/projectionRunner.ts";
@@ -9,6 +12,18 @@ import { allProjections, openReadModelDatabase } from "../projections/readModelD
 import { describeFailure } from "../projections/projectionStatus.ts";
 import { BulkApplyError, buildReadModelsInBulk } from "../projections/bulkRebuild.ts";
 import { componentLogger } from "../observability/logger.ts";
+import {
+  isDatabaseInUse,
+  isSlotHeld,
+  readSwapAnswer,
+  servedReadModelFiles,
+  swapAnswerFile,
+  swapRequestFile,
+  writeSwapRequest,
+  type SwapAnswer,
+} from "../projections/readModelSwap.ts";
+
+export { isDatabaseInUse };
 
 const log = componentLogger("rebuild");
 
@@ -24,29 +39,18 @@ export interface RebuildResult {
   file: string;
   /** Projections that stopped on an event during the rebuild, one line each (npm run projections -- status). */
   stopped: string[];
+  /** Online: each serving process's answer (its file swapped in, or why not); empty when none was running. */
+  swapped: SwapAnswer[];
 }
 
 function removeDatabaseFiles(file: string): void {
   for (const suffix of ["", "-wal", "-shm"]) rmSync(`${file}${suffix}`, { force: true });
 }
 
-/**
- * True while another connection has the file open (a running server holds its read models open
- * for its whole life): in WAL mode that connection's lock keeps an exclusive lock from being taken.
- */
-export function isDatabaseInUse(file: string): boolean {
-  if (!existsSync(file)) return false;
-  const db = new Database(file, { timeout: 0 });
-  try {
-    db.pragma("locking_mode = EXCLUSIVE");
-    db.exec("BEGIN EXCLUSIVE");
-    db.exec("COMMIT");
-    return false;
-  } catch (error) {
-    if ((error as { code?: string }).code === "SQLITE_BUSY") return true;
-    throw error;
-  } finally {
-    db.close();
+/** A file held open by something that is not a server (a shell, a script) can be neither replaced nor asked. */
+function refuseIfHeldByAnother(target: string): void {
+  if (isDatabaseInUse(target) && !isSlotHeld(target)) {
+    throw new ReadModelInUseError(`${target} is in use by a program that is not a handoff server: close it, then rebuild`);
   }
 }
 
@@ -55,20 +59,65 @@ export async function rebuildReadModels(options: {
   dataDir: string;
   onProgress?: (events: number) => void;
   batchSize?: number;
+  /** How long the serving processes are given to catch their copy up and swap it in. */
+  swapTimeoutMs?: number;
 }): Promise<RebuildResult> {
   const target = join(options.dataDir, readModelFileName);
   const fresh = join(options.dataDir, rebuildFileName);
-  if (isDatabaseInUse(target)) {
-    throw new ReadModelInUseError(`${target} is in use (is the server running?): stop the server, then rebuild`);
-  }
+  refuseIfHeldByAnother(target);
   const started = performance.now();
   const built = await buildFreshReadModels({ ...options, file: fresh });
+  // Asked after the build: a server started meanwhile is asked too.
+  const served = servedReadModelFiles(options.dataDir);
+  if (served.length > 0) {
+    try {
+      const swapped = await handToServers(options.dataDir, fresh, served, options.swapTimeoutMs ?? 600_000);
+      return { events: built.events, seconds: (performance.now() - started) / 1000, file: fresh, stopped: built.stopped, swapped };
+    } finally {
+      removeDatabaseFiles(fresh);
+    }
+  }
+  try {
+    refuseIfHeldByAnother(target);
+  } catch (error) {
+    removeDatabaseFiles(fresh);
+    throw error;
+  }
   // The old file's WAL belongs to the old file: left beside the new one it would be replayed into it.
   rmSync(`${target}-wal`, { force: true });
   rmSync(`${target}-shm`, { force: true });
   renameSync(fresh, target);
   syncDirectory(options.dataDir);
-  return { events: built.events, seconds: (performance.now() - started) / 1000, file: target, stopped: built.stopped };
+  return { events: built.events, seconds: (performance.now() - started) / 1000, file: target, stopped: built.stopped, swapped: [] };
+}
+
+/**
+ * Asks the processes serving `targets` to swap `built` in and waits for each one's answer. A process
+ * that ends meanwhile, or does not answer in time, is reported as not swapped: its old file serves on.
+ */
+async function handToServers(dataDir: string, built: string, targets: string[], timeoutMs: number): Promise<SwapAnswer[]> {
+  const id = randomUUID();
+  const names = targets.map((target) => basename(target));
+  writeSwapRequest(dataDir, { id, pid: process.pid, file: built, targets: names });
+  const answers = new Map<string, SwapAnswer>();
+  const deadline = Date.now() + timeoutMs;
+  try {
+    while (answers.size < targets.length) {
+      for (const target of targets) {
+        const name = basename(target);
+        if (answers.has(name)) continue;
+        const answer = readSwapAnswer(dataDir, id, name);
+        if (answer) answers.set(name, answer);
+        else if (!isSlotHeld(target)) answers.set(name, { target: name, pid: 0, ok: false, error: "the process serving it ended before answering" });
+        else if (Date.now() > deadline) answers.set(name, { target: name, pid: 0, ok: false, error: `no answer within ${timeoutMs} ms` });
+      }
+      if (answers.size < targets.length) await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  } finally {
+    rmSync(swapRequestFile(dataDir), { force: true });
+    for (const name of names) rmSync(swapAnswerFile(dataDir, id, name), { force: true });
+  }
+  return names.map((name) => answers.get(name)!);
 }
 
 /**
@@ -162,7 +211,7 @@ export async function rebuildProjections(options: {
       db.close();
     }
     const stopped = built.stopped.filter((line) => chosen.some((projection) => line.startsWith(`projection ${projection.name} `)));
-    return { events: built.events, seconds: (performance.now() - started) / 1000, file: target, stopped, tables };
+    return { events: built.events, seconds: (performance.now() - started) / 1000, file: target, stopped, tables, swapped: [] };
   } finally {
     removeDatabaseFiles(scratch);
   }

@@ -3,13 +3,16 @@
 // it: retry applies the event again (after a fix), skip records it as passed over and goes on after it.
 // Works while the server runs (it takes the projection up again within seconds) or while it is down.
 // rebuild builds the named read models from zero (in a scratch file) and replaces only their tables;
-// like npm run rebuild, it needs the server stopped.
+// with a server running it rebuilds every read model online instead, as npm run rebuild does (a
+// server's file cannot have some tables replaced under it; the whole file can be swapped).
 // Stored events are never changed. Exit: 0 done / all running, 1 some projection stopped, 2 could not run.
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigError, loadConfig } from "../config.ts";
-import { ReadModelInUseError, readModelFileName, rebuildProjections } from "../audit/readModelRebuild.ts";
+import { ReadModelInUseError, readModelFileName, rebuildProjections, rebuildReadModels } from "../audit/readModelRebuild.ts";
+import { servedReadModelFiles } from "../projections/readModelSwap.ts";
+import { reportSwaps } from "./swapReport.ts";
 import { allProjections, openReadModelDatabase } from "../projections/readModelDatabase.ts";
 import { progressLine } from "./progressLine.ts";
 import { clearFailure, describeFailure, readProjectionSkips, readProjectionStates, skipFailedEvent } from "../projections/projectionStatus.ts";
@@ -90,6 +93,14 @@ async function rebuildNamed(names: string[]): Promise<number> {
   const { config, store } = await openCliStore();
   const progress = progressLine("rebuild");
   try {
+    if (servedReadModelFiles(config.dataDir).length > 0) {
+      const result = await rebuildReadModels({ store, dataDir: config.dataDir, onProgress: (n) => progress.update(n) });
+      progress.done();
+      out(`a server is running: rebuilt every read model (${names.join(", ")} among them) from ${result.events} events in ${result.seconds.toFixed(2)} s, online`);
+      const notSwapped = reportSwaps(result.swapped);
+      for (const line of result.stopped) process.stderr.write(`${terminalSafe(`STOPPED ${line}`)}\n`);
+      return result.stopped.length > 0 || notSwapped > 0 ? 1 : 0;
+    }
     const result = await rebuildProjections({ store, dataDir: config.dataDir, names, onProgress: (n) => progress.update(n) });
     progress.done();
     out(`rebuilt ${names.join(", ")} (${result.tables.join(", ")}) from ${result.events} events in ${result.seconds.toFixed(2)} s`);

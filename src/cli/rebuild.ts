@@ -1,9 +1,12 @@
 // npm run rebuild
 // Rebuilds every read model from the start of the log into DATA_DIR/readmodels.rebuild.db, then
-// renames it over readmodels.db. Refuses while a server has the read models open.
+// renames it over readmodels.db; with servers running, each one catches a copy up to the live
+// position and swaps it in while serving (readModelRebuild.ts). Refuses only while something that is
+// not a server has readmodels.db open.
 import { ReadModelInUseError, rebuildReadModels } from "../audit/readModelRebuild.ts";
 import { CliError, openCliStore, runCli } from "./cliStore.ts";
 import { progressLine } from "./progressLine.ts";
+import { reportSwaps } from "./swapReport.ts";
 
 async function rebuild(): Promise<number> {
   if (process.argv.length > 2) throw new CliError("usage: npm run rebuild");
@@ -14,9 +17,10 @@ async function rebuild(): Promise<number> {
     progress.done();
     const rate = result.seconds > 0 ? Math.round(result.events / result.seconds) : result.events;
     process.stdout.write(`rebuilt ${result.file}: ${result.events} events in ${result.seconds.toFixed(2)} s (${rate} events/s)\n`);
+    const notSwapped = reportSwaps(result.swapped);
     // The others are complete; these wait for the operator (npm run projections -- retry|skip).
     for (const line of result.stopped) process.stderr.write(`STOPPED ${line}\n`);
-    return result.stopped.length > 0 ? 1 : 0;
+    return result.stopped.length > 0 || notSwapped > 0 ? 1 : 0;
   } catch (error) {
     if (error instanceof ReadModelInUseError) throw new CliError(error.message);
     throw error;

@@ -3,6 +3,7 @@ import { moderationPages } from "./pages/moderationPages.ts";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import express, { type NextFunction, type Request, type Response } from "express";
 import type { Handoff } from "../app/handoff.ts";
+import type { TokensServices } from "../app/services.ts";
 import { identify } from "./authentication.ts";
 import { answerFailure, type Failure } from "./edge/failures.ts";
 import type { OriginConfig } from "./edge/origin.ts";
@@ -91,7 +92,8 @@ export function pageRoutes(handoff: Handoff): express.Router {
 }
 
 /** Any failure on a page: a readable page with the status (never a stack), or plain text if even that fails. */
-export function pageErrorHandler(handoff: Handoff, renderer: PageRenderer) {
+export function pageErrorHandler(handoff: TokensServices, 
+renderer: PageRenderer) {
   return (error: unknown, req: Request, res: Response, _next: NextFunction) => {
     answerFailure(error, req, res, res.locals.requestId as string | undefined, (failure) => {
       renderRefusal(renderer, res, pageFailure(failure), optionalIdentity(handoff, req));

@@ -4,6 +4,10 @@ import type Database from "better-sqlite3";
 import { reactionEmoji } from "../domain/conversationEvents.ts";
 import type { Projection } from "./projection.ts";
 
+/** A message's INSERT (live, and many to a statement in a bulk build: conversationBulk.ts). */
+export const messageInsert = "INSERT OR IGNORE INTO messages";
+export const messageInsertColumns = ["giveaway_id", "revision", "id", "sender_id", "content", "sent_at", "reply_to", "attachments"] as const;
+
 export const conversationProjection: Projection = {
   name: "conversation",
   streams: ["giveaway"],
@@ -27,10 +31,7 @@ export const conversationProjection: Projection = {
       -- 1 once the message carrying it was removed: no longer served.
       withdrawn INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (giveaway_id, id));`,
   prepare(db) {
-    const insert = db.prepare(
-      `INSERT OR IGNORE INTO messages (giveaway_id, revision, id, sender_id, content, sent_at, reply_to, attachments)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
+    const insert = db.prepare(`${messageInsert} (${messageInsertColumns.join(", ")}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
     const attachment = db.prepare<[string, string], { contentType: string; size: number; sha256: string }>(
       "SELECT content_type AS contentType, size, sha256 FROM attachments WHERE giveaway_id = ? AND id = ?",
     );

@@ -1,11 +1,14 @@
 // The inbox projection for a bulk build (bulkRebuild.ts): the same rows as inboxProjection.ts, kept
 // in memory while the log is read and written once at the end. Through SQL, every message updated
 // two rows of a table keyed by text (a third of a rebuild's time); here it changes two objects.
-// What the rows depend on outside the inbox (the giveaway's giver and winner, the messages) is still
-// read from the tables the other projections have written by then, with the SQL the projection uses.
+// What the rows depend on outside the inbox is followed here too, from the same events: each
+// giveaway's giver and winner (as the giveaways table holds them after the event) and each
+// conversation's message revisions and senders (for the unread count after a read mark). Only an
+// edited or removed message's new text is read from the messages table, with the projection's SQL.
 import type Database from "better-sqlite3";
 import { isPickupEvent } from "../domain/pickupEvents.ts";
 import { inboxPreviewLength } from "./inboxProjection.ts";
+import type { GiveawayEvent } from "../domain/events.ts";
 import type { ProjectionApply } from "./projection.ts";
 
 interface InboxRow {
@@ -22,13 +25,68 @@ interface InboxRow {
   muted: number;
 }
 
+interface Participants {
+  giver_id: string;
+  winner_id: string | null;
+}
+
+interface Conversation {
+  revisions: number[];
+  senders: number[];
+  people: (string | null)[];
+}
+
 export type BulkApply = ProjectionApply & { finish(): void };
 
 export function prepareInboxBulk(db: Database.Database): BulkApply {
-  const participants = db.prepare<[string], { giver_id: string; winner_id: string | null }>("SELECT giver_id, winner_id FROM giveaways WHERE id = ?");
-  const unreadAfter = db.prepare<[string, string, number], { n: number }>(
-    "SELECT count(*) AS n FROM messages m WHERE m.giveaway_id = ? AND m.sender_id IS NOT ? AND m.revision > ?",
-  );
+  // The giveaways table's giver_id and winner_id, by the giveaways projection's rules.
+  const giveaways = new Map<string, Participants>();
+  const participants = { get: (giveawayId: string) => giveaways.get(giveawayId) };
+  // The messages table's (revision, sender_id) per giveaway, in revision order: senders as indexes
+  // into the conversation's few distinct senders, so a long log keeps numbers, not strings.
+  const conversations = new Map<string, Conversation>();
+  const messageAdded = (giveawayId: string, revision: number, senderId: string | null) => {
+    let conversation = conversations.get(giveawayId);
+    if (!conversation) conversations.set(giveawayId, (conversation = { revisions: [], senders: [], people: [] }));
+    let sender = conversation.people.indexOf(senderId);
+    if (sender < 0) sender = conversation.people.push(senderId) - 1;
+    conversation.revisions.push(revision);
+    conversation.senders.push(sender);
+  };
+  // SELECT count(*) FROM messages m WHERE m.giveaway_id = ? AND m.sender_id IS NOT ? AND m.revision > ?
+  const unreadAfter = (giveawayId: string, userId: string, after: number): number => {
+    const conversation = conversations.get(giveawayId);
+    if (!conversation) return 0;
+    const { revisions, senders, people } = conversation;
+    let count = 0;
+    for (let i = revisions.length - 1; i >= 0 && revisions[i]! > after; i--) if (people[senders[i]!] !== userId) count++;
+    return count;
+  };
+  const follow = (event: GiveawayEvent, giveawayId: string, revision: number) => {
+    switch (event.type) {
+      case "GiveawayCreated":
+        // INSERT OR IGNORE
+        if (!giveaways.has(giveawayId)) giveaways.set(giveawayId, { giver_id: event.data.giverId, winner_id: null });
+        return;
+      case "GiveawayDetailsChanged": {
+        const giveaway = giveaways.get(giveawayId);
+        if (giveaway && event.data.giverId !== undefined && event.data.giverId !== null) giveaway.giver_id = event.data.giverId;
+        return;
+      }
+      case "DrawConducted":
+      case "WinnerRedrawn": {
+        const giveaway = giveaways.get(giveawayId);
+        if (giveaway) giveaway.winner_id = event.data.winnerId;
+        return;
+      }
+      case "MessageSent":
+        return messageAdded(giveawayId, revision, event.data.senderId);
+      case "SystemMessagePosted":
+        return messageAdded(giveawayId, revision, null);
+      default:
+        return;
+    }
+  };
   const message = db.prepare<[string, string], { preview: string | null; revision: number }>(
     `SELECT substr(content, 1, ${inboxPreviewLength}) AS preview, revision FROM messages m WHERE m.giveaway_id = ? AND m.id = ?`,
   );
@@ -87,6 +145,7 @@ export function prepareInboxBulk(db: Database.Database): BulkApply {
       if (projected.stream !== "giveaway") return;
       const { giveawayId, event, recorded } = projected;
       const revision = Number(recorded.revision);
+      follow(event, giveawayId, revision);
       if (isPickupEvent(event)) {
         if (event.type !== "WinnerRedrawn") return;
         const giveaway = participants.get(giveawayId);
@@ -113,7 +172,7 @@ export function prepareInboxBulk(db: Database.Database): BulkApply {
           const row = rowOf(giveawayId, event.data.userId);
           if (!row) return;
           const upTo = Math.max(row.last_read_revision, event.data.upToRevision);
-          row.unread_count = unreadAfter.get(giveawayId, event.data.userId, upTo)!.n;
+          row.unread_count = unreadAfter(giveawayId, event.data.userId, upTo);
           row.last_read_revision = upTo;
           return;
         }
@@ -142,6 +201,8 @@ export function prepareInboxBulk(db: Database.Database): BulkApply {
         for (const row of rows) insert.run(row);
         rows.length = 0;
         byGiveaway.clear();
+        giveaways.clear();
+        conversations.clear();
       },
     },
   );

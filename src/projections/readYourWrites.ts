@@ -20,12 +20,15 @@ export interface ReadYourWrites {
   applied(events: readonly ProjectedEvent[]): void;
   /** Settles every waiter with false (shutting down, or the projection stopped). */
   close(): void;
+  /** Reads from `db` from now on (a rebuilt file swapped in), and settles the waiters it already shows. */
+  useDatabase(db: Database.Database): void;
 }
 
 /** `isStopped`: true while the giveaways projection cannot apply anything, so nobody waits in vain. */
 export function createReadYourWrites(db: Database.Database, defaultTimeoutMs = 5000, isStopped: () => boolean = () => false): ReadYourWrites {
   // giveaways.last_revision is the giveaways projection's record of the newest event it applied per stream.
-  const lastRevision = db.prepare<[string], { revision: number }>("SELECT last_revision AS revision FROM giveaways WHERE id = ?");
+  const prepareLastRevision = (from: Database.Database) => from.prepare<[string], { revision: number }>("SELECT last_revision AS revision FROM giveaways WHERE id = ?");
+  let lastRevision = prepareLastRevision(db);
   const appliedRevision = (giveawayId: string) => lastRevision.get(giveawayId)?.revision ?? -1;
   const waiters = new Map<string, Set<Waiter>>();
 
@@ -69,6 +72,15 @@ export function createReadYourWrites(db: Database.Database, defaultTimeoutMs = 5
 
     close() {
       for (const set of [...waiters.values()]) for (const waiter of [...set]) waiter.settle(false);
+    },
+
+    useDatabase(next) {
+      lastRevision = prepareLastRevision(next);
+      // The swapped-in file may be ahead of the old one: whoever it already answers need not wait on.
+      for (const [giveawayId, set] of [...waiters]) {
+        const revision = appliedRevision(giveawayId);
+        for (const waiter of [...set]) if (revision >= waiter.revision) waiter.settle(true);
+      }
     },
   };
 }

@@ -3,7 +3,7 @@
 import type Database from "better-sqlite3";
 import { isPickupEvent, type PickupEvent } from "../domain/pickupEvents.ts";
 import { messageColumns, toMessageView, type MessageView } from "./conversationProjection.ts";
-import type { ProjectedEvent, Projection } from "./projection.ts";
+import type { ProjectedEvent, Projection, ProjectionApply } from "./projection.ts";
 
 /** A durable conversation frame; `revision` is its event's revision in the giveaway stream. */
 export type TimelineEvent =
@@ -20,6 +20,10 @@ export function timelineRevision(event: TimelineEvent): number {
   return event.kind === "message" ? event.message.revision : event.revision;
 }
 
+/** The timeline's INSERT (live and bulk), and its columns in their order. */
+export const timelineInsert = "INSERT OR IGNORE INTO timeline";
+export const timelineColumns = ["giveaway_id", "revision", "kind", "message_id", "user_id", "at", "data"] as const;
+
 export const timelineProjection: Projection = {
   name: "timeline",
   schema: `
@@ -28,44 +32,51 @@ export const timelineProjection: Projection = {
       at TEXT NOT NULL, data TEXT, PRIMARY KEY (giveaway_id, revision));
     CREATE INDEX IF NOT EXISTS timeline_by_user ON timeline (giveaway_id, user_id, at);`,
   prepare(db) {
-    const insert = db.prepare("INSERT OR IGNORE INTO timeline (giveaway_id, revision, kind, message_id, user_id, at, data) VALUES (?, ?, ?, ?, ?, ?, ?)");
-    // Made once, not per event: a closure per event cost 2% of a rebuild (docs/profiles/rebuild.md).
-    let current: Extract<ProjectedEvent, { stream: "giveaway" }>;
-    const row = (kind: TimelineKind, messageId: string | null, userId: string, at: string, data?: unknown) =>
-      insert.run(current.giveawayId, current.recorded.revision, kind, messageId, userId, at, data === undefined ? null : JSON.stringify(data));
-    return (projected) => {
-      if (projected.stream !== "giveaway") return;
-      const { event } = projected;
-      current = projected;
-      switch (event.type) {
-        case "MessageSent":
-          return void row("message", event.data.messageId, event.data.senderId, event.data.sentAt);
-        case "SystemMessagePosted":
-          // Nobody's: "" is no user's, so it is no one's read mark or activity.
-          return void row("message", event.data.messageId, "", event.data.postedAt);
-        case "ConversationRead":
-          return void row("read", null, event.data.userId, event.data.readAt, { upToRevision: event.data.upToRevision });
-        case "ReactionAdded":
-        case "ReactionRemoved": {
-          const { messageId, userId, emoji } = event.data;
-          const at = event.type === "ReactionAdded" ? event.data.reactedAt : event.data.removedAt;
-          return void row("reaction", messageId, userId, at, { emoji, reacted: event.type === "ReactionAdded" });
-        }
-        case "MessageEdited":
-          return void row("message-edited", event.data.messageId, event.data.editorId, event.data.editedAt);
-        case "MessageRetracted":
-          return void row("message-retracted", event.data.messageId, event.data.retractedBy, event.data.retractedAt);
-        case "MessageHidden":
-          // "" like a system message's: the moderator is no participant, so it is nobody's activity here.
-          return void row("message-hidden", event.data.messageId, "", event.data.hiddenAt);
-        default:
-          // The event as checked by the catalogue, so history carries exactly what the live frame did.
-          if (isPickupEvent(event)) row("pickup", null, "", projected.recorded.created.toISOString(), { type: event.type, data: event.data });
-          return;
-      }
-    };
+    const insert = db.prepare(`${timelineInsert} (${timelineColumns.join(", ")}) VALUES (?, ?, ?, ?, ?, ?, ?)`);
+    return timelineApplier((giveawayId, revision, kind, messageId, userId, at, data) => insert.run(giveawayId, revision, kind, messageId, userId, at, data));
   },
 };
+
+/** How an event becomes timeline rows, written by `write` (the live INSERT, or a bulk build's buffer). */
+export function timelineApplier(
+  write: (giveawayId: string, revision: bigint, kind: TimelineKind, messageId: string | null, userId: string, at: string, data: string | null) => void,
+): ProjectionApply {
+  // Made once, not per event: a closure per event cost 2% of a rebuild (docs/profiles/rebuild.md).
+  let current: Extract<ProjectedEvent, { stream: "giveaway" }>;
+  const row = (kind: TimelineKind, messageId: string | null, userId: string, at: string, data?: unknown) =>
+    write(current.giveawayId, current.recorded.revision, kind, messageId, userId, at, data === undefined ? null : JSON.stringify(data));
+  return (projected) => {
+    if (projected.stream !== "giveaway") return;
+    const { event } = projected;
+    current = projected;
+    switch (event.type) {
+      case "MessageSent":
+        return void row("message", event.data.messageId, event.data.senderId, event.data.sentAt);
+      case "SystemMessagePosted":
+        // Nobody's: "" is no user's, so it is no one's read mark or activity.
+        return void row("message", event.data.messageId, "", event.data.postedAt);
+      case "ConversationRead":
+        return void row("read", null, event.data.userId, event.data.readAt, { upToRevision: event.data.upToRevision });
+      case "ReactionAdded":
+      case "ReactionRemoved": {
+        const { messageId, userId, emoji } = event.data;
+        const at = event.type === "ReactionAdded" ? event.data.reactedAt : event.data.removedAt;
+        return void row("reaction", messageId, userId, at, { emoji, reacted: event.type === "ReactionAdded" });
+      }
+      case "MessageEdited":
+        return void row("message-edited", event.data.messageId, event.data.editorId, event.data.editedAt);
+      case "MessageRetracted":
+        return void row("message-retracted", event.data.messageId, event.data.retractedBy, event.data.retractedAt);
+      case "MessageHidden":
+        // "" like a system message's: the moderator is no participant, so it is nobody's activity here.
+        return void row("message-hidden", event.data.messageId, "", event.data.hiddenAt);
+      default:
+        // The event as checked by the catalogue, so history carries exactly what the live frame did.
+        if (isPickupEvent(event)) row("pickup", null, "", projected.recorded.created.toISOString(), { type: event.type, data: event.data });
+        return;
+    }
+  };
+}
 
 interface TimelineRow {
   eventRevision: number;

@@ -36,6 +36,17 @@ describe("layering", () => {
     expect(raw).toEqual([]);
   });
 
+  it("only the composition files hold the whole Handoff: every route, page, stream and audit module names what it uses", () => {
+    const composition = new Set(["http/app.ts", "http/apiRoutes.ts", "http/pageRoutes.ts", "app/handoff.ts", "app/services.ts"]);
+    const modules = [...sourcesOf("http"), ...sourcesOf("audit"), ...sourcesOf("app")].filter(({ file }) => !composition.has(file));
+    expect(modules.length).toBeGreaterThan(60); // it does read the files
+    // Pick<Handoff, ...> / Omit<Handoff, ...> name a part; a bare Handoff in a type position is the whole.
+    const whole = modules.flatMap(({ file, text }) =>
+      [...text.replace(/\b(?:Pick|Omit)<\s*Handoff\b/g, "").matchAll(/(?::|<|&|\||,)\s*Handoff\b(?![-'])/g)].map((match) => `${file}: ${match[0].trim()}`),
+    );
+    expect(whole).toEqual([]);
+  });
+
   it("every import of src/ goes the way the layer table allows", () => {
     const graph = importGraph();
     expect(graph.size).toBeGreaterThan(200); // it does read the files

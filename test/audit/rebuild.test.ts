@@ -90,19 +90,42 @@ describe("npm run rebuild", () => {
     expect(unknown.stderr).toMatch(/no projection named nonesuch/);
   });
 
-  it("refuses while a server has the read models open, and leaves them as they are", async () => {
+  it("with a server running, rebuilds online: the server swaps the rebuilt file in and serves on", async () => {
     server = await startTestServer({ dataDir: dir.path });
     try {
       const result = await runCliCommand("rebuild", [], { DATA_DIR: dir.path });
-      expect(result.code).toBe(2);
-      expect(result.stderr).toMatch(/in use \(is the server running\?\)/);
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout).toMatch(/swapped in by the server on readmodels\.db \(pid \d+\) at log position \d+, while serving/);
+      expect(server.handoff.queries.listGiveaways()).toHaveLength(2);
+      // A named read model alone cannot be replaced under a server: every one is, online, and it says so.
       const one = await runCliCommand("projections", ["rebuild", "inbox"], { DATA_DIR: dir.path });
-      expect(one.code).toBe(2);
-      expect(one.stderr).toMatch(/in use \(is the server running\?\)/);
+      expect(one.code, one.stderr).toBe(0);
+      expect(one.stdout).toMatch(/a server is running: rebuilt every read model \(inbox among them\) from 23 events .* online/);
+      expect(one.stdout).toMatch(/swapped in by the server on readmodels\.db/);
+      expect(server.handoff.queries.listGiveaways()).toHaveLength(2);
     } finally {
       await server.stop();
       server = undefined;
     }
+    expect(dumpReadModels(dir.path)).toEqual(live);
+    expect(existsSync(join(dir.path, "readmodels.swap-request"))).toBe(false);
+    expect(existsSync(join(dir.path, "readmodels.next.db"))).toBe(false);
+  });
+
+  it("refuses while a program that is not a server has the read models open, and leaves them as they are", async () => {
+    const holder = new Database(join(dir.path, "readmodels.db"));
+    holder.prepare("SELECT count(*) FROM users").get();
+    try {
+      const result = await runCliCommand("rebuild", [], { DATA_DIR: dir.path });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/in use by a program that is not a handoff server/);
+      const one = await runCliCommand("projections", ["rebuild", "inbox"], { DATA_DIR: dir.path });
+      expect(one.code).toBe(2);
+      expect(one.stderr).toMatch(/in use \(is the server running\?\)/);
+    } finally {
+      holder.close();
+    }
+    expect(existsSync(join(dir.path, "readmodels.rebuild.db"))).toBe(false);
     expect(dumpReadModels(dir.path)).toEqual(live);
   });
 

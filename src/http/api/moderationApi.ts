@@ -3,14 +3,15 @@
 import express from "express";
 import { z } from "zod";
 import type { Handoff } from "../../app/handoff.ts";
-import { moderationActions, moderatorOf, openReportContext, reportQueue, runModerationAction, showsSuspension } from "../../app/moderationActions.ts";
+import { moderationActions, moderatorOf, openReportContext, reportQueue, runModerationAction, showsSuspension, type ModerationActionServices } from "../../app/moderationActions.ts";
+import type { LimitsServices } from "../../app/services.ts";
 import { isId } from "../../domain/ids.ts";
 import { moderationReasonMaxLength } from "../../domain/moderationEvents.ts";
-import { identityOf } from "../authentication.ts";
+import { identityOf, type EdgeContext } from "../authentication.ts";
 import { limitGiveawayActions } from "../edge/rateLimits.ts";
 import { untilReadModelShows } from "../../projections/untilReadModelShows.ts";
 import { ApiError } from "./apiErrors.ts";
-import { revisionHeader, waitUntilVisible } from "./giveawayCommands.ts";
+import { revisionHeader, waitUntilVisible, type ReadModelState } from "./giveawayCommands.ts";
 import { clientUuid, parseBody } from "./requestInput.ts";
 import { commandContext, requireApiIdentity } from "./requestContext.ts";
 
@@ -32,7 +33,10 @@ function requireModerator(handoff: Pick<Handoff, "queries">): express.RequestHan
   };
 }
 
-export function moderationApi(handoff: Handoff): express.Router {
+export type ModerationApiServices = EdgeContext & LimitsServices & ModerationActionServices & ReadModelState;
+
+export function moderationApi(handoff: ModerationApiServices): express.Router {
+
   const router = express.Router();
   const moderator = [requireApiIdentity(handoff), requireModerator(handoff)];
   const limited = limitGiveawayActions(handoff);

@@ -3,13 +3,14 @@
 import express from "express";
 import { z } from "zod";
 import type { Handoff } from "../../app/handoff.ts";
+import type { Clock, Configured, Draws, Ids, LimitsServices, Reads } from "../../app/services.ts";
 import { visibleTo } from "../../app/conversationAccessQuery.ts";
 import type { GiveawayView } from "../../projections/giveawaysProjection.ts";
-import { identityOf } from "../authentication.ts";
+import { identityOf, type EdgeContext } from "../authentication.ts";
 import { ApiError } from "./apiErrors.ts";
 import { isId } from "../../domain/ids.ts";
 import { conversationForReader } from "./conversationAccess.ts";
-import { runGiveawayCommand } from "./giveawayCommands.ts";
+import { runGiveawayCommand, type CommandServices } from "./giveawayCommands.ts";
 import { pickupCalendar } from "./pickupCalendar.ts";
 import { pickupDetail, planOf } from "./pickupDetail.ts";
 import { clientUuid, giveawayIdParam, parseBody } from "./requestInput.ts";
@@ -36,7 +37,10 @@ function proposalIdParam(value: unknown): string {
   return value;
 }
 
-export function pickupApi(handoff: Handoff): express.Router {
+export type PickupApiServices = EdgeContext & LimitsServices & CommandServices & Reads & Clock & Ids & Draws & Configured;
+
+export function pickupApi(handoff: PickupApiServices): express.Router {
+
   const router = express.Router();
   const signedIn = requireApiIdentity(handoff);
   // Every step below stores an event for good: each spends the giveaway-actions budget.

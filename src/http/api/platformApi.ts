@@ -6,12 +6,13 @@ import express from "express";
 import { v5 as uuidV5 } from "uuid";
 import { z } from "zod";
 import type { Handoff } from "../../app/handoff.ts";
+import type { Clock, Configured, LimitsServices, Reads, TokensServices } from "../../app/services.ts";
 import type { Answer } from "../../app/idempotency.ts";
 import { decide, type GiveawayCommand } from "../../domain/giveawayDecide.ts";
 import { initialState } from "../../domain/giveaway.ts";
 import { PlatformIdSchema, platformGiveawayId, platformUserId } from "../../domain/platformIds.ts";
 import { ApiError, unknownApiRoute } from "./apiErrors.ts";
-import { refuseWhileStopped, revisionHeader, waitUntilVisible, type AcceptedCommand } from "./giveawayCommands.ts";
+import { refuseWhileStopped, revisionHeader, waitUntilVisible, type AcceptedCommand, type CommandServices } from "./giveawayCommands.ts";
 import { requireServiceKey, serviceKeyNameOf } from "./platformAccess.ts";
 import { idempotentRoute } from "./platformIdempotentRoute.ts";
 import { withPickup } from "./pickupApi.ts";
@@ -41,7 +42,11 @@ function userParam(value: unknown): string {
   return parsed.data;
 }
 
-export function platformApi(handoff: Handoff): express.Router {
+/** The platform's backend: its keys, its retries' answers, its users; suspensions via the token service. */
+export type PlatformApiServices = CommandServices & Reads & Clock & Configured & TokensServices & LimitsServices & Pick<Handoff, "platform" | "serviceKeys" | "idempotentAnswers">;
+
+export function platformApi(handoff: PlatformApiServices): express.Router {
+
   const router = express.Router();
   router.use(requireServiceKey(handoff));
   const policy = handoff.config.pickup;

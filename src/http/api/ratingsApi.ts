@@ -2,19 +2,22 @@
 // an edit or the same rating again). The domain decides (ratings.ts); docs/api.md has the errors.
 import express from "express";
 import { z } from "zod";
-import type { Handoff } from "../../app/handoff.ts";
+import type { Clock, LimitsServices, Reads } from "../../app/services.ts";
 import { rateHandoverCommand } from "../../app/rateHandover.ts";
-import { identityOf } from "../authentication.ts";
+import { identityOf, type EdgeContext } from "../authentication.ts";
 import { limitGiveawayActions } from "../edge/rateLimits.ts";
 import { ApiError } from "./apiErrors.ts";
-import { refuseWhileStopped, runGiveawayCommand } from "./giveawayCommands.ts";
+import { refuseWhileStopped, runGiveawayCommand, type CommandServices } from "./giveawayCommands.ts";
 import { giveawayIdParam, parseBody } from "./requestInput.ts";
 import { requireApiIdentity } from "./requestContext.ts";
 
 // Only the shape here: the range of stars and the comment's length are the domain's (invalid_stars, invalid_comment).
 const RatingSchema = z.object({ stars: z.number(), comment: z.string().optional() });
 
-export function ratingsApi(handoff: Handoff): express.Router {
+export type RatingsApiServices = EdgeContext & LimitsServices & CommandServices & Reads & Clock;
+
+export function ratingsApi(handoff: RatingsApiServices): express.Router {
+
   const router = express.Router();
 
   // Stores an event for good: spends the giveaway-actions budget.

@@ -1,18 +1,18 @@
 // Server-Sent Events for curl and pages: one conversation's messages and presence, and a user's notifications.
 // Every connection listens to the process-wide hub; none subscribes to the store.
-import type { Handoff } from "../../app/handoff.ts";
 import { assertNever } from "../../domain/errors.ts";
-import { conversationFeedSources } from "../../app/conversationFeedSources.ts";
+import { conversationFeedSources, type FeedSourceServices } from "../../app/conversationFeedSources.ts";
 import { isFromBlockedUser } from "../../app/blocksNotifications.ts";
 import { followConversation, type FollowConversationOptions } from "../../live/conversationFeed.ts";
 import type { ConversationEvent, UserNotification } from "../../live/liveHub.ts";
-import { openSessionStream } from "../sse/sessionStream.ts";
+import type { EdgeContext } from "../authentication.ts";
+import { openSessionStream, type SessionStreamServices } from "../sse/sessionStream.ts";
 import { clientGone, type SseFrame, type SseStream } from "../sse/sseStream.ts";
 import { queryValue, type SignedInStreamHandler, type StreamRoute } from "../sse/streamRoutes.ts";
 import { resumePointOf } from "../resumePoint.ts";
 import { answerApiFailure, ApiError } from "./apiErrors.ts";
 import { conversationForReader } from "./conversationAccess.ts";
-import { awaitMinRevision } from "./giveawayCommands.ts";
+import { awaitMinRevision, type ReadModelState } from "./giveawayCommands.ts";
 import { giveawayIdParam } from "./requestInput.ts";
 import { apiIdentity } from "./requestContext.ts";
 import { messageForReader } from "../../app/scamWarnings.ts";
@@ -106,7 +106,7 @@ function readerConversationFrame(event: ConversationEvent, readerId: string, pat
  * The headers come with the answer (a refusal's or the stream's head), never set ahead by setHeader,
  * which would keep them in a table per open stream.
  */
-function apiStream(handoff: Handoff, path: string, handle: SignedInStreamHandler): StreamRoute {
+function apiStream(handoff: EdgeContext, path: string, handle: SignedInStreamHandler): StreamRoute {
   return {
     path,
     handle(req, res, params) {
@@ -135,7 +135,10 @@ class ApiConversationFollow implements FollowConversationOptions {
   }
 }
 
-export function streamsApi(handoff: Handoff): StreamRoute[] {
+export type StreamsApiServices = EdgeContext & SessionStreamServices & FeedSourceServices & ReadModelState;
+
+export function streamsApi(handoff: StreamsApiServices): StreamRoute[] {
+
   const conversation = apiStream(handoff, "/api/giveaways/:id/stream", async (req, res, params, identity) => {
     const giveawayId = giveawayIdParam(params.path.id);
     const userId = identity.userId;

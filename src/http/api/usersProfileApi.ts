@@ -3,6 +3,7 @@ import express from "express";
 import type { Handoff } from "../../app/handoff.ts";
 import { isId } from "../../domain/ids.ts";
 import { ApiError } from "./apiErrors.ts";
+import type { EdgeContext } from "../authentication.ts";
 import { requireApiIdentity } from "./requestContext.ts";
 
 /** How many of the newest comments a profile shows. */
@@ -26,7 +27,8 @@ export function userProfile(handoff: Pick<Handoff, "queries">, userId: string) {
 
 export type UserProfile = NonNullable<ReturnType<typeof userProfile>>;
 
-export function usersProfileApi(handoff: Handoff): express.Router {
+export function usersProfileApi(handoff: EdgeContext & Pick<Handoff, "queries">): express.Router {
+
   const router = express.Router();
 
   router.get("/users/:id", requireApiIdentity(handoff), (req, res) => {

@@ -8,7 +8,7 @@ import { giveawayStream } from "../../domain/streams.ts";
 import { hasErrorCode } from "../../eventstore/port.ts";
 import { identityOf } from "../authentication.ts";
 import { isId } from "../../domain/ids.ts";
-import { auditAccess } from "./auditAccess.ts";
+import { auditAccess, type AuditAccessServices } from "./auditAccess.ts";
 import { auditedLineView } from "./auditLineView.ts";
 import { renderAuditView } from "./auditViews.ts";
 
@@ -16,6 +16,9 @@ const AuditQuery = z.object({
   revision: z.string().max(40).optional(),
   time: z.string().max(60).optional(),
 });
+
+/** The replay reads the log itself: the raw store, besides who may see it and users' names. */
+export type AuditPageServices = AuditAccessServices & Pick<Handoff, "store">;
 
 type Choice = { ok: true; until: Until | undefined; revisionText: string; timeText: string } | { ok: false; message: string; revisionText: string; timeText: string };
 
@@ -45,7 +48,8 @@ function chosenPoint(query: unknown): Choice {
 /** Lines per audit page: the page ends at the chosen point; earlier lines are a link (or the form) away. */
 export const auditLinesPerPage = 100;
 
-export function auditPage(handoff: Handoff) {
+export function auditPage(handoff: AuditPageServices) {
+
   return async (req: Request<{ id: string }>, res: Response) => {
     const identity = identityOf(res);
     const giveawayId = req.params.id;

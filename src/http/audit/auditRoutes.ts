@@ -1,13 +1,15 @@
 // The audit: a giveaway's stored events as JSON or NDJSON, and a page that replays its conversation.
 import express from "express";
-import type { Handoff } from "../../app/handoff.ts";
-import { clearSessionCookie, requireIdentity } from "../authentication.ts";
+import { clearSessionCookie, requireIdentity, type EdgeContext } from "../authentication.ts";
 import { requireApiIdentity } from "../api/requestContext.ts";
 import { documentSecurityHeaders } from "../edge/securityHeaders.ts";
-import { auditPage } from "./auditPage.ts";
-import { eventsEndpoint } from "./eventsEndpoint.ts";
+import { auditPage, type AuditPageServices } from "./auditPage.ts";
+import { eventsEndpoint, type EventsEndpointServices } from "./eventsEndpoint.ts";
 
-export function auditRoutes(handoff: Handoff): express.Router {
+export type AuditRoutesServices = EdgeContext & AuditPageServices & EventsEndpointServices;
+
+export function auditRoutes(handoff: AuditRoutesServices): express.Router {
+
   const router = express.Router();
 
   // The API's own refusals of who asks (JSON, WWW-Authenticate on a 401), as on every other /api route.

@@ -2,6 +2,7 @@
 import type { Request, Response } from "express";
 import { z } from "zod";
 import type { Handoff } from "../../app/handoff.ts";
+import type { Reads } from "../../app/services.ts";
 import type { AuditEvent } from "../../audit/auditEvent.ts";
 import { auditedEventsUntil, type AuditViewer, type ReadersChange } from "../../audit/auditedStream.ts";
 import { parseUntil, type Until } from "../../audit/until.ts";
@@ -9,7 +10,10 @@ import { hasErrorCode } from "../../eventstore/port.ts";
 import { identityOf } from "../authentication.ts";
 import { isId } from "../../domain/ids.ts";
 import { sendApiError } from "../errorAnswers.ts";
-import { auditAccess } from "./auditAccess.ts";
+import { auditAccess, type AuditAccessServices } from "./auditAccess.ts";
+
+/** The audit replays the log itself: the raw store, besides who may see it. */
+export type EventsEndpointServices = AuditAccessServices & Pick<Handoff, "store">;
 
 const EventsQuery = z.object({
   until: z.string().optional(),
@@ -57,7 +61,7 @@ async function streamAnswer(res: Response, events: AsyncGenerator<AuditEvent>, f
 }
 
 /** The events the participant rule gives the viewer, as they are shown to them; the readers' changes are collected on the side. */
-async function* auditEvents(handoff: Handoff, giveawayId: string, until: Until | undefined, viewer: AuditViewer, readers: ReadersChange[]): AsyncGenerator<AuditEvent> {
+async function* auditEvents(handoff: Pick<Handoff, "store">, giveawayId: string, until: Until | undefined, viewer: AuditViewer, readers: ReadersChange[]): AsyncGenerator<AuditEvent> {
   for await (const audited of auditedEventsUntil(handoff.store, giveawayId, until, viewer)) {
     if (audited.readers) readers.push(audited.readers);
     yield audited.event;
@@ -65,7 +69,7 @@ async function* auditEvents(handoff: Handoff, giveawayId: string, until: Until |
 }
 
 /** Who could read the conversation from each change on, with names (JSON answer only: NDJSON is events alone). */
-function readersAnswer(handoff: Handoff, changes: ReadersChange[]) {
+function readersAnswer(handoff: Reads, changes: ReadersChange[]) {
   return {
     readers: changes.map(({ fromRevision, readers }) => ({
       fromRevision,
@@ -74,7 +78,8 @@ function readersAnswer(handoff: Handoff, changes: ReadersChange[]) {
   };
 }
 
-export function eventsEndpoint(handoff: Handoff) {
+export function eventsEndpoint(handoff: EventsEndpointServices) {
+
   return async (req: Request<{ id: string }>, res: Response) => {
     const identity = identityOf(res);
     const giveawayId = req.params.id;

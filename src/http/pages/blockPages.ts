@@ -2,20 +2,23 @@
 // block; "Unblock" posts at once. Both work without script (303 back to the chat) and with it
 // (HX-Request: a bare status). The one rule and the wait are the API's (blocksApi.ts changeBlock).
 import express, { type Request, type Response } from "express";
-import type { Handoff } from "../../app/handoff.ts";
+import type { LimitsServices } from "../../app/services.ts";
 import { isId } from "../../domain/ids.ts";
 import { identityOf, type RequestIdentity } from "../authentication.ts";
-import { changeBlock } from "../api/blocksApi.ts";
+import { changeBlock, type BlockServices } from "../api/blocksApi.ts";
 import { clientIp } from "../edge/rateLimits.ts";
 import { rateLimitedPage } from "./limitRefusals.ts";
 import { pageCommandContext } from "./commandContext.ts";
-import { conversationAccess } from "./conversationAccess.ts";
+import { conversationAccess, type ConversationAccessServices } from "./conversationAccess.ts";
 import { renderRefusal } from "./pageAccess.ts";
 import type { PageRenderer } from "./pageRenderer.ts";
 import { pageRefusal, type PageRefusal } from "./pageRefusals.ts";
 import { ApiError } from "../errorAnswers.ts";
 
-export function blockPages(handoff: Handoff, renderer: PageRenderer, requireSignedIn: express.RequestHandler): express.Router {
+export type BlockPagesServices = ConversationAccessServices & BlockServices & LimitsServices;
+
+export function blockPages(handoff: BlockPagesServices, 
+renderer: PageRenderer, requireSignedIn: express.RequestHandler): express.Router {
   const router = express.Router();
 
   function refuse(req: Request, res: Response, identity: RequestIdentity, giveawayId: string, refusal: PageRefusal) {

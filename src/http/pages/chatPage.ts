@@ -3,12 +3,12 @@
 import { avatarOf } from "./avatar.ts";
 import express, { type Request, type Response } from "express";
 import { z } from "zod";
-import type { Handoff } from "../../app/handoff.ts";
+import type { Clock, Commands, Configured, Ids, LimitsServices, LiveServices, ReadYourWritesServices, Reads } from "../../app/services.ts";
 import { contentMaxLength } from "../../domain/giveawayDecide.ts";
 import { readMarkTarget } from "../../domain/readMark.ts";
-import { identityOf, type RequestIdentity } from "../authentication.ts";
+import { identityOf, type EdgeContext, type RequestIdentity } from "../authentication.ts";
 import { pageCommandContext } from "./commandContext.ts";
-import { conversationAccess } from "./conversationAccess.ts";
+import { conversationAccess, type ConversationAccessServices } from "./conversationAccess.ts";
 import { renderRefusal, requireStreamIdentity } from "./pageAccess.ts";
 import { IdSchema, isId } from "../../domain/ids.ts";
 import type { PageRenderer } from "./pageRenderer.ts";
@@ -16,11 +16,12 @@ import { chatItems, pickupPanel } from "./pickupView.ts";
 import { domainRefusal, pageRefusal, type PageRefusal } from "./pageRefusals.ts";
 import { componentLogger } from "../../observability/logger.ts";
 import { awaitPageMinRevision, pageAfterWrite } from "./pageReadYourWrites.ts";
+import type { ReadModelState } from "../api/giveawayCommands.ts";
 import { clientIp } from "../edge/rateLimits.ts";
 import { rateLimitedPage } from "./limitRefusals.ts";
-import { messageCard, senderLabel } from "./messageCard.ts";
+import { messageCard, senderLabel, type MessageCardServices } from "./messageCard.ts";
 import { embedChatPath, renderEmbedRefusal } from "./embedPages.ts";
-import { ratingPanel } from "./ratingPages.ts";
+import { ratingPanel, type RatingPanelServices } from "./ratingPages.ts";
 
 const pagesLog = componentLogger("pages");
 
@@ -59,7 +60,22 @@ export interface MessageDraft {
   replyTo?: { id: string; senderName: string; text: string } | undefined;
 }
 
-export function chatPage(handoff: Handoff, renderer: PageRenderer, requireSignedIn: express.RequestHandler): express.Router {
+export type ChatPageServices = EdgeContext &
+  ConversationAccessServices &
+  MessageCardServices &
+  RatingPanelServices &
+  ReadModelState &
+  Reads &
+  Clock &
+  Ids &
+  Commands &
+  LimitsServices &
+  LiveServices &
+  ReadYourWritesServices &
+  Configured;
+
+export function chatPage(handoff: ChatPageServices, 
+renderer: PageRenderer, requireSignedIn: express.RequestHandler): express.Router {
   const router = express.Router();
   const { queries } = handoff;
   const freshDraft = (): MessageDraft => ({ id: handoff.newId(), content: "" });

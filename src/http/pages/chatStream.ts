@@ -1,26 +1,28 @@
 // The chat's HTML stream: each message as the viewer sees it (own right, others left), framed
 // with `id: <revision>` so a reconnect resumes by Last-Event-ID; the other person's presence;
 // and the user's badge, so a chat tab needs one connection.
-import type { Handoff } from "../../app/handoff.ts";
-import { conversationFeedSources } from "../../app/conversationFeedSources.ts";
+import { conversationFeedSources, type FeedSourceServices } from "../../app/conversationFeedSources.ts";
 import { followConversation } from "../../live/conversationFeed.ts";
-import { openSessionStream } from "../sse/sessionStream.ts";
+import { openSessionStream, type SessionStreamServices } from "../sse/sessionStream.ts";
 import { clientGone } from "../sse/sseStream.ts";
 import { statusOf } from "../errorAnswers.ts";
 import { resumePointOf } from "../resumePoint.ts";
 import type { SignedInStreamHandler } from "../sse/streamRoutes.ts";
-import { conversationAccess } from "./conversationAccess.ts";
+import { conversationAccess, type ConversationAccessServices } from "./conversationAccess.ts";
 import { notificationFrames } from "./notificationFrames.ts";
 import { sendText } from "./pageAccess.ts";
 import { isId } from "../../domain/ids.ts";
 import type { PageRenderer } from "./pageRenderer.ts";
 import { pageRefusal } from "./pageRefusals.ts";
-import { pickupFrame } from "./pickupFrames.ts";
-import { messageCard } from "./messageCard.ts";
+import { pickupFrame, type PickupFrameServices } from "./pickupFrames.ts";
+import { messageCard, type MessageCardServices } from "./messageCard.ts";
 import { assertNever } from "../../domain/errors.ts";
 import type { MessageView } from "../../projections/conversationProjection.ts";
 
-export function chatStream(handoff: Handoff, renderer: PageRenderer): SignedInStreamHandler {
+export type ChatStreamServices = ConversationAccessServices & SessionStreamServices & FeedSourceServices & MessageCardServices & PickupFrameServices;
+
+export function chatStream(handoff: ChatStreamServices, 
+renderer: PageRenderer): SignedInStreamHandler {
   return async (req, res, params, identity) => {
     const giveawayId = params.path.giveawayId;
     if (!isId(giveawayId)) return sendText(res, statusOf("not_found"), "no such conversation");

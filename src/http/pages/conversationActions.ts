@@ -3,12 +3,12 @@
 // HX-Request and gets a bare status, the change itself arriving on the stream.
 import express, { type Request, type Response } from "express";
 import { z } from "zod";
-import type { Handoff } from "../../app/handoff.ts";
+import type { Clock, Commands, Configured, LimitsServices } from "../../app/services.ts";
 import type { GiveawayCommand } from "../../domain/giveawayDecide.ts";
 import { IdSchema, isId } from "../../domain/ids.ts";
 import { identityOf, type RequestIdentity } from "../authentication.ts";
 import { pageCommandContext } from "./commandContext.ts";
-import { conversationAccess } from "./conversationAccess.ts";
+import { conversationAccess, type ConversationAccessServices } from "./conversationAccess.ts";
 import { renderRefusal } from "./pageAccess.ts";
 import { pageAfterWrite } from "./pageReadYourWrites.ts";
 import type { PageRenderer } from "./pageRenderer.ts";
@@ -24,7 +24,10 @@ const MuteForm = z.object({ muted: z.enum(["1", "0"]) });
 /** The budget an action spends (src/app/abuseLimits.ts): reactions and removals the messages', mute the other actions'. */
 type Spend = (ip: string, userId: string) => Promise<LimitRefusal | undefined>;
 
-export function conversationActions(handoff: Handoff, renderer: PageRenderer, requireSignedIn: express.RequestHandler): express.Router {
+export type ConversationActionsServices = ConversationAccessServices & Commands & LimitsServices & Clock & Configured;
+
+export function conversationActions(handoff: ConversationActionsServices, 
+renderer: PageRenderer, requireSignedIn: express.RequestHandler): express.Router {
   const router = express.Router();
   const { queries } = handoff;
 

@@ -4,7 +4,7 @@
 // works with third-party cookies blocked and never touches the top-level session.
 import type { ServerResponse } from "node:http";
 import express, { type NextFunction, type Request, type Response } from "express";
-import type { Handoff } from "../../app/handoff.ts";
+import type { Configured, TokensServices } from "../../app/services.ts";
 import { PlatformTokenError } from "../../app/platformTokens.ts";
 import type { SignInLinks } from "../../app/signInLinks.ts";
 import { isId } from "../../domain/ids.ts";
@@ -25,7 +25,8 @@ export function renderEmbedRefusal(renderer: PageRenderer, res: Response, refusa
 /** Sets the pages' security headers, framable by `origins` only (none: nobody). */
 export type FramingHeaders = (res: ServerResponse, frameAncestors: readonly string[]) => void;
 
-export function embedPages(handoff: Handoff, renderer: PageRenderer, links: SignInLinks | undefined, framingHeaders: FramingHeaders): express.Router {
+export function embedPages(handoff: TokensServices & Configured, 
+renderer: PageRenderer, links: SignInLinks | undefined, framingHeaders: FramingHeaders): express.Router {
   const router = express.Router();
   const origins = handoff.config.embedOrigins;
   const refuse = (res: Response, refusal: PageRefusal) => renderEmbedRefusal(renderer, res, refusal, origins);

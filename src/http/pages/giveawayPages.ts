@@ -2,7 +2,8 @@
 import express, { type Request, type Response } from "express";
 import { z } from "zod";
 import { readerAccess } from "../../app/conversationAccessQuery.ts";
-import type { Handoff } from "../../app/handoff.ts";
+import type { Clock, Commands, Draws, Ids, LimitsServices, Reads } from "../../app/services.ts";
+import type { ReadModelState } from "../api/giveawayCommands.ts";
 import { descriptionMaxLength, titleMaxLength } from "../../domain/giveawayDecide.ts";
 import { identityOf, type RequestIdentity } from "../authentication.ts";
 import { pageCommandContext } from "./commandContext.ts";
@@ -24,7 +25,11 @@ const CreateForm = z.object({
 
 type Draft = { giveawayId: string; title: string; description: string };
 
-export function giveawayPages(handoff: Handoff, renderer: PageRenderer): express.Router {
+/** ReadModelState: the wait for a form's ?minRevision=, read-your-writes and the read models' catch-up. */
+export type GiveawayPagesServices = Reads & Clock & Ids & Draws & Commands & LimitsServices & ReadModelState;
+
+export function giveawayPages(handoff: GiveawayPagesServices, 
+renderer: PageRenderer): express.Router {
   const router = express.Router();
   const { queries } = handoff;
 

@@ -1,10 +1,11 @@
 // The inbox: each conversation the user is in, the other person, the last message and the unread count.
 import express, { type Request, type Response } from "express";
-import type { Handoff } from "../../app/handoff.ts";
+import type { Reads } from "../../app/services.ts";
 import { identityOf } from "../authentication.ts";
 import type { PageRenderer } from "./pageRenderer.ts";
 
-export function inboxPage(handoff: Handoff, renderer: PageRenderer): express.Router {
+export function inboxPage(handoff: Reads, 
+renderer: PageRenderer): express.Router {
   const router = express.Router();
   router.get("/inbox", (_req: Request, res: Response) => {
     const identity = identityOf(res);

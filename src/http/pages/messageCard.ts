@@ -1,6 +1,6 @@
 // One message as the chat page draws it: the quote it replies to, its files, its reactions (counts
 // and the reader's own), and until when its sender may still edit or remove it.
-import type { Handoff } from "../../app/handoff.ts";
+import type { Clock, Configured, Reads } from "../../app/services.ts";
 import { reactionEmoji } from "../../domain/conversationEvents.ts";
 import type { AttachmentRef, MessageView } from "../../projections/conversationProjection.ts";
 import { scamWarningFor } from "../../app/scamWarnings.ts";
@@ -47,7 +47,10 @@ export function senderLabel(message: MessageView, viewerId: string): string {
   return message.senderId === viewerId ? "You" : (message.senderName ?? "?");
 }
 
-export function messageCard(handoff: Handoff, message: MessageView, viewerId: string): MessageCard {
+export type MessageCardServices = Reads & Clock & Configured;
+
+export function messageCard(handoff: MessageCardServices, 
+message: MessageView, viewerId: string): MessageCard {
   const giveawayId = message.giveawayId;
   const mine = message.senderId === viewerId;
   // Taken back by its sender, or hidden by a moderator: either way no text, files or reactions.

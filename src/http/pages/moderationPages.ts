@@ -2,12 +2,12 @@
 // is recorded), and the actions as plain forms (303 back to the queue). Others get a 403 page.
 import express, { type Request, type Response } from "express";
 import { z } from "zod";
-import type { Handoff } from "../../app/handoff.ts";
-import { moderationActions, moderatorOf, openReportContext, reportQueue, runModerationAction, showsSuspension } from "../../app/moderationActions.ts";
+import { moderationActions, moderatorOf, openReportContext, reportQueue, runModerationAction, showsSuspension, type ModerationActionServices } from "../../app/moderationActions.ts";
+import type { LimitsServices } from "../../app/services.ts";
 import { IdSchema, isId } from "../../domain/ids.ts";
 import { moderationReasonMaxLength } from "../../domain/moderationEvents.ts";
 import { identityOf } from "../authentication.ts";
-import { waitUntilVisible } from "../api/giveawayCommands.ts";
+import { waitUntilVisible, type ReadModelState } from "../api/giveawayCommands.ts";
 import { clientIp } from "../edge/rateLimits.ts";
 import { rateLimitedPage } from "./limitRefusals.ts";
 import { pageCommandContext } from "./commandContext.ts";
@@ -28,7 +28,10 @@ const ActionForm = z.object({
   until: z.preprocess(empty, z.iso.datetime({ offset: true, local: true }).transform((text) => new Date(/(?:Z|[+-]\d\d:?\d\d)$/i.test(text) ? text : `${text}Z`)).optional()),
 });
 
-export function moderationPages(handoff: Handoff, renderer: PageRenderer, requireSignedIn: express.RequestHandler): express.Router {
+export type ModerationPagesServices = ModerationActionServices & ReadModelState & LimitsServices;
+
+export function moderationPages(handoff: ModerationPagesServices, 
+renderer: PageRenderer, requireSignedIn: express.RequestHandler): express.Router {
   const router = express.Router();
   const back = { href: "/moderation", label: "Back to the queue" };
   const refuse = (res: Response, refusal: PageRefusal) => renderRefusal(renderer, res, refusal, identityOf(res), back);

@@ -1,6 +1,6 @@
 // A user's notifications as HTML stream frames: out-of-band swaps htmx applies wherever the
 // targets exist (the nav badge, an inbox row's count, the notices area).
-import type { Handoff } from "../../app/handoff.ts";
+import type { Reads } from "../../app/services.ts";
 import { isFromBlockedUser } from "../../app/blocksNotifications.ts";
 import { assertNever } from "../../domain/errors.ts";
 import type { UserNotification } from "../../live/liveHub.ts";
@@ -17,7 +17,8 @@ export interface NotificationFrames {
 }
 
 /** `except`: the conversation on screen, whose unread messages the badge leaves out. */
-export function notificationFrames(handoff: Handoff, renderer: PageRenderer, userId: string, except?: string): NotificationFrames {
+export function notificationFrames(handoff: Reads, 
+renderer: PageRenderer, userId: string, except?: string): NotificationFrames {
   const badge = () => renderer.partial("./partials/unreadBadge", { count: unreadBadgeCount(handoff, userId, except), oob: true });
   return {
     current: () => ({ data: badge() }),

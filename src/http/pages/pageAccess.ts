@@ -1,10 +1,10 @@
 // Who may see a page: signed-in users; everyone else goes to sign in and comes back after.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { NextFunction, Request, Response } from "express";
-import type { Handoff } from "../../app/handoff.ts";
-import type { IdentityRefusal } from "../authentication.ts";
+import type { TokensServices } from "../../app/services.ts";
+import type { EdgeContext, IdentityRefusal } from "../authentication.ts";
 import { clearSessionCookie, identify, requireIdentity, type RequestIdentity } from "../authentication.ts";
-import { comesFromOurOrigin } from "../edge/origin.ts";
+import { comesFromOurOrigin, type OriginConfig } from "../edge/origin.ts";
 import type { PageRenderer } from "./pageRenderer.ts";
 import { pageRefusal, type PageRefusal } from "./pageRefusals.ts";
 
@@ -29,7 +29,7 @@ export function renderRefusal(renderer: PageRenderer, res: Response, refusal: Pa
  * Pages: a cross-site write with the cookie gets a readable 403; no or a bad session goes to sign in
  * (a GET comes back to where it was going).
  */
-export function requirePageIdentity(handoff: Handoff, renderer: PageRenderer) {
+export function requirePageIdentity(handoff: EdgeContext, renderer: PageRenderer) {
   return requireIdentity(handoff, (req, res, reason) => {
     if (reason === "cross_site") return renderRefusal(renderer, res, pageRefusal("cross_site"));
     if (reason === "invalid" || reason === "suspended") clearSessionCookie(res);
@@ -55,7 +55,7 @@ export function refuseStreamIdentity(req: IncomingMessage, res: ServerResponse, 
   sendText(res, 401, "sign in first");
 }
 
-export function requireStreamIdentity(handoff: Handoff) {
+export function requireStreamIdentity(handoff: EdgeContext) {
   return requireIdentity(handoff, refuseStreamIdentity);
 }
 
@@ -70,7 +70,7 @@ function pathOf(url: string | string[] | undefined): string | undefined {
 }
 
 /** Sign-in pages: whoever is already signed in (if anyone), without requiring it. */
-export function optionalIdentity(handoff: Handoff, req: Request): RequestIdentity | undefined {
+export function optionalIdentity(handoff: TokensServices, req: Request): RequestIdentity | undefined {
   const identity = identify(req, handoff.tokens);
   return typeof identity === "string" ? undefined : identity;
 }
@@ -79,7 +79,8 @@ export function optionalIdentity(handoff: Handoff, req: Request): RequestIdentit
  * Sign-in and registration carry no cookie yet, so requireIdentity's check does not cover them:
  * a form must name our origin (Origin, else Referer), or it is refused (login CSRF).
  */
-export function refuseForeignOrigin(handoff: Handoff, renderer: PageRenderer) {
+export function refuseForeignOrigin(handoff: { config: OriginConfig }, 
+renderer: PageRenderer) {
   return (req: Request, res: Response, next: NextFunction) => {
     if (!comesFromOurOrigin(req, handoff.config)) return renderRefusal(renderer, res, pageRefusal("cross_site"));
     next();

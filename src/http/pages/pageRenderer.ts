@@ -1,7 +1,7 @@
 // Eta over views/, escaping every interpolation, with what every page's layout needs.
 import type { Response } from "express";
 import { Eta } from "eta";
-import type { Handoff } from "../../app/handoff.ts";
+import type { Reads } from "../../app/services.ts";
 import type { RequestIdentity } from "../authentication.ts";
 import { linkify } from "./linkify.ts";
 import { readableTime } from "./readableTime.ts";
@@ -28,7 +28,7 @@ export interface PageData {
   [key: string]: unknown;
 }
 
-export function createPageRenderer(handoff: Handoff): PageRenderer {
+export function createPageRenderer(handoff: Reads): PageRenderer {
   const eta = new Eta({ views: viewsDir, autoEscape: true, cache: true, autoTrim: [false, "nl"] });
   const partial = (template: string, data: object) => eta.render(template, { ...data, h: helpers });
   return {
@@ -49,7 +49,8 @@ export function createPageRenderer(handoff: Handoff): PageRenderer {
 }
 
 /** Unread messages across the user's conversations, leaving out `except` (the conversation on screen). */
-export function unreadBadgeCount(handoff: Handoff, userId: string, except?: string): number {
+export function unreadBadgeCount(handoff: Reads, 
+userId: string, except?: string): number {
   const total = handoff.queries.unreadTotal(userId);
   if (!except) return total;
   const onScreen = handoff.queries.inboxEntry(userId, except)?.unreadCount ?? 0;

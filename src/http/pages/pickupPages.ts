@@ -3,7 +3,7 @@
 import express, { type Request, type Response } from "express";
 import { z } from "zod";
 import { readerAccess } from "../../app/conversationAccessQuery.ts";
-import type { Handoff } from "../../app/handoff.ts";
+import type { Clock, Commands, Configured, Draws, LimitsServices, ReadYourWritesServices, Reads } from "../../app/services.ts";
 import type { GiveawayCommand } from "../../domain/giveawayDecide.ts";
 import { IdSchema, isId } from "../../domain/ids.ts";
 import { identityOf, type RequestIdentity } from "../authentication.ts";
@@ -16,7 +16,7 @@ import { domainRefusal, pageRefusal, type PageRefusal } from "./pageRefusals.ts"
 import { pageAfterWrite } from "./pageReadYourWrites.ts";
 import { clientIp } from "../edge/rateLimits.ts";
 import { rateLimitedPage } from "./limitRefusals.ts";
-import { freshly, refusedStaleably } from "../freshReads.ts";
+import { freshly, refusedStaleably, type FreshnessSource } from "../freshReads.ts";
 
 const localTime = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/);
 
@@ -37,7 +37,10 @@ function instantOf(local: string, tzOffsetMinutes: number): Date {
   return new Date(Date.parse(`${local}Z`) + tzOffsetMinutes * 60_000);
 }
 
-export function pickupPages(handoff: Handoff, renderer: PageRenderer): express.Router {
+export type PickupPagesServices = Reads & Clock & Draws & Commands & LimitsServices & ReadYourWritesServices & FreshnessSource & Configured;
+
+export function pickupPages(handoff: PickupPagesServices, 
+renderer: PageRenderer): express.Router {
   const router = express.Router();
   const policy = handoff.config.pickup;
 

@@ -1,7 +1,7 @@
 // What the chat shows of the pickup to one viewer: the status, the plan, the cards and the buttons.
 import type { GrantedConversation } from "../../app/conversationAccessQuery.ts";
 import { visibleTo } from "../../app/conversationAccessQuery.ts";
-import type { Handoff } from "../../app/handoff.ts";
+import type { Reads } from "../../app/services.ts";
 import { roundOfRevision } from "../../domain/pickupAccess.ts";
 import type { MessageView } from "../../projections/conversationProjection.ts";
 import type { ProposalView } from "../../projections/pickupProjection.ts";
@@ -33,7 +33,7 @@ export interface PickupPanel {
   winnerId: string | null;
 }
 
-export function pickupPanel(handoff: Handoff, access: GrantedConversation, viewerId: string): PickupPanel {
+export function pickupPanel(handoff: Reads, access: GrantedConversation, viewerId: string): PickupPanel {
   const giveaway = handoff.queries.giveawayById(access.giveaway.id) ?? access.giveaway;
   const row = handoff.queries.pickupRow(giveaway.id);
   const current = access.role !== "former_winner";
@@ -77,7 +77,8 @@ export type ChatItem =
 
 /** Messages and proposals in stream order, only what the viewer may read; the giver's rounds under headers. */
 /** `before`: a page of older history, so only the cards before that revision. */
-export function chatItems(handoff: Handoff, access: GrantedConversation, viewerId: string, messages: MessageView[], panel: PickupPanel, before = Number.MAX_SAFE_INTEGER): ChatItem[] {
+export function chatItems(handoff: Reads, 
+access: GrantedConversation, viewerId: string, messages: MessageView[], panel: PickupPanel, before = Number.MAX_SAFE_INTEGER): ChatItem[] {
   const firstShown = messages[0]?.revision ?? Number.MAX_SAFE_INTEGER;
   const proposals = visibleTo(access, handoff.queries.proposalsOf(access.giveaway.id)).filter((p) => (messages.length === 0 || p.revision >= firstShown) && p.revision < before);
   const items: ChatItem[] = [

@@ -1,6 +1,6 @@
 // A user's page, /users/:userId: their name and the ratings others gave them after handovers.
 import express, { type Request, type Response } from "express";
-import type { Handoff } from "../../app/handoff.ts";
+import type { Configured, Reads } from "../../app/services.ts";
 import { isId } from "../../domain/ids.ts";
 import { identityOf } from "../authentication.ts";
 import { userProfile } from "../api/usersProfileApi.ts";
@@ -9,7 +9,8 @@ import { renderRefusal } from "./pageAccess.ts";
 import type { PageRenderer } from "./pageRenderer.ts";
 import { pageRefusal } from "./pageRefusals.ts";
 
-export function profilePages(handoff: Handoff, renderer: PageRenderer): express.Router {
+export function profilePages(handoff: Reads & Configured, 
+renderer: PageRenderer): express.Router {
   const router = express.Router();
 
   router.get("/users/:userId", (req: Request, res: Response) => {

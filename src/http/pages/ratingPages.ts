@@ -2,7 +2,7 @@
 // POST and a 303 back, with or without script), and the POST it sends.
 import express, { type Request, type Response } from "express";
 import { z } from "zod";
-import type { Handoff } from "../../app/handoff.ts";
+import type { Clock, Commands, LimitsServices, ReadYourWritesServices, Reads } from "../../app/services.ts";
 import { rateHandoverCommand } from "../../app/rateHandover.ts";
 import { isId } from "../../domain/ids.ts";
 import { ratingCommentMaxLength, ratingWindowMs } from "../../domain/ratingsEvents.ts";
@@ -19,7 +19,10 @@ import { domainRefusal, pageRefusal, type PageRefusal } from "./pageRefusals.ts"
 const RatingForm = z.object({ stars: z.string().max(10).optional(), comment: z.string().max(ratingCommentMaxLength * 4).optional() });
 
 /** The chat page's rating panel for `viewerId`: "" unless the giveaway is completed and they are its giver or winner. */
-export function ratingPanel(handoff: Handoff, renderer: PageRenderer, giveawayId: string, viewerId: string): string {
+export type RatingPanelServices = Reads & Clock;
+export type RatingPagesServices = Reads & Clock & Commands & LimitsServices & ReadYourWritesServices;
+
+export function ratingPanel(handoff: RatingPanelServices, renderer: PageRenderer, giveawayId: string, viewerId: string): string {
   const { queries } = handoff;
   const giveaway = queries.giveawayById(giveawayId);
   if (!giveaway || giveaway.status !== "completed" || giveaway.winnerId === null) return "";
@@ -37,7 +40,8 @@ export function ratingPanel(handoff: Handoff, renderer: PageRenderer, giveawayId
   });
 }
 
-export function ratingPages(handoff: Handoff, renderer: PageRenderer): express.Router {
+export function ratingPages(handoff: RatingPagesServices, 
+renderer: PageRenderer): express.Router {
   const router = express.Router();
 
   const refuse = (res: Response, identity: RequestIdentity, giveawayId: string, refusal: PageRefusal) =>

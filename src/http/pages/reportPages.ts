@@ -4,18 +4,18 @@
 // comes back to the same page saying it was sent.
 import express, { type Request, type Response } from "express";
 import { z } from "zod";
-import type { Handoff } from "../../app/handoff.ts";
+import type { Clock, Commands, Ids, LimitsServices, ReadYourWritesServices } from "../../app/services.ts";
 import type { GrantedConversation } from "../../app/conversationAccessQuery.ts";
 import { IdSchema, isId } from "../../domain/ids.ts";
 import { mayReadRevision } from "../../domain/pickupAccess.ts";
 import { reportNoteMaxLength, reportReasons } from "../../domain/reportsEvents.ts";
 import { identityOf, type RequestIdentity } from "../authentication.ts";
 import { ApiError } from "../errorAnswers.ts";
-import { changeBlock } from "../api/blocksApi.ts";
+import { changeBlock, type BlockServices } from "../api/blocksApi.ts";
 import { clientIp } from "../edge/rateLimits.ts";
 import { rateLimitedPage } from "./limitRefusals.ts";
 import { pageCommandContext } from "./commandContext.ts";
-import { conversationAccess } from "./conversationAccess.ts";
+import { conversationAccess, type ConversationAccessServices } from "./conversationAccess.ts";
 import { renderRefusal } from "./pageAccess.ts";
 import type { PageRenderer } from "./pageRenderer.ts";
 import { domainRefusal, pageRefusal, type PageRefusal } from "./pageRefusals.ts";
@@ -45,7 +45,10 @@ const reasonLabels: Record<(typeof reportReasons)[number], string> = {
   other: "Something else",
 };
 
-export function reportPages(handoff: Handoff, renderer: PageRenderer, requireSignedIn: express.RequestHandler): express.Router {
+export type ReportPagesServices = ConversationAccessServices & BlockServices & Commands & LimitsServices & Ids & Clock & ReadYourWritesServices;
+
+export function reportPages(handoff: ReportPagesServices, 
+renderer: PageRenderer, requireSignedIn: express.RequestHandler): express.Router {
   const router = express.Router();
   const { queries } = handoff;
 

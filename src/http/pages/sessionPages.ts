@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import express, { type Request, type Response } from "express";
 import { z } from "zod";
 import type { Handoff } from "../../app/handoff.ts";
+import type { Configured, LimitsServices, Reads, TokensServices } from "../../app/services.ts";
 import { clearSessionCookie, isCrossSiteCookieWrite, setSessionCookie } from "../authentication.ts";
 import { optionalIdentity, refuseForeignOrigin, renderRefusal, safeReturnPath } from "./pageAccess.ts";
 import type { PageRenderer } from "./pageRenderer.ts";
@@ -20,7 +21,10 @@ const CredentialsForm = z.object({
 
 type FormView = { username: string; next: string | undefined; error?: string };
 
-export function sessionPages(handoff: Handoff, renderer: PageRenderer): express.Router {
+export type SessionPagesServices = Reads & TokensServices & Configured & LimitsServices & Pick<Handoff, "accounts">;
+
+export function sessionPages(handoff: SessionPagesServices, 
+renderer: PageRenderer): express.Router {
   const router = express.Router();
   const landing = (next: unknown) => safeReturnPath(next) ?? "/giveaways";
 

@@ -3,7 +3,7 @@
 // `next`, a local path only. A GET that signs in is fine here: the link works once, like a magic link.
 import { randomUUID } from "node:crypto";
 import express, { type Request, type Response } from "express";
-import type { Handoff } from "../../app/handoff.ts";
+import type { Configured, TokensServices } from "../../app/services.ts";
 import { PlatformTokenError } from "../../app/platformTokens.ts";
 import { AccountSuspended, type SignInLinks } from "../../app/signInLinks.ts";
 import type { Account, Session } from "../../app/userAccounts.ts";
@@ -13,7 +13,8 @@ import { renderRefusal, safeReturnPath } from "./pageAccess.ts";
 import type { PageRenderer } from "./pageRenderer.ts";
 import { pageRefusal, sentence, type PageRefusal } from "./pageRefusals.ts";
 
-export function ssoPages(handoff: Handoff, renderer: PageRenderer, links: SignInLinks | undefined): express.Router {
+export function ssoPages(handoff: TokensServices & Configured, 
+renderer: PageRenderer, links: SignInLinks | undefined): express.Router {
   const router = express.Router();
 
   router.get("/sso", async (req: Request, res: Response) => {

@@ -1,12 +1,13 @@
 // GET /me/stream: the signed-in user's notifications for every page but the chat (which carries
 // them on its own stream): the unread badge, inbox counts, and a notice for a draw they won.
-import type { Handoff } from "../../app/handoff.ts";
-import { openSessionStream } from "../sse/sessionStream.ts";
+import type { LiveServices, Reads } from "../../app/services.ts";
+import { openSessionStream, type SessionStreamServices } from "../sse/sessionStream.ts";
 import type { SignedInStreamHandler } from "../sse/streamRoutes.ts";
 import { notificationFrames } from "./notificationFrames.ts";
 import type { PageRenderer } from "./pageRenderer.ts";
 
-export function userStream(handoff: Handoff, renderer: PageRenderer): SignedInStreamHandler {
+export function userStream(handoff: SessionStreamServices & Reads & LiveServices, 
+renderer: PageRenderer): SignedInStreamHandler {
   return (req, res, params, identity) => {
     const stream = openSessionStream(handoff, req, res, identity, "page_notifications", params.requestId);
     const notifications = notificationFrames(handoff, renderer, identity.userId);

@@ -7,14 +7,19 @@ import type { SessionEnds, SessionWatcher } from "../../app/sessionEnds.ts";
 import type { Identity } from "../../app/tokens.ts";
 import type { StreamLease } from "../../scale/streamLeases.ts";
 import type { Handoff } from "../../app/handoff.ts";
+import type { Configured, LimitsServices } from "../../app/services.ts";
 import { rateLimitedError } from "../edge/rateLimits.ts";
 import type { RequestIdentity } from "../authentication.ts";
 import { openSseStream, type SseStream } from "./sseStream.ts";
 
 export type StreamKind = "api_conversation" | "api_notifications" | "page_chat" | "page_notifications";
 
+/** Every signed-in stream: the open-stream cap, the stream settings, the shutdown's registry, the session ends. */
+export type SessionStreamServices = LimitsServices & Configured & Pick<Handoff, "openStreams" | "sessionEnds">;
+
 /** Over the user's open-stream cap it throws, before the first byte: the route answers 429 (JSON on /api, text on pages). */
-export function openSessionStream(handoff: Handoff, req: IncomingMessage, res: ServerResponse, identity: RequestIdentity, kind: StreamKind, requestId: string): SseStream {
+export function openSessionStream(handoff: SessionStreamServices, 
+req: IncomingMessage, res: ServerResponse, identity: RequestIdentity, kind: StreamKind, requestId: string): SseStream {
   const lease = handoff.limits.openStream(identity.userId);
   if (isLimitRefusal(lease)) throw rateLimitedError(lease);
   const stream = openSseStream(req, res, {

@@ -156,6 +156,8 @@ const ConfigSchema = z
     PASSWORD_HASH_QUEUE: z.coerce.number().int().min(0).max(10_000).default(8),
     /** The origin browsers use (https://chat.example): cookies are Secure under https, and writes must come from it. */
     PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+    /** Lets push endpoints and webhook URLs be http, loopback or private addresses (tests, private networks). */
+    OUTBOUND_ALLOW_PRIVATE: z.enum(["true", "false"]).default("false"),
     /** Behind one reverse proxy: trust X-Forwarded-Proto/-For from it (client IPs for limits, https for cookies). */
     TRUST_PROXY: z.enum(["true", "false"]).default("false"),
     EDIT_WINDOW_SECONDS: z.coerce.number().int().min(0).default(15 * 60),
@@ -262,6 +264,8 @@ export interface Config {
   /** The public origin (scheme://host[:port]), when configured. */
   publicOrigin: string | undefined;
   trustProxy: boolean;
+  /** Outgoing calls (Web Push, webhooks) may go to http, loopback and private addresses (src/outbound/). */
+  outboundAllowPrivate: boolean;
   /** How long after sending a message its sender may edit or retract it. */
   editWindowMs: number;
   /** The largest attachment accepted, in bytes. */
@@ -343,6 +347,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     passwordHashQueue: e.PASSWORD_HASH_QUEUE,
     publicOrigin: e.PUBLIC_URL === undefined ? undefined : new URL(e.PUBLIC_URL).origin,
     trustProxy: e.TRUST_PROXY === "true",
+    outboundAllowPrivate: e.OUTBOUND_ALLOW_PRIVATE === "true",
     editWindowMs: e.EDIT_WINDOW_SECONDS * 1000,
     attachmentMaxBytes: e.ATTACHMENT_MAX_BYTES,
     rateLimits: {

@@ -34,6 +34,7 @@ export type EdgeErrorCode =
   | "unsupported_encoding"
   | "invalid_field"
   | "read_model_lagging"
+  | "url_not_allowed"
   | "invalid_resume_point"
   | "resume_point_ahead"
   | "revision_ahead"
@@ -135,6 +136,7 @@ const statuses = {
   unsupported_media_type: 415,
 
   invalid_field: 422,
+  url_not_allowed: 422,
   bad_form: 422,
   invalid_content: 422,
   invalid_username: 422,

@@ -8,6 +8,7 @@ import { assertNever, refuse, type DomainError } from "./errors.ts";
 import type { GiveawayEvent } from "./events.ts";
 import type { DrawnGiveaway, GiveawayState } from "./giveaway.ts";
 import { conversationFor } from "./conversationReaders.ts";
+import { moderationStateOf } from "./moderationEvolve.ts";
 import { contentMaxLength } from "./giveawayLimits.ts";
 import { contentDigest, type StoredMessage } from "./messageIndex.ts";
 
@@ -151,6 +152,8 @@ function liveMessage(conversation: DrawnGiveaway, messageId: string): Found {
   const message = conversation.messages.get(messageId);
   if (!message) return { ok: false, error: refuse("message_not_found", "no such message in this conversation") };
   if (chatStateOf(conversation).retracted.has(messageId)) return { ok: false, error: refuse("message_retracted", "the message was removed") };
+  // Hidden by a moderator: as removed for everyone, its sender included (no edit brings it back).
+  if (moderationStateOf(conversation).hidden.has(messageId)) return { ok: false, error: refuse("message_retracted", "a moderator removed the message") };
   return { ok: true, message };
 }
 

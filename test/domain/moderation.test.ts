@@ -32,6 +32,17 @@ describe("HideMessage", () => {
   it("refuses an unknown message", () => {
     given(conversation()).when(hide(moderator, message2)).then("message_not_found");
   });
+  it("leaves the sender no way to bring it back: edit, remove and reactions are refused", () => {
+    const hidden: GiveawayEvent = { type: "MessageHidden", data: { messageId: message1, moderatorId: stranger, reason: "x", hiddenAt: at } };
+    const editWindowMs = 60 * 60_000;
+    given([...conversation(), hidden]).when({ type: "EditMessage", messageId: message1, userId: alice, content: "pay me", now, editWindowMs }).then("message_retracted");
+    given([...conversation(), hidden]).when({ type: "RetractMessage", messageId: message1, userId: alice, now, editWindowMs }).then("message_retracted");
+    given([...conversation(), hidden]).when({ type: "ReactToMessage", messageId: message1, userId: giver, emoji: "👍", reacted: true, now }).then("message_retracted");
+    // Before it was hidden, its sender could still edit it.
+    given(conversation()).when({ type: "EditMessage", messageId: message1, userId: alice, content: "pay me", now, editWindowMs }).then([
+      { type: "MessageEdited", data: { messageId: message1, editorId: alice, content: "pay me", editedAt: at } },
+    ]);
+  });
   it("refuses a giveaway not drawn yet (no conversation, no messages)", () => {
     given([created(), entered(alice)]).when(hide()).then("message_not_found");
   });

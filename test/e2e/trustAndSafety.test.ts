@@ -47,8 +47,9 @@ describe.skipIf(browserTestsSkipped)("browser: trust and safety, from a scam mes
     await callApi(url, bobToken, "POST", `/api/giveaways/${giveawayId}/entries`);
     await callApi(url, annToken, "POST", `/api/giveaways/${giveawayId}/draw`);
 
-    // Both open the chat; Bob on a phone.
+    // Both open the chat; Bob on a phone, and the moderator works from one too.
     await bob.setViewportSize({ width: 390, height: 844 });
+    await mo.setViewportSize({ width: 390, height: 844 });
     await Promise.all([ann.goto(`${url}/messages/${giveawayId}`), bob.goto(`${url}/messages/${giveawayId}`)]);
     await Promise.all([waitConnected(ann), waitConnected(bob)]);
 
@@ -81,6 +82,7 @@ describe.skipIf(browserTestsSkipped)("browser: trust and safety, from a scam mes
     await queued.waitFor();
     expect(await queued.innerText()).toMatch(/bob reported by ann for scam \(a message\) in “A lamp”/);
     expect(await queued.locator(".report-note").innerText()).toBe("asks for a delivery fee");
+    expect(await pageWidth(mo)).toBeLessThanOrEqual(390);
     const openReport = async () => {
       const [response] = await Promise.all([
         mo.waitForResponse((r) => r.request().method() === "POST" && /\/moderation\/reports\/[^/]+\/views$/.test(new URL(r.url()).pathname)),
@@ -90,6 +92,7 @@ describe.skipIf(browserTestsSkipped)("browser: trust and safety, from a scam mes
       await mo.locator("h1", { hasText: "Report on bob" }).waitFor();
     };
     await openReport();
+    expect(await pageWidth(mo)).toBeLessThanOrEqual(390); // the report, its context and its forms fit a phone
     const reportedLine = mo.locator(".moderation-context .moderation-message.reported");
     expect(await reportedLine.locator(".bubble").innerText()).toBe(scamText);
 

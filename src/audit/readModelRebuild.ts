@@ -3,7 +3,7 @@
 // With servers running, each is asked to take the file (readModelSwap.ts): it catches a copy up to
 // the live position and swaps it in while serving; the build itself runs here, not in the servers.
 import { randomUUID } from "node:crypto";
-import { closeSync, fsyncSync, openSync, renameSync, rmSync } from "node:fs";
+import { renameSync, rmSync } from "node:fs";
 import { basename, join } from "node:path";
 import Database from "better-sqlite3";
 import type { EventStore } from "../eventstore/port.ts";
@@ -16,9 +16,11 @@ import {
   isDatabaseInUse,
   isSlotHeld,
   readSwapAnswer,
+  removeDatabaseFiles,
   servedReadModelFiles,
   swapAnswerFile,
   swapRequestFile,
+  syncDirectory,
   writeSwapRequest,
   type SwapAnswer,
 } from "../projections/readModelSwap.ts";
@@ -41,10 +43,6 @@ export interface RebuildResult {
   stopped: string[];
   /** Online: each serving process's answer (its file swapped in, or why not); empty when none was running. */
   swapped: SwapAnswer[];
-}
-
-function removeDatabaseFiles(file: string): void {
-  for (const suffix of ["", "-wal", "-shm"]) rmSync(`${file}${suffix}`, { force: true });
 }
 
 /** A file held open by something that is not a server (a shell, a script) can be neither replaced nor asked. */
@@ -228,15 +226,3 @@ function tablesOf(schema: string): string[] {
   }
 }
 
-/** The rename itself on disk too. */
-function syncDirectory(dir: string): void {
-  let fd: number | undefined;
-  try {
-    fd = openSync(dir, "r");
-    fsyncSync(fd);
-  } catch {
-    // Not every platform can open a directory for fsync; the rename stands either way.
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
-}

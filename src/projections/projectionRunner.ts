@@ -2,6 +2,7 @@
 // A projection that cannot apply an event stops alone (recorded in projection_status with the event's
 // stream and revision); the others go on. The operator resolves it (npm run projections -- retry|skip)
 // and the runner, watching the status table, takes the projection up again without a restart.
+import { stoppedEventAt } from "./stoppedEvents.ts";
 import type Database from "better-sqlite3";
 import { isGiveawayEventType, isUserEventType, parseGiveawayEvent, parseUserEvent } from "../domain/events.ts";
 import { giveawayIdFromStream, giveawayStreamPrefix, userStreamPrefix } from "../domain/streams.ts";
@@ -82,18 +83,7 @@ interface BatchResult {
 
 const log = componentLogger("projections");
 
-function failureAt(recorded: RecordedEvent, error: unknown): ProjectionFailure {
-  const message = error instanceof Error ? error.message : String(error);
-  return {
-    position: recorded.position,
-    streamId: recorded.streamId,
-    revision: recorded.revision,
-    type: recorded.type,
-    eventId: recorded.id,
-    error: message.length > 500 ? `${message.slice(0, 500)}…` : message,
-    failedAt: new Date().toISOString(),
-  };
-}
+const failureAt = (recorded: RecordedEvent, error: unknown): ProjectionFailure => stoppedEventAt(recorded, error);
 
 export function startProjectionRunner(options: ProjectionRunnerOptions): ProjectionRunner {
   const { store, db } = options;

@@ -1,17 +1,10 @@
 // Each projection's own checkpoint and, when it stopped, the event it stopped on: kept in the read
 // model file so the server, a restart and the operator command (npm run projections) all see the same.
 import type Database from "better-sqlite3";
+import { readSkips, recordSkip, skipsTableSchema, stoppedEventOf, type SkippedEvent, type StoppedColumns, type StoppedEvent } from "./stoppedEvents.ts";
 
 /** The event a projection could not apply, and why. */
-export interface ProjectionFailure {
-  position: bigint;
-  streamId: string;
-  revision: bigint;
-  type: string;
-  eventId: string;
-  error: string;
-  failedAt: string;
-}
+export type ProjectionFailure = StoppedEvent;
 
 export interface ProjectionState {
   name: string;
@@ -21,16 +14,7 @@ export interface ProjectionState {
   failure: ProjectionFailure | undefined;
 }
 
-export interface ProjectionSkip {
-  name: string;
-  position: bigint;
-  streamId: string;
-  revision: bigint;
-  eventId: string;
-  type: string;
-  error: string;
-  skippedAt: string;
-}
+export type ProjectionSkip = SkippedEvent;
 
 export const projectionStatusSchema = `
   CREATE TABLE IF NOT EXISTS projection_status (
@@ -38,36 +22,15 @@ export const projectionStatusSchema = `
     failed_position TEXT, failed_stream TEXT, failed_revision TEXT, failed_type TEXT, failed_event_id TEXT,
     failed_error TEXT, failed_at TEXT);
   -- Events an operator chose to pass over (npm run projections -- skip): the log itself is never changed.
-  CREATE TABLE IF NOT EXISTS projection_skips (
-    name TEXT NOT NULL, position TEXT NOT NULL, stream_id TEXT NOT NULL, revision TEXT NOT NULL, event_id TEXT NOT NULL,
-    type TEXT NOT NULL, error TEXT NOT NULL, skipped_at TEXT NOT NULL, PRIMARY KEY (name, position));`;
+  ${skipsTableSchema("projection_skips")}`;
 
-interface StatusRow {
+interface StatusRow extends StoppedColumns {
   name: string;
   position: string | null;
-  failed_position: string | null;
-  failed_stream: string | null;
-  failed_revision: string | null;
-  failed_type: string | null;
-  failed_event_id: string | null;
-  failed_error: string | null;
-  failed_at: string | null;
 }
 
 function toState(row: StatusRow): ProjectionState {
-  const failure: ProjectionFailure | undefined =
-    row.failed_position === null
-      ? undefined
-      : {
-          position: BigInt(row.failed_position),
-          streamId: row.failed_stream ?? "?",
-          revision: BigInt(row.failed_revision ?? "-1"),
-          type: row.failed_type ?? "?",
-          eventId: row.failed_event_id ?? "?",
-          error: row.failed_error ?? "?",
-          failedAt: row.failed_at ?? "?",
-        };
-  return { name: row.name, position: row.position === null ? undefined : BigInt(row.position), failure };
+  return { name: row.name, position: row.position === null ? undefined : BigInt(row.position), failure: stoppedEventOf(row) };
 }
 
 /** A row per projection; one that has none yet starts from the shared checkpoint of earlier versions. */
@@ -115,11 +78,7 @@ export function skipFailedEvent(db: Database.Database, name: string, now: Date):
     const state = readProjectionStates(db).find((each) => each.name === name);
     const failure = state?.failure;
     if (!failure) return undefined;
-    const skip: ProjectionSkip = { name, ...failure, skippedAt: now.toISOString() };
-    db.prepare(
-      `INSERT OR REPLACE INTO projection_skips (name, position, stream_id, revision, event_id, type, error, skipped_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(name, failure.position.toString(), failure.streamId, failure.revision.toString(), failure.eventId, failure.type, failure.error, skip.skippedAt);
+    const skip = recordSkip(db, "projection_skips", name, failure, now);
     clearFailure(db, name);
     db.prepare("UPDATE projection_status SET position = ? WHERE name = ?").run(failure.position.toString(), name);
     return skip;
@@ -127,21 +86,7 @@ export function skipFailedEvent(db: Database.Database, name: string, now: Date):
 }
 
 export function readProjectionSkips(db: Database.Database): ProjectionSkip[] {
-  return db
-    .prepare<[], { name: string; position: string; stream_id: string; revision: string; event_id: string; type: string; error: string; skipped_at: string }>(
-      "SELECT * FROM projection_skips ORDER BY skipped_at, name",
-    )
-    .all()
-    .map((row) => ({
-      name: row.name,
-      position: BigInt(row.position),
-      streamId: row.stream_id,
-      revision: BigInt(row.revision),
-      eventId: row.event_id,
-      type: row.type,
-      error: row.error,
-      skippedAt: row.skipped_at,
-    }));
+  return readSkips(db, "projection_skips");
 }
 
 /** One line for logs, readiness and the operator command. */

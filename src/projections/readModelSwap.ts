@@ -4,7 +4,7 @@
 // the copy up to the live position, swaps it in (swappableReadModels.ts) and answers in
 // DATA_DIR/readmodels.swap-<id>.<its file>.json. Files, not a socket: the CLI and the servers share
 // only the data directory, and a request whose CLI has died is recognised by its pid and ignored.
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import Database from "better-sqlite3";
 
@@ -45,6 +45,19 @@ export function nextFileFor(file: string): string {
 
 export function removeDatabaseFiles(file: string): void {
   for (const suffix of ["", "-wal", "-shm"]) rmSync(`${file}${suffix}`, { force: true });
+}
+
+/** A rename in `dir` on disk too (its directory entry synced). */
+export function syncDirectory(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(dir, "r");
+    fsyncSync(fd);
+  } catch {
+    // Not every platform can open a directory for fsync; the rename stands either way.
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }
 
 /** Written whole or not at all (a reader never sees half a request). */

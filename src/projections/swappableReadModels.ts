@@ -4,7 +4,7 @@
 // `db` the current handle. A replacement (a file `npm run rebuild` built, or at a cold start the
 // bulk build's) is caught up to the live position, then swapped in within one synchronous section:
 // every request, all synchronous SQLite on the event loop, sees the old file or the new, never neither.
-import { closeSync, fsyncSync, openSync, renameSync, rmSync } from "node:fs";
+import { renameSync, rmSync } from "node:fs";
 import { copyFile } from "node:fs/promises";
 import { basename, dirname } from "node:path";
 import type Database from "better-sqlite3";
@@ -24,7 +24,7 @@ import { startProjectionRunner, type ProjectionRunner } from "./projectionRunner
 import { readProjectionStates, type ProjectionFailure } from "./projectionStatus.ts";
 import { ratingsQueries } from "./ratingsProjection.ts";
 import { openReadModelDatabase, readCheckpoint } from "./readModelDatabase.ts";
-import { isProcessAlive, nextFileFor, readSwapRequest, removeDatabaseFiles, swapRequestFile, writeSwapAnswer, type SwapAnswer, type SwapRequest } from "./readModelSwap.ts";
+import { isProcessAlive, nextFileFor, readSwapRequest, removeDatabaseFiles, swapRequestFile, syncDirectory, writeSwapAnswer, type SwapAnswer, type SwapRequest } from "./readModelSwap.ts";
 import { reportsQueries } from "./reportsProjection.ts";
 import { sessionsQueries } from "./sessionsProjection.ts";
 import { suspensionsQueries } from "./suspensionsProjection.ts";
@@ -113,17 +113,6 @@ function deferred<T>(): Deferred<T> {
   return { promise, resolve, reject };
 }
 
-function syncDirectory(dir: string): void {
-  let fd: number | undefined;
-  try {
-    fd = openSync(dir, "r");
-    fsyncSync(fd);
-  } catch {
-    // Not every platform can open a directory for fsync; the rename stands either way.
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
-}
 
 function openServing(file: string): Database.Database {
   const db = openReadModelDatabase(file);

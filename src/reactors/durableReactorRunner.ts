@@ -5,6 +5,7 @@
 // a growing wait; after `maxAttempts` the reactor stops on the event, recorded, until the operator's
 // `npm run reactors -- retry|skip <name>`, which a running process notices within seconds.
 // Stored wake-ups are called by the process holding their reactor's lease once they fall due.
+import { stoppedEventAt } from "../projections/stoppedEvents.ts";
 import type Database from "better-sqlite3";
 import { giveawayStreamPrefix, userStreamPrefix } from "../domain/streams.ts";
 import type { EventStore, RecordedEvent, Subscription, SubscriptionStart } from "../eventstore/port.ts";
@@ -91,19 +92,7 @@ interface Entry {
 
 type WakeOp = { kind: "schedule"; key: string; dueAt: number; payload: string } | { kind: "cancel"; key: string };
 
-function failureAt(recorded: RecordedEvent, error: unknown, attempts: number): ReactorFailure {
-  const message = error instanceof Error ? error.message : String(error);
-  return {
-    position: recorded.position,
-    streamId: recorded.streamId,
-    revision: recorded.revision,
-    type: recorded.type,
-    eventId: recorded.id,
-    error: message.length > 500 ? `${message.slice(0, 500)}…` : message,
-    failedAt: new Date().toISOString(),
-    attempts,
-  };
-}
+const failureAt = (recorded: RecordedEvent, error: unknown, attempts: number): ReactorFailure => ({ ...stoppedEventAt(recorded, error), attempts });
 
 export function startDurableReactorRunner(options: DurableReactorRunnerOptions): DurableReactorRunner {
   const { store, holder } = options;

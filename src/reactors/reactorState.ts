@@ -6,18 +6,12 @@
 // checkpoint with it, so its events are delivered again and schedule the same wake-ups again.
 import { join } from "node:path";
 import Database from "better-sqlite3";
+import { readSkips, recordSkip, skipsTableSchema, stoppedEventOf, type SkippedEvent, type StoppedColumns, type StoppedEvent } from "../projections/stoppedEvents.ts";
 
 export const reactorsFileName = "reactors.db";
 
 /** The event a durable reactor could not handle, and why. */
-export interface ReactorFailure {
-  position: bigint;
-  streamId: string;
-  revision: bigint;
-  type: string;
-  eventId: string;
-  error: string;
-  failedAt: string;
+export interface ReactorFailure extends StoppedEvent {
   attempts: number;
 }
 
@@ -34,16 +28,7 @@ export interface ReactorState {
   wakeUps: { count: number; nextDueAt: number | undefined; failing: number };
 }
 
-export interface ReactorSkip {
-  name: string;
-  position: bigint;
-  streamId: string;
-  revision: bigint;
-  eventId: string;
-  type: string;
-  error: string;
-  skippedAt: string;
-}
+export type ReactorSkip = SkippedEvent;
 
 export interface StoredWakeUp {
   reactor: string;
@@ -59,9 +44,7 @@ const schema = `
     failed_position TEXT, failed_stream TEXT, failed_revision TEXT, failed_type TEXT, failed_event_id TEXT,
     failed_error TEXT, failed_at TEXT);
   -- Events an operator chose to pass over (npm run reactors -- skip): the log itself is never changed.
-  CREATE TABLE IF NOT EXISTS reactor_skips (
-    name TEXT NOT NULL, position TEXT NOT NULL, stream_id TEXT NOT NULL, revision TEXT NOT NULL, event_id TEXT NOT NULL,
-    type TEXT NOT NULL, error TEXT NOT NULL, skipped_at TEXT NOT NULL, PRIMARY KEY (name, position));
+  ${skipsTableSchema("reactor_skips")}
   CREATE TABLE IF NOT EXISTS reactor_wakeups (
     reactor TEXT NOT NULL, key TEXT NOT NULL, due_at INTEGER NOT NULL, payload TEXT NOT NULL,
     attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT, PRIMARY KEY (reactor, key));
@@ -81,18 +64,11 @@ export function openReactorState(file: string): Database.Database {
   return db;
 }
 
-interface CheckpointRow {
+interface CheckpointRow extends StoppedColumns {
   name: string;
   position: string | null;
   in_flight: string | null;
   attempts: number;
-  failed_position: string | null;
-  failed_stream: string | null;
-  failed_revision: string | null;
-  failed_type: string | null;
-  failed_event_id: string | null;
-  failed_error: string | null;
-  failed_at: string | null;
 }
 
 const bigOrUndefined = (text: string | null) => (text === null ? undefined : BigInt(text));
@@ -108,24 +84,13 @@ export function readReactorStates(db: Database.Database, now = Date.now()): Reac
     .map((row) => {
       const lease = leases.get(row.name);
       const wakes = wakeUps.get(row.name)!;
+      const stopped = stoppedEventOf(row);
       return {
         name: row.name,
         position: bigOrUndefined(row.position),
         inFlight: bigOrUndefined(row.in_flight),
         attempts: row.attempts,
-        failure:
-          row.failed_position === null
-            ? undefined
-            : {
-                position: BigInt(row.failed_position),
-                streamId: row.failed_stream ?? "?",
-                revision: BigInt(row.failed_revision ?? "-1"),
-                type: row.failed_type ?? "?",
-                eventId: row.failed_event_id ?? "?",
-                error: row.failed_error ?? "?",
-                failedAt: row.failed_at ?? "?",
-                attempts: row.attempts,
-              },
+        failure: stopped && { ...stopped, attempts: row.attempts },
         lease: lease && lease.expires > now ? { holder: lease.holder, expires: lease.expires } : undefined,
         wakeUps: { count: wakes.count, nextDueAt: wakes.next ?? undefined, failing: wakes.failing },
       };
@@ -149,11 +114,7 @@ export function skipReactorFailure(db: Database.Database, name: string, now: Dat
   return db.transaction(() => {
     const failure = readReactorStates(db).find((each) => each.name === name)?.failure;
     if (!failure) return undefined;
-    const skip: ReactorSkip = { name, ...failure, skippedAt: now.toISOString() };
-    db.prepare(
-      `INSERT OR REPLACE INTO reactor_skips (name, position, stream_id, revision, event_id, type, error, skipped_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(name, failure.position.toString(), failure.streamId, failure.revision.toString(), failure.eventId, failure.type, failure.error, skip.skippedAt);
+    const skip = recordSkip(db, "reactor_skips", name, failure, now);
     clearReactorFailure(db, name);
     db.prepare("UPDATE reactor_checkpoints SET position = ?, in_flight = NULL WHERE name = ?").run(failure.position.toString(), name);
     return skip;
@@ -161,21 +122,7 @@ export function skipReactorFailure(db: Database.Database, name: string, now: Dat
 }
 
 export function readReactorSkips(db: Database.Database): ReactorSkip[] {
-  return db
-    .prepare<[], { name: string; position: string; stream_id: string; revision: string; event_id: string; type: string; error: string; skipped_at: string }>(
-      "SELECT * FROM reactor_skips ORDER BY skipped_at, name",
-    )
-    .all()
-    .map((row) => ({
-      name: row.name,
-      position: BigInt(row.position),
-      streamId: row.stream_id,
-      revision: BigInt(row.revision),
-      eventId: row.event_id,
-      type: row.type,
-      error: row.error,
-      skippedAt: row.skipped_at,
-    }));
+  return readSkips(db, "reactor_skips");
 }
 
 /** Wake-ups whose last call failed, with why (the operator's status shows them). */

@@ -132,6 +132,8 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): EventSto
   const firstVisible = (streamId: string, current: bigint | undefined) => (current === undefined ? 0n : metadata.firstVisibleRevision(streamId, current));
   const maxPosition = db.prepare<[], { position: bigint | null }>(storeQueries.maxPosition).safeIntegers();
   const readAllStatements = new Map<string, Database.Statement<[bigint, number], EventRow>>();
+  /** The newest page a $all subscription read, per filter: the next follower at the same place takes it as it is. */
+  const lastPages = new Map<string, { after: bigint; head: bigint; page: { events: RecordedEvent[]; scannedTo: bigint } }>();
   const readPageStatements = new Map<string, Database.Statement<[bigint, number], unknown[]>>();
   const metadataAt = db.prepare<[bigint], { metadata: string }>("SELECT metadata FROM events WHERE position = ?");
   // Read one by one, only when asked for: a rebuild never reads it (the hash chain, larger than most data).
@@ -309,15 +311,22 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): EventSto
 
     subscribeToAll({ from, streamPrefixes }) {
       const statement = readAllStatement(streamPrefixes);
+      const pageKey = JSON.stringify(streamPrefixes ?? []);
       const subscription = createPollingSubscription({
         after: from === "start" ? 0n : from === "end" ? (maxPosition.get()?.position ?? 0n) : from.after,
         readAfter: (after) => {
           // Read the head first: every position up to it is committed (one writer at a time), so a
           // short page has seen all of them, and a filter's next read starts past what it dropped.
           const head = maxPosition.get()?.position ?? 0n;
+          // The followers at the head (the read models, each durable reactor) ask for the same page
+          // after each commit: read and parse it once for all of them (events never change).
+          const shared = lastPages.get(pageKey);
+          if (shared && shared.after === after && shared.head === head) return shared.page;
           const rows = statement.all(after + 1n, pageSize);
           const scannedTo = rows.length < pageSize ? head : rows[rows.length - 1]!.position;
-          return { events: rows.map(toRecordedEvent), scannedTo };
+          const page = { events: rows.map(toRecordedEvent), scannedTo };
+          lastPages.set(pageKey, { after, head, page });
+          return page;
         },
         cursorOf: (event) => event.position,
         pageSize,

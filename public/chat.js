@@ -230,14 +230,7 @@ function startChat(chat) {
   });
 
   // ---- notifications while the tab is hidden ---------------------------------------------
-  const notifyButton = document.getElementById("enable-notifications");
-  if ("Notification" in window && Notification.permission === "default" && notifyButton) {
-    notifyButton.hidden = false;
-    notifyButton.addEventListener("click", async () => {
-      await Notification.requestPermission();
-      notifyButton.hidden = true;
-    });
-  }
+  // (permission is asked by "Turn on notifications", pushNotifications.js; the page keeps its own notices)
   function notifyHidden(message) {
     if (!message || document.visibilityState === "visible") return;
     unseen += 1;

@@ -15,16 +15,7 @@
     true,
   );
 
-  // Permission needs a gesture: ask once, on the first click in a page that has a pickup panel.
-  document.addEventListener(
-    "click",
-    function () {
-      if (!("Notification" in window) || Notification.permission !== "default") return;
-      if (!document.getElementById("pickup-panel")) return;
-      Notification.requestPermission().catch(function () {});
-    },
-    { once: true },
-  );
+  // Permission is asked only by "Turn on notifications" (pushNotifications.js), never by another click.
 
   function notify(notice) {
     if (!("Notification" in window) || Notification.permission !== "granted") return;

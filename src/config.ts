@@ -158,6 +158,29 @@ const ConfigSchema = z
     PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
     /** Lets push endpoints and webhook URLs be http, loopback or private addresses (tests, private networks). */
     OUTBOUND_ALLOW_PRIVATE: z.enum(["true", "false"]).default("false"),
+    /** Web Push's VAPID key pair (RFC 8292), base64url as `npx web-push generate-vapid-keys` prints it; unset: made once in DATA_DIR/vapid-keys.json. */
+    VAPID_PUBLIC_KEY: z.string().regex(/^[A-Za-z0-9_-]{87}$/, "must be a base64url P-256 public key (87 characters)").optional(),
+    VAPID_PRIVATE_KEY: z.string().regex(/^[A-Za-z0-9_-]{43}$/, "must be a base64url P-256 private key (43 characters)").optional(),
+    /** Who runs this server, for the push services to reach: a mailto: or https: URL. */
+    VAPID_SUBJECT: z.string().regex(/^(mailto:|https:\/\/)\S+$/, "must be a mailto: or https: URL").optional(),
+    /** A webhook delivery not answered (status line) within this has failed. */
+    WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+    /** The waits after each failed webhook delivery, comma-separated ms; past the last the endpoint is disabled. Default about a day (domain/webhooks.ts). */
+    WEBHOOK_RETRY_DELAYS_MS: z
+      .string()
+      .regex(/^\d+(,\d+)*$/, "must be comma-separated whole milliseconds, e.g. 5000,300000")
+      .transform((text) => text.split(",").map(Number))
+      .optional(),
+    /** E-mail digests and address verification go out through this SMTP server (smtp:// or smtps://, user:pass@ when it wants a login); needs PUBLIC_URL and MAIL_FROM. */
+    SMTP_URL: z.url({ protocol: /^smtps?$/, error: "must be an smtp:// or smtps:// URL" }).optional(),
+    /** The mails' From: an address, or a name and an address ("handoff <chat@chat.example>"). */
+    MAIL_FROM: z.string().min(3).max(320).regex(/^[^\r\n]*@[^\r\n]*$/, "must be an e-mail address, or a name and <address>").optional(),
+    /** A recipient who has not read new messages this long after the first of them gets one mail of them. */
+    EMAIL_DIGEST_DELAY_SECONDS: z.coerce.number().int().min(0).max(30 * 24 * 3600).default(900),
+    /** Replies by e-mail: the port handoff takes mail on (0: any free port), with MAIL_REPLY_DOMAIN. */
+    SMTP_INBOUND_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+    /** The domain of the reply addresses (reply+<token>@MAIL_REPLY_DOMAIN), whose mail reaches SMTP_INBOUND_PORT. */
+    MAIL_REPLY_DOMAIN: z.string().min(1).max(253).regex(/^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/, "must be a domain name such as reply.chat.example").optional(),
     /** Behind one reverse proxy: trust X-Forwarded-Proto/-For from it (client IPs for limits, https for cookies). */
     TRUST_PROXY: z.enum(["true", "false"]).default("false"),
     EDIT_WINDOW_SECONDS: z.coerce.number().int().min(0).default(15 * 60),
@@ -208,12 +231,28 @@ const ConfigSchema = z
     message: "must not be longer than HTTP_REQUEST_TIMEOUT_MS (the head is part of the request)",
     path: ["HTTP_HEADERS_TIMEOUT_MS"],
   })
+  .refine((config) => (config.VAPID_PUBLIC_KEY === undefined) === (config.VAPID_PRIVATE_KEY === undefined), {
+    message: "VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY come together (or neither: a pair is made once in DATA_DIR)",
+    path: ["VAPID_PRIVATE_KEY"],
+  })
   .superRefine((config, context) => {
     const weakSecret = config.NODE_ENV === "production" && config.JWT_SECRET !== undefined ? productionSecretProblem(config.JWT_SECRET) : undefined;
     if (weakSecret) context.addIssue({ code: "custom", message: weakSecret, path: ["JWT_SECRET"] });
     const problem = platformSettingsProblem(config);
     if (problem) context.addIssue({ code: "custom", message: problem, path: [problem.split(" ")[0]!] });
+    for (const mailProblem of mailSettingsProblems(config)) context.addIssue({ code: "custom", message: mailProblem.message, path: [mailProblem.variable] });
   });
+
+/** The mails' links need PUBLIC_URL and their From MAIL_FROM; replies need a port and a domain together. */
+function mailSettingsProblems(config: Partial<Record<"SMTP_URL" | "MAIL_FROM" | "PUBLIC_URL" | "MAIL_REPLY_DOMAIN", string>> & { SMTP_INBOUND_PORT?: number | undefined }): { variable: string; message: string }[] {
+  const problems: { variable: string; message: string }[] = [];
+  if (config.SMTP_URL && !config.PUBLIC_URL) problems.push({ variable: "PUBLIC_URL", message: "is required with SMTP_URL: the mails' links (the chat, verification, unsubscribe) are made from it" });
+  if (config.SMTP_URL && !config.MAIL_FROM) problems.push({ variable: "MAIL_FROM", message: "is required with SMTP_URL: the address the mails come from" });
+  if ((config.SMTP_INBOUND_PORT === undefined) !== (config.MAIL_REPLY_DOMAIN === undefined)) {
+    problems.push({ variable: config.MAIL_REPLY_DOMAIN === undefined ? "MAIL_REPLY_DOMAIN" : "SMTP_INBOUND_PORT", message: "SMTP_INBOUND_PORT and MAIL_REPLY_DOMAIN come together (replies by e-mail need both)" });
+  }
+  return problems;
+}
 
 type PlatformSettings = Partial<Record<"AUTH_MODE" | "PLATFORM_JWKS_URL" | "PLATFORM_PUBLIC_KEY" | "PLATFORM_ISSUER" | "PLATFORM_AUDIENCE", string>>;
 
@@ -266,6 +305,12 @@ export interface Config {
   trustProxy: boolean;
   /** Outgoing calls (Web Push, webhooks) may go to http, loopback and private addresses (src/outbound/). */
   outboundAllowPrivate: boolean;
+  /** Web Push (src/push/). */
+  push: PushConfig;
+  /** Webhook deliveries: the answer's deadline and the waits between attempts (undefined: the default schedule). */
+  webhooks: { timeoutMs: number; retryDelaysMs: readonly number[] | undefined };
+  /** E-mail digests, verification and replies by e-mail (src/mail/). */
+  mail: MailConfig;
   /** How long after sending a message its sender may edit or retract it. */
   editWindowMs: number;
   /** The largest attachment accepted, in bytes. */
@@ -294,6 +339,21 @@ export interface PlatformConfig {
   audience: string;
   /** Origins of pictures the pages may show. */
   imageOrigins: string[];
+}
+
+export interface PushConfig {
+  /** VAPID_PUBLIC_KEY / VAPID_PRIVATE_KEY; undefined: a pair made once in the data dir (src/push/vapidKeys.ts). */
+  vapidKeys: { publicKey: string; privateKey: string } | undefined;
+  /** VAPID_SUBJECT; undefined: PUBLIC_URL when it is https, else a mailto: placeholder. */
+  subject: string | undefined;
+}
+
+export interface MailConfig {
+  /** SMTP_URL with MAIL_FROM and PUBLIC_URL: digests and verification mails go out; undefined: none do. */
+  outbound: { smtpUrl: string; from: string; publicOrigin: string } | undefined;
+  digestDelayMs: number;
+  /** SMTP_INBOUND_PORT with MAIL_REPLY_DOMAIN: handoff takes replies by e-mail. */
+  inbound: { port: number; replyDomain: string } | undefined;
 }
 
 export interface PickupConfig {
@@ -348,6 +408,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicOrigin: e.PUBLIC_URL === undefined ? undefined : new URL(e.PUBLIC_URL).origin,
     trustProxy: e.TRUST_PROXY === "true",
     outboundAllowPrivate: e.OUTBOUND_ALLOW_PRIVATE === "true",
+    push: {
+      vapidKeys: e.VAPID_PUBLIC_KEY && e.VAPID_PRIVATE_KEY ? { publicKey: e.VAPID_PUBLIC_KEY, privateKey: e.VAPID_PRIVATE_KEY } : undefined,
+      subject: e.VAPID_SUBJECT,
+    },
+    webhooks: { timeoutMs: e.WEBHOOK_TIMEOUT_MS, retryDelaysMs: e.WEBHOOK_RETRY_DELAYS_MS },
+    mail: {
+      outbound: e.SMTP_URL && e.MAIL_FROM && e.PUBLIC_URL ? { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM, publicOrigin: new URL(e.PUBLIC_URL).origin } : undefined,
+      digestDelayMs: e.EMAIL_DIGEST_DELAY_SECONDS * 1000,
+      inbound: e.SMTP_INBOUND_PORT !== undefined && e.MAIL_REPLY_DOMAIN ? { port: e.SMTP_INBOUND_PORT, replyDomain: e.MAIL_REPLY_DOMAIN.toLowerCase() } : undefined,
+    },
     editWindowMs: e.EDIT_WINDOW_SECONDS * 1000,
     attachmentMaxBytes: e.ATTACHMENT_MAX_BYTES,
     rateLimits: {

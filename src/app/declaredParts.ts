@@ -21,6 +21,8 @@ import { pickupRemindersReactor, proposalStartFromStore, type ReminderCommands }
 import type { DurableReactor, LiveReactor, Reactor } from "../reactors/reactor.ts";
 import { readYourWritesReactor } from "../reactors/readYourWritesReactor.ts";
 import { sessionEndsReactor } from "../reactors/sessionEndsReactor.ts";
+import { webhookOutboxReactor, type WebhookOutboxDeps } from "../reactors/webhookOutboxReactor.ts";
+import { webPushReactor, type WebPushDeps } from "../reactors/webPushReactor.ts";
 
 /** The read models, in the order each batch applies them (the inbox reads what giveaways wrote before it). */
 export const declaredReadModels: readonly Projection[] = allProjections;
@@ -36,6 +38,12 @@ export interface ReactorParts {
   sessionEnds: { applied(events: readonly ProjectedEvent[]): void };
   /** The live hub's fan-out to open streams. */
   publish(applied: ProjectedEvent[]): void;
+  /** The platform's webhook endpoints, the delivery records and the guarded sender. */
+  webhookOutbox: WebhookOutboxDeps;
+  /** Web Push: settings, subscriptions, open streams and the guarded sender (src/app/webPush.ts). */
+  webPush: WebPushDeps;
+  /** E-mail digests and verification mails (src/app/emailServices.ts): none without SMTP_URL. */
+  emailReactors: readonly DurableReactor[];
 }
 
 /** Live ones in the order they run after a batch: the answers waiting on a write and session ends go first, in the commit's turn; the hub's fan-out after them. */
@@ -45,6 +53,9 @@ export function declaredReactors(parts: ReactorParts): Reactor[] {
     sessionEndsReactor(parts.sessionEnds),
     hubFanOutReactor(parts.publish),
     pickupRemindersReactor({ commands: parts.commands, proposalStart: proposalStartFromStore(parts.store), newId: parts.newId, leadMs: parts.config.pickup.reminderLeadMs }),
+    webhookOutboxReactor(parts.webhookOutbox),
+    webPushReactor(parts.webPush),
+    ...parts.emailReactors,
   ];
 }
 

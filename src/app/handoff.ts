@@ -39,7 +39,13 @@ import { createSessionEnds, type SessionEnds } from "./sessionEnds.ts";
 import { createTokenService, type SessionLedger, type TokenService } from "./tokens.ts";
 import { createUserAccounts, type UserAccounts } from "./userAccounts.ts";
 import { createUserBlocks, type UserBlocks } from "./blocks.ts";
+import { createUserAvatars, type UserAvatars } from "./avatars.ts";
 import { createReadModelFreshness, type ReadModelFreshness } from "./readModelFreshness.ts";
+import type { WebhookEndpoints } from "./webhookEndpoints.ts";
+import { openWebhooks } from "./webhooks.ts";
+import type { NotificationPreferences } from "./notificationPreferences.ts";
+import { openWebPush } from "./webPush.ts";
+import { openEmail, type Email } from "./emailServices.ts";
 
 export type { ReadModelQueries };
 
@@ -65,6 +71,8 @@ export interface Handoff {
   moderation: Moderation;
   /** Who blocked whom, written to the blockers' streams (the blocks read model follows). */
   blocks: UserBlocks;
+  /** People's own photos, written to their streams (the users read model follows). */
+  avatars: UserAvatars;
   tokens: TokenService;
   /** Platform users (named by its backend or signed in with its tokens); its sign-in when configured. */
   platform: { users: PlatformUsers; signIn: PlatformSignIn | undefined; links: SignInLinks | undefined };
@@ -72,6 +80,14 @@ export interface Handoff {
   serviceKeys: ServiceKeys;
   /** The first answer to each of the platform's Idempotency-Keys, replayed to its retries. */
   idempotentAnswers: IdempotentAnswers;
+  /** The platform's webhook endpoints (their deliveries are the webhook-outbox reactor's). */
+  webhooks: WebhookEndpoints;
+  /** Each user's notification settings and Web Push subscriptions, in their stream. */
+  notifications: NotificationPreferences;
+  /** The VAPID public key browsers subscribe with. */
+  pushPublicKey: string;
+  /** E-mail: addresses (users' streams), digests and verification (durable reactors), replies by e-mail. */
+  email: Email;
   /** Streams end when the session they were opened with ends. */
   sessionEnds: SessionEnds;
   now: () => Date;
@@ -167,7 +183,11 @@ export function openHandoff(config: Config, overrides: HandoffOverrides = {}): H
   const readYourWrites = createReadYourWrites(readModels.db, 5000, () => readYourWritesStopped());
   const commands = createGiveawayCommandHandler({ store, newId });
   // Everything that follows the log, in the order it runs (declaredParts.ts).
-  const reactors = declaredReactors({ config, store, commands, newId, readYourWrites, sessionEnds, publish: (applied) => hub.publish(applied) });
+  const webhooks = openWebhooks(config, { store, newId, now });
+  const webPush = openWebPush(config, { store, newId, now, queries, hub });
+  const blobs = overrides.blobs ?? folderBlobStore(join(config.dataDir, blobFolderName));
+  const email = openEmail(config, { store, queries, commands, blobs, limits, notifications: webPush.preferences, newId, now });
+  const reactors = declaredReactors({ config, store, commands, newId, readYourWrites, sessionEnds, publish: (applied) => hub.publish(applied), webhookOutbox: webhooks.outbox, webPush: webPush.reactor, emailReactors: email.reactors });
   const live = liveReactors(reactors);
   // Durable reactors (pickup reminders, ...) run from their own checkpoints in DATA_DIR/reactors.db,
   // each in one process at a time, whatever the read models of this process show. They start once
@@ -182,6 +202,8 @@ export function openHandoff(config: Config, overrides: HandoffOverrides = {}): H
     () => {
       if (closing) return;
       durableRunner = startDurableReactorRunner({ store, file: reactorStateFile(config.dataDir), reactors: durableReactors(reactors), holder: instanceId, now });
+      webhooks.startGauges();
+      email.start();
       typingSignals.start();
       presenceSignals = startPresenceSignals({
         store,
@@ -218,12 +240,17 @@ export function openHandoff(config: Config, overrides: HandoffOverrides = {}): H
     accounts,
     moderation: createModeration({ store, newId, now }),
     blocks: createUserBlocks({ store, newId, now }),
+    avatars: createUserAvatars({ store, newId }),
     tokens: createTokenService(resolveJwtSecret(config.jwtSecret, config.dataDir), sessions),
     platform: { users: platformUsers, signIn: platformSignIn, links: platformSignIn && createSignInLinks({ store, newId, now, signIn: platformSignIn, accounts, isSuspended: sessions.isSuspended }) },
     serviceKeys: createServiceKeys({ store, newId, now }),
     idempotentAnswers: createIdempotentAnswers({ store, newId, now }),
+    webhooks: webhooks.endpoints,
+    notifications: webPush.preferences,
+    pushPublicKey: webPush.publicKey,
+    email,
     sessionEnds,
-    blobs: overrides.blobs ?? folderBlobStore(join(config.dataDir, blobFolderName)),
+    blobs,
     now,
     newId,
     pick,
@@ -234,6 +261,8 @@ export function openHandoff(config: Config, overrides: HandoffOverrides = {}): H
     async close() {
       closing = true;
       await durableRunner?.close();
+      await email.close();
+      webhooks.close();
       await presenceSignals?.stop();
       await typingSignals.stop();
       await runner.stop();

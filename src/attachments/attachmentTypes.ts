@@ -56,14 +56,25 @@ export const acceptedTypesText = "PNG, JPEG, WebP or GIF images; WebM, Ogg/Opus,
 
 export type TypeCheck = { ok: true; type: AcceptedType } | { ok: false; message: string };
 
+/** What a person reads (the chat shows the API's message) when a file is refused: plain words, no MIME types. */
+export const unsendableFileText = "This kind of file can't be sent: photos, voice notes and PDFs work.";
+export const mislabelledFileText = "This file is not the kind of file its name says: save it again, then attach it once more.";
+export const emptyFileText = "This file is empty: choose another one.";
+
+export function tooLargeFileText(maxBytes: number): string {
+  const megabytes = maxBytes / (1024 * 1024);
+  const limit = megabytes >= 1 ? `${Number.isInteger(megabytes) ? megabytes : megabytes.toFixed(1)} MB` : `${Math.ceil(maxBytes / 1024)} KB`;
+  return `This file is too big to send: at most ${limit}.`;
+}
+
 /** The declared Content-Type must name what the bytes are (parameters such as codecs are ignored). */
 export async function checkAttachmentType(bytes: Buffer, declared: string | undefined): Promise<TypeCheck> {
   const detected = await fileTypeFromBuffer(bytes);
   const type = detected && accepted[detected.ext];
-  if (!type) return { ok: false, message: `accepted files are ${acceptedTypesText}; these bytes are ${detected ? detected.mime : "of no known type"}` };
+  if (!type) return { ok: false, message: unsendableFileText };
   const base = (declared ?? "").split(";")[0]!.trim().toLowerCase();
   if (declaredAliases[base] !== type.contentType) {
-    return { ok: false, message: `Content-Type says ${base || "nothing"}, but the bytes are ${type.contentType}` };
+    return { ok: false, message: mislabelledFileText };
   }
   return { ok: true, type };
 }

@@ -36,6 +36,8 @@ export type AuditLineDetail =
   | { type: "ReportFiled"; reportId: string; reason: string; reportedUserId: string; messageId?: string | undefined }
   /** A rating after the handover (ratingsEvents.ts); an edit is another line. */
   | { type: "HandoverRated"; rateeId: string; stars: number; comment?: string | undefined }
+  /** A photo of the item (giveawayPhotosEvents.ts), by the giver. */
+  | { type: "GiveawayPhotoAdded"; photoId: string; sha256: string; contentType: string; size: number }
   /** Stored data that no longer fits the catalogue: shown, never folded. */
   | { type: "Unreadable"; storedType: string; problem: string };
 
@@ -123,6 +125,10 @@ export function toAuditLine(recorded: RecordedEvent, sight: Sight = everything):
     case "HandoverRated": {
       const { raterId, rateeId, stars, comment } = event.data;
       return { ...base, whoId: who(raterId), detail: { type: event.type, rateeId, stars, comment } };
+    }
+    case "GiveawayPhotoAdded": {
+      const { photoId, addedBy, sha256, contentType, size } = event.data;
+      return { ...base, whoId: who(addedBy), detail: { type: event.type, photoId, sha256, contentType, size } };
     }
     default:
       return assertNever(event);

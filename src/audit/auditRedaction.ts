@@ -99,6 +99,7 @@ export const userIdFields = {
   ConversationViewedByModerator: ["moderatorId"],
   ReportFiled: ["reporterId", "reportedUserId"],
   HandoverRated: ["raterId", "rateeId"],
+  GiveawayPhotoAdded: ["addedBy"],
 } as const satisfies { [E in GiveawayEvent as E["type"]]: readonly (keyof E["data"])[] };
 
 /** An event's data with the user ids the reader may not see as null. */

@@ -1,8 +1,10 @@
-// Every attachment a giveaway stream references (AttachmentUploaded) must have its bytes in the
+// Every attachment a giveaway stream references (AttachmentUploaded, and a photo of the item:
+// GiveawayPhotoAdded, named by its photo id) must have its bytes in the
 // blob store, matching the SHA-256 the event recorded, which the hash chain covers.
 import type { BlobStore } from "../attachments/blobStore.ts";
 import { sha256Hex } from "../attachments/blobStore.ts";
 import { AttachmentUploadedSchema } from "../domain/conversationEvents.ts";
+import { GiveawayPhotoAddedSchema } from "../domain/giveawayPhotosEvents.ts";
 import type { RecordedEvent } from "../eventstore/port.ts";
 
 export interface BlobProblem {
@@ -23,9 +25,13 @@ export async function verifyBlobs(events: AsyncIterable<RecordedEvent>, blobs: B
   const problems: BlobProblem[] = [];
   const verdicts = new Map<string, "ok" | "missing" | "altered">(); // one read per blob, however often referenced
   for await (const event of events) {
-    if (event.type !== "AttachmentUploaded") continue;
-    const parsed = AttachmentUploadedSchema.safeParse(event.data);
-    if (!parsed.success) continue; // an altered event: the chain check names it
+    const parsed =
+      event.type === "AttachmentUploaded"
+        ? AttachmentUploadedSchema.safeParse(event.data)
+        : event.type === "GiveawayPhotoAdded"
+          ? GiveawayPhotoAddedSchema.transform(({ photoId, sha256 }) => ({ attachmentId: photoId, sha256 })).safeParse(event.data)
+          : undefined;
+    if (!parsed?.success) continue; // another event, or an altered one: the chain check names it
     const { attachmentId, sha256 } = parsed.data;
     checked += 1;
     let verdict = verdicts.get(sha256);

@@ -18,6 +18,7 @@ import { progressLine } from "./progressLine.ts";
 import { clearFailure, describeFailure, readProjectionSkips, readProjectionStates, skipFailedEvent } from "../projections/projectionStatus.ts";
 import { CliError, openCliStore, runCli } from "./cliStore.ts";
 import { terminalSafe } from "./terminalText.ts";
+import { describeWebhookOutbox, readWebhookOutboxStatus } from "../app/webhookOutboxStatus.ts";
 
 const usage = "usage: npm run projections -- status | retry [<name>...] | skip <name>... | skip --all | rebuild <name>...";
 
@@ -64,7 +65,10 @@ async function projections(): Promise<number> {
       for (const skip of readProjectionSkips(db)) {
         out(`skipped by an operator at ${skip.skippedAt}: ${skip.name} passed over ${skip.streamId} revision ${skip.revision} (${skip.type}, event ${skip.eventId}): ${skip.error}`);
       }
-      return states.some((state) => state.failure) ? 1 : 0;
+      // The webhook outbox follows the log like a projection (a durable reactor: npm run reactors -- retry|skip).
+      const outbox = readWebhookOutboxStatus(dataDir);
+      if (outbox) out(describeWebhookOutbox(outbox));
+      return states.some((state) => state.failure) || outbox?.failure ? 1 : 0;
     }
 
     const chosen = states.filter((state) => state.failure && (names.length === 0 || names.includes(state.name)));

@@ -11,6 +11,11 @@ import { blockEvents } from "./blocksEvents.ts";
 import { reportEvents } from "./reportsEvents.ts";
 import { ratingEvents } from "./ratingsEvents.ts";
 import { moderationGiveawayEvents, moderationUserEvents } from "./moderationEvents.ts";
+import { notificationSettingsEvents } from "./notificationSettings.ts";
+import { pushSubscriptionEvents } from "./pushSubscriptions.ts";
+import { giveawayPhotoEvents } from "./giveawayPhotosEvents.ts";
+import { avatarEvents } from "./avatarEvents.ts";
+import { emailEvents } from "./emailEvents.ts";
 
 const id = StoredIdSchema;
 const instant = z.iso.datetime();
@@ -86,6 +91,7 @@ export const giveawayEvents = eventFamily("giveaway", {
   ...reportEvents.schemas,
   ...ratingEvents.schemas,
   ...moderationGiveawayEvents.schemas,
+  ...giveawayPhotoEvents.schemas,
 });
 
 export type GiveawayEvent = EventsOf<typeof giveawayEvents.schemas>;
@@ -202,6 +208,10 @@ export const userEvents = eventFamily("user", {
   PlatformTokenUsed: PlatformTokenUsedSchema,
   ...blockEvents.schemas,
   ...moderationUserEvents.schemas,
+  ...avatarEvents.schemas,
+  ...notificationSettingsEvents.schemas,
+  ...pushSubscriptionEvents.schemas,
+  ...emailEvents.schemas,
 });
 
 export type UserEvent = EventsOf<typeof userEvents.schemas>;

@@ -8,6 +8,7 @@ import type { GiveawayState } from "./giveawayState.ts";
 import { evolvePickup, noteWinnerActivity, startPickup } from "./pickup.ts";
 import { isPickupEvent, type PickupEvent } from "./pickupEvents.ts";
 import { evolveRating } from "./ratings.ts";
+import { evolvePhoto } from "./giveawayPhotos.ts";
 
 export type { StoredMessage } from "./messageIndex.ts";
 // The state's shape lives in giveawayState.ts, so the folds of its parts can name it without importing this module back.
@@ -83,6 +84,8 @@ export function evolve(state: GiveawayState, event: GiveawayEvent, revision: num
       return state.status === "drawn" ? evolveModeration(state, event) : state;
     case "HandoverRated":
       return evolveRating(state, event.data);
+    case "GiveawayPhotoAdded":
+      return evolvePhoto(state, event.data);
     default:
       return assertNever(event);
   }

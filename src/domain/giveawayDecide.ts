@@ -16,6 +16,7 @@ import { decideModeration, isModerationCommand, type ModerationCommand } from ".
 import { isBlockedBy } from "./blocks.ts";
 import { decideReport, type FileReport } from "./reports.ts";
 import { decideRating, type RateHandover } from "./ratings.ts";
+import { decidePhoto, type AddGiveawayPhoto } from "./giveawayPhotos.ts";
 
 import { contentMaxLength, descriptionMaxLength, titleMaxLength } from "./giveawayLimits.ts";
 import type { ConductDraw, CreateGiveaway, MarkConversationRead, SendMessage, SubmitEntry } from "./giveawayCommands.ts";
@@ -25,7 +26,7 @@ export { contentMaxLength, descriptionMaxLength, titleMaxLength };
 // The giveaway's own commands live in giveawayCommands.ts, so platformGiveaway.ts can name the ones it hands back here.
 export type { ConductDraw, CreateGiveaway, MarkConversationRead, SendMessage, SubmitEntry } from "./giveawayCommands.ts";
 
-export type GiveawayCommand = CreateGiveaway | SubmitEntry | ConductDraw | SendMessage | MarkConversationRead | PickupCommand | ChatCommand | PlatformCommand | FileReport | ModerationCommand | RateHandover;
+export type GiveawayCommand = CreateGiveaway | SubmitEntry | ConductDraw | SendMessage | MarkConversationRead | PickupCommand | ChatCommand | PlatformCommand | FileReport | ModerationCommand | RateHandover | AddGiveawayPhoto;
 
 /** `streamRevision`: the stream's newest revision the state was folded up to (-1: none), which a report records. */
 export function decide(command: GiveawayCommand, state: GiveawayState, streamRevision = -1): Decision<GiveawayEvent> {
@@ -48,6 +49,8 @@ export function decide(command: GiveawayCommand, state: GiveawayState, streamRev
       return decideReport(command, state, streamRevision);
     case "RateHandover":
       return decideRating(command, state);
+    case "AddGiveawayPhoto":
+      return decidePhoto(command, state);
     default:
       return assertNever(command);
   }

@@ -19,6 +19,8 @@ export interface OpenGiveaway {
   readonly entrants: readonly string[];
   /** Cancelled before the draw: entries and the draw are refused. */
   readonly cancelledAt?: string;
+  /** The item's photos in the order added, the cover first (giveawayPhotos.ts). Absent until the first. */
+  readonly photos?: readonly GiveawayPhotoRef[];
 }
 
 export interface DrawnGiveaway {
@@ -42,6 +44,8 @@ export interface DrawnGiveaway {
   readonly ratings?: GivenRatings;
   /** Reports and hidden messages: see moderationEvolve.ts. Absent until the first. */
   readonly moderation?: ModerationState;
+  /** The item's photos, kept from before the draw (giveawayPhotos.ts). Absent until the first. */
+  readonly photos?: readonly GiveawayPhotoRef[];
 }
 
 export type GiveawayState = NoGiveaway | OpenGiveaway | DrawnGiveaway;
@@ -58,6 +62,12 @@ export interface ChatState {
   readonly retracted: ReadonlySet<string>;
   /** The digest of each edited message's newest text. */
   readonly edits: ReadonlyMap<string, string>;
+}
+
+/** One of the item's photos: its id and the bytes' hash (a retried upload is recognised by it). */
+export interface GiveawayPhotoRef {
+  readonly photoId: string;
+  readonly sha256: string;
 }
 
 /** Reports and hidden messages (moderationEvolve.ts folds them). */

@@ -64,6 +64,14 @@ export function streamOfUserEvent(event: UserEvent): string {
     case "ModeratorRevoked":
     case "UserSuspended":
     case "UserUnsuspended":
+    case "AvatarChanged":
+    case "AvatarRemoved":
+    case "NotificationSettingsChanged":
+    case "PushSubscribed":
+    case "PushUnsubscribed":
+    case "EmailAddressRequested":
+    case "EmailAddressVerified":
+    case "EmailDigestSent":
       return userStream(event.data.userId);
     case "UsernameReserved":
     case "UsernameReleased":

@@ -46,6 +46,10 @@ export type EdgeErrorCode =
   | "attachment_not_found"
   /** GET /api/users/:id of nobody (usersProfileApi.ts). */
   | "user_not_found"
+  /** PUT /api/me/email: not an address (emailApi.ts). */
+  | "invalid_email"
+  /** PUT /api/me/email on a server without SMTP_URL: no verification mail could go out. */
+  | "email_not_configured"
   | "internal";
 
 export type ApiErrorCode = DomainErrorCode | EdgeErrorCode | PlatformTokenErrorCode | PlatformEdgeErrorCode;
@@ -129,6 +133,7 @@ const statuses = {
   winner_not_entrant: 409,
   winner_replaced: 409,
   idempotency_key_conflict: 409,
+  email_not_configured: 409,
 
   body_too_large: 413,
 
@@ -137,6 +142,7 @@ const statuses = {
 
   invalid_field: 422,
   url_not_allowed: 422,
+  invalid_email: 422,
   bad_form: 422,
   invalid_content: 422,
   invalid_username: 422,

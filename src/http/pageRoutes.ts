@@ -25,6 +25,7 @@ import { pageRefusal, sentence, type PageRefusal } from "./pages/pageRefusals.ts
 import { sessionPages } from "./pages/sessionPages.ts";
 import { ssoPages } from "./pages/ssoPages.ts";
 import { embedPages, type FramingHeaders } from "./pages/embedPages.ts";
+import { emailPages } from "./pages/emailPages.ts";
 import { staticAssets } from "./pages/staticAssets.ts";
 import { userStream } from "./pages/userStream.ts";
 import type { SignedInStreamHandler, StreamRoute } from "./sse/streamRoutes.ts";
@@ -69,6 +70,8 @@ export function pageRoutes(handoff: Handoff): express.Router {
   const signInLinks = handoff.platform.links;
   router.use(ssoPages(handoff, renderer, signInLinks));
   router.use(embedPages(handoff, renderer, signInLinks, framingHeaders));
+  // The links e-mails carry: whoever holds one may use it, signed in or not.
+  router.use(emailPages(handoff, renderer));
   // Someone new first reads what handoff is; someone signed in goes straight to the giveaways.
   router.get("/", (req: Request, res: Response) =>
     typeof identify(req, handoff.tokens) === "string" ? renderer.page(res, 200, "./landing", { title: "Give things away, agree on the pickup" }) : res.redirect(303, "/giveaways"),

@@ -149,6 +149,14 @@ export class LiveHub {
     return this.presence.isOnline(giveawayId, userId, this.now());
   }
 
+  /**
+   * Whether the user has any handoff stream open: a conversation's (here, or announced by another
+   * process through presence) or their own notifications stream on a page or the API (here only).
+   */
+  hasOpenStream(userId: string): boolean {
+    return this.users.has(userId) || this.presence.isOnlineAnywhere(userId, this.now());
+  }
+
   /** Online now, or when last seen: here, else their last activity in the conversation, else unknown (null). */
   presenceOf(giveawayId: string, userId: string): { online: boolean; lastSeenAt: string | null } {
     if (this.isOnline(giveawayId, userId)) return { online: true, lastSeenAt: new Date(this.now()).toISOString() };

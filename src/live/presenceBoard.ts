@@ -40,6 +40,13 @@ export class PresenceBoard {
     return false;
   }
 
+  /** Online in any conversation: here, or announced by another process. */
+  isOnlineAnywhere(userId: string, now: number): boolean {
+    for (const users of this.local.values()) if ((users.get(userId) ?? 0) > 0) return true;
+    for (const users of this.remote.values()) for (const expiresAt of users.get(userId)?.values() ?? []) if (expiresAt > now) return true;
+    return false;
+  }
+
   /** Users this process holds online, by conversation (what it renews). */
   localOnline(): Map<string, string[]> {
     const result = new Map<string, string[]>();

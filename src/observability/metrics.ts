@@ -7,6 +7,12 @@ collectDefaultMetrics({ register: metricsRegistry, prefix: "handoff_process_" })
 
 const registers = [metricsRegistry];
 
+/** Read at each scrape for handoff_mails_waiting (the e-mail part sets it while it runs). */
+let mailsWaitingSource: (() => number) | undefined;
+export function countMailsWaitingWith(source: (() => number) | undefined): void {
+  mailsWaitingSource = source;
+}
+
 export const metrics = {
   openStreams: new Gauge({
     name: "handoff_open_streams",
@@ -66,6 +72,53 @@ export const metrics = {
     name: "handoff_http_requests_total",
     help: "HTTP requests answered, by route pattern, method and status.",
     labelNames: ["route", "method", "status"] as const,
+    registers,
+  }),
+  webhookDeliveries: new Counter({
+    name: "handoff_webhook_deliveries_total",
+    help: "Webhook delivery attempts, by outcome: sent (a 2xx), failed (anything else), retried (a failure tried again later), given_up (failed past the schedule: the endpoint is disabled).",
+    labelNames: ["outcome"] as const,
+    registers,
+  }),
+  webhookDeliveriesWaiting: new Gauge({
+    name: "handoff_webhook_deliveries_waiting",
+    help: "Webhook deliveries in the outbox: due now or waiting for their next try.",
+    registers,
+  }),
+  webhookOutboxLagEvents: new Gauge({
+    name: "handoff_webhook_outbox_lag_events",
+    help: "Events in the log the webhook outbox has not taken in yet (0 when caught up), like a projection's lag.",
+    registers,
+  }),
+  pushes: new Counter({
+    name: "handoff_pushes_total",
+    help: "Web Push sends, by outcome: sent (the push service took it), failed (refused for good, or given up after the retries), retried (tried again later), gone (404/410: the subscription ended).",
+    labelNames: ["outcome"] as const,
+    registers,
+  }),
+  pushesWaiting: new Gauge({
+    name: "handoff_pushes_waiting",
+    help: "Web Push sends this process holds for a later try (stored wake-ups of the web-push reactor).",
+    registers,
+  }),
+  mails: new Counter({
+    name: "handoff_mails_total",
+    help: "Mails handed to the SMTP server, by kind (digest, verification) and outcome: sent, failed (the server refused or could not be reached; tried again later), retried (a send after a failure).",
+    labelNames: ["kind", "outcome"] as const,
+    registers,
+  }),
+  mailsWaiting: new Gauge({
+    name: "handoff_mails_waiting",
+    help: "Digests scheduled and not sent yet (stored wake-ups of the email-digests reactor in reactors.db).",
+    registers,
+    collect() {
+      if (mailsWaitingSource) this.set(mailsWaitingSource());
+    },
+  }),
+  mailsReceived: new Counter({
+    name: "handoff_mails_received_total",
+    help: "Replies by e-mail, by outcome: stored (in the conversation, or already there) or refused (550: forged or expired address, unknown sender, closed conversation).",
+    labelNames: ["outcome"] as const,
     registers,
   }),
   httpRequestSeconds: new Histogram({

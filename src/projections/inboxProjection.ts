@@ -106,6 +106,7 @@ export const inboxProjection: Projection = {
         case "ConversationViewedByModerator":
         case "ReportFiled":
         case "HandoverRated":
+        case "GiveawayPhotoAdded":
           return;
         default:
           assertNever(event);

@@ -14,15 +14,16 @@ import { blocksProjection } from "./blocksProjection.ts";
 import { reportsProjection } from "./reportsProjection.ts";
 import { moderatorsProjection } from "./moderatorsProjection.ts";
 import { suspensionsProjection } from "./suspensionsProjection.ts";
+import { notificationSettingsProjection } from "./notificationSettingsProjection.ts";
 
 /** In dependency order: the inbox reads giveaways and messages written earlier in the same batch. */
-export const allProjections: Projection[] = [usersProjection, giveawaysProjection, pickupProjection, conversationProjection, timelineProjection, inboxProjection, sessionsProjection, blocksProjection, reportsProjection, moderatorsProjection, suspensionsProjection, ratingsProjection];
+export const allProjections: Projection[] = [usersProjection, giveawaysProjection, pickupProjection, conversationProjection, timelineProjection, inboxProjection, sessionsProjection, blocksProjection, reportsProjection, moderatorsProjection, suspensionsProjection, ratingsProjection, notificationSettingsProjection];
 
 /**
  * Raise this when a read model's tables change shape: a file made by an older version is emptied
  * when opened and rebuilt from the log (read models are only ever a cache of it).
  */
-export const readModelVersion = 7;
+export const readModelVersion = 8;
 
 export function openReadModelDatabase(file: string): Database.Database {
   const db = new Database(file);

@@ -30,6 +30,7 @@ import { sessionsQueries } from "./sessionsProjection.ts";
 import { suspensionsQueries } from "./suspensionsProjection.ts";
 import { timelineQueries } from "./timelineProjection.ts";
 import { usersQueries } from "./usersProjection.ts";
+import { notificationSettingsQueries } from "./notificationSettingsProjection.ts";
 
 export type ReadModelQueries = ReturnType<typeof conversationQueries> &
   ReturnType<typeof giveawaysQueries> &
@@ -42,7 +43,8 @@ export type ReadModelQueries = ReturnType<typeof conversationQueries> &
   ReturnType<typeof ratingsQueries> &
   ReturnType<typeof reportsQueries> &
   ReturnType<typeof moderatorsQueries> &
-  ReturnType<typeof suspensionsQueries>;
+  ReturnType<typeof suspensionsQueries> &
+  ReturnType<typeof notificationSettingsQueries>;
 
 export function prepareReadModelQueries(db: Database.Database): ReadModelQueries {
   return {
@@ -58,6 +60,7 @@ export function prepareReadModelQueries(db: Database.Database): ReadModelQueries
     ...reportsQueries(db),
     ...moderatorsQueries(db),
     ...suspensionsQueries(db),
+    ...notificationSettingsQueries(db),
   };
 }
 

@@ -126,11 +126,37 @@ export const matrixRoutes: MatrixRoute[] = [
   { method: "POST", path: "/api/giveaways/:giveaway/attachments", ...api, expect: participants, body: () => onePixelPng() },
   { method: "GET", path: "/api/giveaways/:giveaway/attachments/:attachment", ...api, expect: participants },
 
+  // API: the item's photos (the giver adds them; whoever sees the giveaway, anyone signed in, sees them) and one's own photo.
+  // The table names no photo id: one nobody has is 404 to everyone signed in.
+  { method: "POST", path: "/api/giveaways/:giveaway/photos", ...api, expect: giverOnly, body: () => onePixelPng() },
+  { method: "GET", path: "/api/giveaways/:giveaway/photos", ...api, expect: signedIn },
+  { method: "GET", path: `/api/giveaways/:giveaway/photos/${nobody}`, ...api, expect: noSuchUser },
+  // Everyone sets their own, then the giver's is there for anyone signed in; removing it comes last.
+  { method: "PUT", path: "/api/me/avatar", ...api, expect: signedIn, body: () => onePixelPng() },
+  { method: "GET", path: "/api/users/:giver/avatar", ...api, expect: signedIn },
+  { method: "DELETE", path: "/api/me/avatar", ...api, expect: signedIn },
+
   // API: blocks and reports. The table names no user to block: a user nobody has is 404 to everyone signed in.
   { method: "GET", path: "/api/me/blocks", ...api, expect: signedIn },
   { method: "PUT", path: `/api/me/blocks/${nobody}`, ...api, expect: noSuchUser },
   { method: "DELETE", path: `/api/me/blocks/${nobody}`, ...api, expect: noSuchUser },
   { method: "POST", path: "/api/giveaways/:giveaway/reports", ...api, expect: participants, body: () => ({ reason: "other", note: "matrix" }) },
+
+  // API: notifications. Anyone may read the VAPID key; a subscription's endpoint on a reserved address is
+  // refused 422 url_not_allowed past authorization (nothing is ever pushed); ending one nobody has is 204.
+  { method: "GET", path: "/api/push/public-key", ...api, expect: anyone },
+  { method: "POST", path: "/api/push/subscriptions", ...api, expect: rule({ stranger: "passed", loser: "passed", giver: "passed", winner: "passed" }), body: () => ({ endpoint: "https://192.0.2.1/push/matrix", keys: { p256dh: `B${"A".repeat(86)}`, auth: "AAAAAAAAAAAAAAAAAAAAAA" } }) },
+  { method: "DELETE", path: `/api/push/subscriptions?endpoint=${encodeURIComponent("https://192.0.2.1/push/matrix")}`, ...api, expect: signedIn },
+  { method: "GET", path: "/api/me/notifications", ...api, expect: signedIn },
+  { method: "PUT", path: "/api/me/notifications", ...api, expect: signedIn, body: () => ({ preview: true }) },
+  // E-mail. The matrix's server sends no mail: an address is refused 409 email_not_configured past authorization.
+  { method: "GET", path: "/api/me/email", ...api, expect: signedIn },
+  { method: "PUT", path: "/api/me/email", ...api, expect: rule({ stranger: "passed", loser: "passed", giver: "passed", winner: "passed" }), body: () => ({ email: "matrix@example.invalid" }) },
+  // The links e-mails carry need no sign-in: whoever holds one may use it; a token nobody signed is a 400 page to all.
+  { method: "GET", path: "/email/verify?token=00", ...page, expect: rule({ stranger: "passed", loser: "passed", giver: "passed", winner: "passed" }, "passed") },
+  { method: "POST", path: "/email/verify?token=00", ...page, expect: rule({ stranger: "passed", loser: "passed", giver: "passed", winner: "passed" }, "passed") },
+  { method: "GET", path: "/email/unsubscribe?token=00", ...page, expect: rule({ stranger: "passed", loser: "passed", giver: "passed", winner: "passed" }, "passed") },
+  { method: "POST", path: "/email/unsubscribe?token=00", ...page, expect: rule({ stranger: "passed", loser: "passed", giver: "passed", winner: "passed" }, "passed") },
 
   // API: ratings and profiles. The matrix's conversation is not completed: its sides are refused 409 not_completed.
   { method: "PUT", path: "/api/giveaways/:giveaway/rating", ...api, expect: participantsMayAsk, body: () => ({ stars: 5, comment: "matrix" }) },
@@ -168,6 +194,9 @@ export const matrixRoutes: MatrixRoute[] = [
   { method: "POST", path: "/api/platform/giveaways/:giveaway/redraw", ...api, expect: serviceKeyOnly, body: () => ({ winnerId: "matrix-entrant" }) },
   { method: "POST", path: "/api/platform/giveaways/:giveaway/cancel", ...api, expect: serviceKeyOnly, body: () => ({ reason: "sold" }) },
   { method: "POST", path: "/api/platform/giveaways/:giveaway/messages", ...api, expect: serviceKeyOnly, body: () => ({ content: "Reserved for you" }) },
+  // The platform's webhooks (DELETE and rotate-secret name an endpoint: test/webhooks/webhooksApi.test.ts refuses them without a key).
+  { method: "GET", path: "/api/platform/webhooks", ...api, expect: serviceKeyOnly },
+  { method: "POST", path: "/api/platform/webhooks", ...api, expect: serviceKeyOnly, body: () => ({ url: "https://192.0.2.1/matrix", events: ["message.sent"] }) }, // 422 with a key: nothing is ever sent
 
   // Pages: signing in and out.
   { method: "GET", path: "/", ...page, expect: anyone },
@@ -223,4 +252,5 @@ export const matrixRoutes: MatrixRoute[] = [
   // Static files.
   { method: "GET", path: "/assets/chat.js", ...page, expect: anyone },
   { method: "GET", path: "/assets/htmx.min.js", ...page, expect: anyone },
+  { method: "GET", path: "/sw.js", ...page, expect: anyone },
 ];

@@ -102,6 +102,10 @@ describe("the chat page", () => {
       const page = await asPage(user).get(`/messages/${chat.giveawayId}`);
       expect(page.text).toContain('id="safety-tip"');
       expect(page.text).toMatch(/public place[\s\S]*never pay/);
+      // The API carries the same words, for clients that draw their own chat.
+      const answer = await request(server.url).get(`/api/giveaways/${chat.giveawayId}/messages`).set(user.auth);
+      expect(answer.status).toBe(200);
+      expect(answer.body.safetyTip).toMatch(/^Meeting in person\? .*public place.*never pay/);
     }
   });
 });

@@ -83,7 +83,7 @@ const stream = giveawayStream(giveawayId);
 const names = () => byUser(registered(giver, "gina"), registered(alice, "alice"), registered(bob, "bob"), registered(carol, "carol"));
 
 /** Each describe below is one read model; this list is checked against allProjections. */
-const covered = ["users", "giveaways", "pickup", "conversation", "timeline", "inbox", "sessions", "blocks", "reports", "moderators", "suspensions", "ratings"];
+const covered = ["users", "giveaways", "pickup", "conversation", "timeline", "inbox", "sessions", "blocks", "reports", "moderators", "suspensions", "ratings", "notification_settings" /* notificationSettingsFolds.test.ts */];
 
 it("every read model has its folds here", () => {
   expect(allProjections.map((projection) => projection.name).sort()).toEqual([...covered].sort());

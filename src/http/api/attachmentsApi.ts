@@ -1,7 +1,7 @@
 // Photos, voice notes and PDFs: uploaded as raw bytes, kept by their hash, served to participants only.
 import express from "express";
 import type { Handoff } from "../../app/handoff.ts";
-import { checkAttachmentType, typeServedAs } from "../../attachments/attachmentTypes.ts";
+import { checkAttachmentType, emptyFileText, tooLargeFileText, typeServedAs } from "../../attachments/attachmentTypes.ts";
 import { identityOf, type EdgeContext } from "../authentication.ts";
 import { ApiError } from "./apiErrors.ts";
 import { isId } from "../../domain/ids.ts";
@@ -19,7 +19,7 @@ export function attachmentsApi(handoff: AttachmentServices): express.Router {
   const router = express.Router();
   const signedIn = requireApiIdentity(handoff);
   const maxBytes = handoff.config.attachmentMaxBytes;
-  const tooLarge = () => new ApiError("body_too_large", `an attachment is at most ${maxBytes} bytes`);
+  const tooLarge = () => new ApiError("body_too_large", tooLargeFileText(maxBytes));
 
   // Who may upload is settled before a byte of the body is read.
   const participant: express.RequestHandler = async (req, res, next) => {
@@ -33,7 +33,7 @@ export function attachmentsApi(handoff: AttachmentServices): express.Router {
   router.post("/giveaways/:id/attachments", signedIn, participant, limitMessageWrites(handoff), rawBody, async (req, res) => {
     const giveawayId = giveawayIdParam(req.params.id);
     const bytes: unknown = req.body;
-    if (!Buffer.isBuffer(bytes) || bytes.length === 0) throw new ApiError("unsupported_media_type", "send the file's bytes as the body, with its Content-Type");
+    if (!Buffer.isBuffer(bytes) || bytes.length === 0) throw new ApiError("unsupported_media_type", emptyFileText);
     if (bytes.length > maxBytes) throw tooLarge();
     const checked = await checkAttachmentType(bytes, req.headers["content-type"]);
     if (!checked.ok) throw new ApiError("unsupported_media_type", checked.message);

@@ -12,6 +12,7 @@ import { clientUuid, giveawayIdParam, integerText, parseBody, parseInput } from 
 import { requireApiIdentity } from "./requestContext.ts";
 import { limitMessageWrites } from "../edge/rateLimits.ts";
 import { messageForReader } from "../../app/scamWarnings.ts";
+import { safetyTip } from "../../domain/safetyTip.ts";
 import type { Config } from "../../config.ts";
 
 export const maxMessagesPerPage = 1000;
@@ -62,7 +63,13 @@ export function messagesApi(handoff: MessageServices): express.Router {
     const readerId = identityOf(res).userId;
     const muted = queries.inboxEntry(readerId, giveawayId)?.muted ?? false;
     // The recipient's copy of each message says whether it looks like a scam; the sender's does not.
-    res.json({ messages: messages.map((message) => messageForReader(handoff.config.scamPatterns, message, readerId)), readUpTo: queries.readUpTo(giveawayId), muted });
+    res.json({
+      messages: messages.map((message) => messageForReader(handoff.config.scamPatterns, message, readerId)),
+      readUpTo: queries.readUpTo(giveawayId),
+      muted,
+      // Shown above every conversation (the pages' words): strangers meet in person.
+      safetyTip: `${safetyTip.title} ${safetyTip.text}`,
+    });
   });
 
   router.post("/giveaways/:id/messages", signedIn, limitMessageWrites(handoff), async (req, res) => {

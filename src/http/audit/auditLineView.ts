@@ -86,6 +86,8 @@ export function viewOfLine(line: AuditLine, names: ReadonlyMap<string, string>):
       return view(detail.type, `moderator: looked at the conversation for report ${detail.reportId}`);
     case "HandoverRated":
       return view(detail.type, `rated ${nameOf(detail.rateeId)} ${detail.stars} of 5 stars${detail.comment ? ":" : ""}`, detail.comment);
+    case "GiveawayPhotoAdded":
+      return view(detail.type, `added a photo of the item, ${detail.contentType}, ${detail.size} bytes, sha256 ${detail.sha256}`);
     case "Unreadable":
       return view(detail.storedType, `unreadable stored event: ${detail.problem}`);
     default:

@@ -1,6 +1,9 @@
 // The chat at /messages/:giveawayId: history, the send form (htmx or a plain POST + 303), and read marks.
 // The same page, framed in the platform's pages, at /embed/giveaways/:giveawayId/chat (embedPages.ts signs it in).
-import { avatarOf } from "./avatar.ts";
+import { safetyTip } from "../../domain/safetyTip.ts";
+import { avatarOfUser } from "./avatar.ts";
+import { coverOf } from "./giveawayPictures.ts";
+import { standingReminder } from "./standingReminder.ts";
 import express, { type Request, type Response } from "express";
 import { z } from "zod";
 import type { Clock, Commands, Configured, Ids, LimitsServices, LiveServices, ReadYourWritesServices, Reads } from "../../app/services.ts";
@@ -112,8 +115,12 @@ renderer: PageRenderer, requireSignedIn: express.RequestHandler): express.Router
       badgeExcept: giveawayId,
       giveaway: access.giveaway,
       other: access.other,
-      otherAvatar: avatarOf({ username: access.other.username, picture: queries.userById(access.other.id)?.picture }, handoff.config.platform?.imageOrigins ?? []),
+      otherAvatar: avatarOfUser(queries, access.other, handoff.config.platform?.imageOrigins ?? []),
+      // The item in view: its cover in the header; and a pickup reminder once sent, for both (standingReminder.ts).
+      cover: coverOf(access.giveaway),
+      reminder: standingReminder(handoff, giveawayId, identity.userId, handoff.now()),
       otherPresence: handoff.hub.presenceOf(giveawayId, access.other.id),
+      safetyTip,
       cards,
       otherRead,
       muted: inboxEntry?.muted ?? false,

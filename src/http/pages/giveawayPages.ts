@@ -1,8 +1,14 @@
-// Giveaways: the list with its create form, one giveaway's page, entering, and the giver's draw.
+// Giveaways: the list with its create form (each with its cover and the giver's avatar), one giveaway's
+// page (its photos, and the giver's "Add a photo"), entering, and the giver's draw.
 import express, { type Request, type Response } from "express";
 import { z } from "zod";
 import { readerAccess } from "../../app/conversationAccessQuery.ts";
-import type { Clock, Commands, Draws, Ids, LimitsServices, Reads } from "../../app/services.ts";
+import { giveawaySight } from "../../app/giveawayVisibility.ts";
+import type { Clock, Commands, Configured, Draws, Ids, LimitsServices, Reads } from "../../app/services.ts";
+import { maxGiveawayPhotos } from "../../domain/giveawayPhotosEvents.ts";
+import { avatarOfUser } from "./avatar.ts";
+import { coverOf, photosOf } from "./giveawayPictures.ts";
+import { standingReminder } from "./standingReminder.ts";
 import type { ReadModelState } from "../api/giveawayCommands.ts";
 import { descriptionMaxLength, titleMaxLength } from "../../domain/giveawayDecide.ts";
 import { identityOf, type RequestIdentity } from "../authentication.ts";
@@ -26,27 +32,32 @@ const CreateForm = z.object({
 type Draft = { giveawayId: string; title: string; description: string };
 
 /** ReadModelState: the wait for a form's ?minRevision=, read-your-writes and the read models' catch-up. */
-export type GiveawayPagesServices = Reads & Clock & Ids & Draws & Commands & LimitsServices & ReadModelState;
+export type GiveawayPagesServices = Reads & Clock & Ids & Draws & Commands & LimitsServices & ReadModelState & Configured;
 
 export function giveawayPages(handoff: GiveawayPagesServices, 
 renderer: PageRenderer): express.Router {
   const router = express.Router();
   const { queries } = handoff;
+  const imageOrigins = handoff.config.platform?.imageOrigins ?? [];
+  const giverAvatar = (giveaway: { giverId: string; giverName: string | null }) => avatarOfUser(queries, { id: giveaway.giverId, username: giveaway.giverName ?? "?" }, imageOrigins);
 
   const showList = (res: Response, identity: RequestIdentity, status: number, draft?: Draft, error?: string) =>
     renderer.page(res, status, "./giveaways", {
       title: "Giveaways",
       identity,
-      giveaways: queries.listGiveaways(200),
+      giveaways: queries.listGiveaways(200).map((giveaway) => ({ ...giveaway, cover: coverOf(giveaway), giverAvatar: giverAvatar(giveaway) })),
       draft: draft ?? { giveawayId: handoff.newId(), title: "", description: "" },
       error,
       limits: { titleMaxLength, descriptionMaxLength },
     });
 
   const showGiveaway = (res: Response, identity: RequestIdentity, giveawayId: string, status = 200, refusal?: PageRefusal) => {
-    const giveaway = queries.giveawayById(giveawayId);
-    if (!giveaway) return renderRefusal(renderer, res, pageRefusal("giveaway_not_found"), identity, { href: "/giveaways", label: "All giveaways" });
+    const sight = giveawaySight(queries, giveawayId, identity.userId);
+    if (!sight.ok) return renderRefusal(renderer, res, pageRefusal(sight.code), identity, { href: "/giveaways", label: "All giveaways" });
+    const { giveaway } = sight;
     const me = identity.userId;
+    const photos = photosOf(queries, giveaway);
+    const ended = giveaway.status === "completed" || giveaway.status === "cancelled";
     renderer.page(res, refusal ? refusal.status : status, "./giveaway", {
       title: giveaway.title,
       identity,
@@ -57,6 +68,11 @@ renderer: PageRenderer): express.Router {
       entrantRatings: giveaway.giverId === me ? queries.entrantRatings(giveawayId) : [],
       // Giver, winner or a former winner: whoever may read the conversation (the one participant rule).
       isParticipant: readerAccess(queries, giveawayId, me, handoff.now()).ok,
+      photos,
+      giverAvatar: giverAvatar(giveaway),
+      reminder: standingReminder(handoff, giveawayId, me, handoff.now()),
+      // The giver adds photos until the handover (the decider says the same: giveawayPhotos.ts).
+      photoUpload: giveaway.giverId === me && !ended && photos.length < maxGiveawayPhotos ? { max: maxGiveawayPhotos } : undefined,
       error: refusal?.message,
     });
   };
@@ -94,7 +110,7 @@ renderer: PageRenderer): express.Router {
     if (!isId(giveawayId)) return renderRefusal(renderer, res, pageRefusal("not_found"), identity);
     await awaitPageMinRevision(handoff, giveawayId, req.query);
     // Made a moment ago through another process: caught up before a 404.
-    await freshly(handoff, () => queries.giveawayById(giveawayId), (giveaway) => giveaway === undefined);
+    await freshly(handoff, () => giveawaySight(queries, giveawayId, identity.userId), (sight) => !sight.ok);
     showGiveaway(res, identity, giveawayId);
   });
 

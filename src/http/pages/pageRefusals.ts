@@ -83,8 +83,9 @@ export function pageRefusal(code: PageRefusalCode, detail?: string): PageRefusal
       return refusal("Too late to change", "A message can only be changed for a while after it is sent.");
     case "invalid_emoji":
     case "invalid_reply_to":
-    case "invalid_attachment":
       return refusal("Please check the form", "Some of what was sent was not valid.");
+    case "invalid_attachment":
+      return refusal("That file can't be used", "This kind of file can't be sent: photos, voice notes and PDFs work.");
     // Blocked: says no more than needed (not who blocked whom).
     case "blocked":
       return refusal("Not possible", "You can't send messages in this conversation.");
@@ -128,7 +129,7 @@ export function pageRefusal(code: PageRefusalCode, detail?: string): PageRefusal
     case "busy":
       return refusal("Busy", "Too many sign-ins are being checked right now. Please try again in a few seconds.");
     case "read_model_lagging":
-      return refusal("Not here yet", "This server has not caught up with the latest changes yet. Please try again in a moment.");
+      return refusal("Not here yet", "That change is not showing here yet. Please try again in a moment.");
     // The platform's own commands (only its API sends them); a page shows them plainly all the same.
     case "giver_fixed":
     case "entries_closed":

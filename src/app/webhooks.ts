@@ -6,6 +6,7 @@ import { defaultRetryDelaysMs } from "../domain/webhooks.ts";
 import { parseGiveawayEvent } from "../domain/events.ts";
 import { giveawayStream } from "../domain/streams.ts";
 import { hasErrorCode, type EventStore } from "../eventstore/port.ts";
+import { proposalFromStore } from "../reactors/proposalLookup.ts";
 import { outboundPoster } from "../outbound/outboundPost.ts";
 import { openWebhookDeliveries, webhookDeliveriesFile } from "../reactors/webhookDeliveries.ts";
 import type { WebhookOutboxDeps } from "../reactors/webhookOutboxReactor.ts";
@@ -71,29 +72,11 @@ function platformIdsOf(store: EventStore): (giveawayId: string) => Promise<strin
   };
 }
 
-/** Events read at a time, newest first, looking for a proposal (usually a few before its acceptance). */
-const proposalPage = 200;
-
-/** A proposal's window and place, from the giveaway's stream before `beforeRevision`. */
+/** A proposal's window and place (proposalLookup.ts). */
 function proposalsOf(store: EventStore): WebhookOutboxDeps["agreedProposal"] {
+  const find = proposalFromStore(store);
   return async (giveawayId, proposalId, beforeRevision) => {
-    let from = beforeRevision;
-    while (from >= 0n) {
-      let page;
-      try {
-        page = await store.readStream(giveawayStream(giveawayId), { direction: "backwards", fromRevision: from, maxCount: proposalPage });
-      } catch (error) {
-        if (hasErrorCode(error, "stream_not_found")) return undefined;
-        throw error;
-      }
-      for (const recorded of page) {
-        if (recorded.type !== "PickupProposed") continue;
-        const event = parseGiveawayEvent(recorded.type, recorded.data);
-        if (event.type === "PickupProposed" && event.data.proposalId === proposalId) return { from: event.data.from, to: event.data.to, place: event.data.place };
-      }
-      if (page.length < proposalPage) return undefined;
-      from = page[page.length - 1]!.revision - 1n;
-    }
-    return undefined;
+    const proposal = await find(giveawayId, proposalId, beforeRevision);
+    return proposal && { from: proposal.from, to: proposal.to, place: proposal.place };
   };
 }

@@ -6,9 +6,8 @@
 // made before this reactor existed are reminded too.
 import type { GiveawayCommand } from "../domain/giveawayDecide.ts";
 import type { DomainErrorCode } from "../domain/errors.ts";
-import { parseGiveawayEvent } from "../domain/events.ts";
-import { giveawayStream } from "../domain/streams.ts";
-import { hasErrorCode, type EventStore } from "../eventstore/port.ts";
+import type { EventStore } from "../eventstore/port.ts";
+import { proposalFromStore } from "./proposalLookup.ts";
 import { componentLogger } from "../observability/logger.ts";
 import type { DurableReactor } from "./reactor.ts";
 
@@ -83,29 +82,8 @@ export function pickupRemindersReactor(deps: PickupRemindersDeps): DurableReacto
   };
 }
 
-/** Events read at a time, newest first, looking for a proposal. */
-const pageSize = 200;
-
-/** ProposalStart over the store: the proposal is usually a few events before its acceptance. */
+/** ProposalStart over the store (proposalLookup.ts). */
 export function proposalStartFromStore(store: EventStore): ProposalStart {
-  return async (giveawayId, proposalId, beforeRevision) => {
-    let from = beforeRevision;
-    while (from >= 0n) {
-      let page;
-      try {
-        page = await store.readStream(giveawayStream(giveawayId), { direction: "backwards", fromRevision: from, maxCount: pageSize });
-      } catch (error) {
-        if (hasErrorCode(error, "stream_not_found")) return undefined;
-        throw error;
-      }
-      for (const recorded of page) {
-        if (recorded.type !== "PickupProposed") continue;
-        const event = parseGiveawayEvent(recorded.type, recorded.data);
-        if (event.type === "PickupProposed" && event.data.proposalId === proposalId) return event.data.from;
-      }
-      if (page.length < pageSize) return undefined;
-      from = page[page.length - 1]!.revision - 1n;
-    }
-    return undefined;
-  };
+  const find = proposalFromStore(store);
+  return async (giveawayId, proposalId, beforeRevision) => (await find(giveawayId, proposalId, beforeRevision))?.from;
 }

@@ -19,6 +19,7 @@ function startChat(chat) {
   const streamElt = document.getElementById("chat-stream");
   const status = document.getElementById("connection-status");
   const hint = document.getElementById("new-messages-hint");
+  // Absent where one cannot send (a former winner, a cancelled or closed conversation).
   const form = document.getElementById("message-form");
   const box = document.getElementById("message-content");
   const coarsePointer = window.matchMedia("(pointer: coarse)").matches;
@@ -94,17 +95,18 @@ function startChat(chat) {
   // ---- connection state -----------------------------------------------------------------
   function showSendError(text) {
     const error = document.getElementById("message-error");
+    if (!error) return;
     error.textContent = text;
     error.hidden = !text;
   }
-  const composer = startComposer({
+  const composer = form && startComposer({
     form,
     giveawayId,
     showError: showSendError,
     isConnected: () => connection === "connected",
     sendNow: () => form.requestSubmit(),
   });
-  const sending = startSending({
+  const sending = form && startSending({
     form,
     messages,
     composer,
@@ -115,20 +117,23 @@ function startChat(chat) {
       scrollToNewest();
     },
   });
-  const actions = startMessageActions({ chat, messages, composer, showError: showSendError, onOlder: () => layOutMessages(messages) });
+  const actions = startMessageActions({ chat, messages, composer: composer ?? { replyTo() {}, edit() {} }, showError: showSendError, onOlder: () => layOutMessages(messages) });
 
+  // Two states, each in its own words: ours ("Reconnecting…") and the other person's ("ann · online").
+  let everConnected = false;
   function setConnection(state) {
     if (state === connection && status.dataset.state === state) return;
     connection = state;
     status.dataset.state = state;
-    status.querySelector(".label").textContent = state === "connected" ? "Connected" : "Connecting…";
-    sending.syncButton(state === "connected");
+    everConnected ||= state === "connected";
+    status.querySelector(".label").textContent = state === "connected" ? "Connected" : everConnected ? "Reconnecting…" : "Connecting…";
+    sending?.syncButton(state === "connected");
     if (state !== "connected") {
-      // What we knew of the other person is stale until the stream says again.
+      // What we knew of the other person is stale until the stream says again: only their name stays.
       const presence = document.getElementById("presence");
       if (presence && presence.dataset.online !== "unknown") {
         presence.dataset.online = "unknown";
-        presence.lastChild.textContent = `${chat.dataset.otherName}: waiting for the connection`;
+        presence.querySelector(".presence-state")?.replaceChildren();
       }
     } else {
       showSendError("");
@@ -201,7 +206,7 @@ function startChat(chat) {
         event.preventDefault();
         return;
       }
-      if (element.dataset.messageId) sending.delivered(element.dataset.messageId);
+      if (element.dataset.messageId) sending?.delivered(element.dataset.messageId);
     }
     stickToBottom = nearBottom();
     revisionBeforeFrame = lastRevision();
@@ -209,6 +214,11 @@ function startChat(chat) {
   streamElt.addEventListener("htmx:sse:after:message", () => {
     const theirNewMessage = lastTheirsRevision() > revisionBeforeFrame;
     actions.afterFrame({ theirNewMessage });
+    // A redraw or a cancel took the message box away: the page as the server now draws it says why.
+    if (form && document.querySelector("#pickup-panel [data-composer-closed]")) {
+      window.location.reload();
+      return;
+    }
     if (lastRevision() <= revisionBeforeFrame) {
       layOutMessages(messages); // a message changed in place: its group and times again
       return; // presence, badge, a read mark, typing
@@ -247,7 +257,7 @@ function startChat(chat) {
   }
 
   // Enter sends, Shift+Enter starts a new line (on a keyboard; phones keep Enter for new lines).
-  box.addEventListener("keydown", (event) => {
+  box?.addEventListener("keydown", (event) => {
     if (event.key !== "Enter" || coarsePointer) return;
     if (event.shiftKey || event.altKey || event.ctrlKey || event.metaKey || event.isComposing) return;
     event.preventDefault();

@@ -5,14 +5,37 @@
 // the change back to both people.
 import { readableTime } from "./times.js";
 
+/**
+ * Asks before a message is removed, in the words of the confirmation page (src/http/pages/confirmations.ts).
+ * @returns {Promise<boolean>}
+ */
+function confirmRemoval() {
+  let dialog = document.getElementById("retract-dialog");
+  if (!(dialog instanceof HTMLDialogElement)) {
+    dialog = document.createElement("dialog");
+    dialog.id = "retract-dialog";
+    dialog.className = "confirm-dialog";
+    dialog.setAttribute("aria-labelledby", "retract-dialog-title");
+    dialog.innerHTML = `<form method="dialog" class="confirm-form">
+  <h2 class="confirm-question" id="retract-dialog-title">Remove this message?</h2>
+  <p class="confirm-explanation">Both of you will see “message removed” instead.</p>
+  <div class="confirm-actions"><button value="cancel" class="confirm-dismiss">Cancel</button><button value="remove" class="danger confirm-accept" id="confirm-retract">Remove</button></div>
+</form>`;
+    document.body.append(dialog);
+  }
+  dialog.returnValue = "";
+  dialog.showModal();
+  return new Promise((resolve) => dialog.addEventListener("close", () => resolve(dialog.returnValue === "remove"), { once: true }));
+}
+
 /** @param {{ chat: HTMLElement, messages: HTMLElement, composer: { replyTo(m: HTMLElement): void, edit(m: HTMLElement): void }, showError: (text: string) => void, onOlder: () => void }} options */
 export function startMessageActions({ chat, messages, composer, showError, onOlder }) {
   const giveawayId = chat.dataset.giveawayId;
-  const postForm = async (form, extra = {}) => {
+  const postForm = async (form, extra = {}, url = form.action) => {
     const body = new URLSearchParams(new FormData(form));
     for (const [name, value] of Object.entries(extra)) body.set(name, value);
     try {
-      const response = await fetch(form.action, { method: "POST", credentials: "same-origin", headers: { "HX-Request": "true" }, body });
+      const response = await fetch(url, { method: "POST", credentials: "same-origin", headers: { "HX-Request": "true" }, body });
       if (!response.ok) showError((await response.text()) || `The server said ${response.status}.`);
       return response.ok;
     } catch {
@@ -26,10 +49,57 @@ export function startMessageActions({ chat, messages, composer, showError, onOld
     if (!(form instanceof HTMLFormElement)) return;
     if (!form.matches(".reactions, .retract-form")) return;
     event.preventDefault();
+    if (form.matches(".retract-form")) {
+      // Without script the form opens a confirmation page; here the same question in a dialog.
+      void confirmRemoval().then((confirmed) => confirmed && postForm(form, {}, `/messages/${giveawayId}/retract`));
+      return;
+    }
     const extra = event.submitter?.name ? { [event.submitter.name]: event.submitter.value } : {};
     form.querySelector("details")?.removeAttribute("open");
     void postForm(form, extra);
   });
+
+  // ---- message actions on a touch screen: behind "⋯" (or a long press) ----------------------
+  // messageMenu.css hides them under (hover: none) only while this class is on: without script they stay in view.
+  document.documentElement.classList.add("message-menus");
+  const showActions = (message, open) => {
+    for (const other of messages.querySelectorAll(".message.actions-open")) {
+      if (other === message && open) continue;
+      other.classList.remove("actions-open");
+      other.querySelector(".message-more")?.setAttribute("aria-expanded", "false");
+    }
+    if (!message) return;
+    message.classList.toggle("actions-open", open);
+    message.querySelector(".message-more")?.setAttribute("aria-expanded", String(open));
+  };
+  messages.addEventListener("click", (event) => {
+    const more = event.target instanceof Element ? event.target.closest(".message-more") : null;
+    if (!more) return;
+    const message = more.closest(".message");
+    showActions(message, !message.classList.contains("actions-open"));
+  });
+  document.addEventListener("keydown", (event) => {
+    const open = messages.querySelector(".message.actions-open");
+    if (event.key !== "Escape" || !open) return;
+    showActions(open, false);
+    open.querySelector(".message-more")?.focus();
+  });
+  let pressTimer = null;
+  let pressStart = null;
+  const cancelPress = () => {
+    window.clearTimeout(pressTimer);
+    pressTimer = null;
+  };
+  messages.addEventListener("pointerdown", (event) => {
+    const message = event.target instanceof Element ? event.target.closest(".message:not(.system):not(.removed)") : null;
+    if (event.pointerType !== "touch" || !message || event.target.closest("a, button, input, textarea, summary, audio")) return;
+    pressStart = { x: event.clientX, y: event.clientY };
+    pressTimer = window.setTimeout(() => showActions(message, true), 500);
+  });
+  messages.addEventListener("pointermove", (event) => {
+    if (pressTimer && pressStart && Math.hypot(event.clientX - pressStart.x, event.clientY - pressStart.y) > 10) cancelPress();
+  });
+  for (const type of ["pointerup", "pointercancel"]) messages.addEventListener(type, cancelPress);
 
   messages.addEventListener("click", (event) => {
     const target = event.target instanceof Element ? event.target : null;

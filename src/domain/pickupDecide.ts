@@ -7,6 +7,7 @@ import type { DomainError, DomainErrorCode } from "./errors.ts";
 import type { GiveawayEvent } from "./events.ts";
 import type { DrawnGiveaway, GiveawayState } from "./giveaway.ts";
 import { currentRound, winnersSoFar } from "./pickup.ts";
+import { redrawWindow } from "./redrawWindow.ts";
 
 export const pickupPolicy = {
   placeMaxLength: 200,
@@ -242,13 +243,11 @@ function redraw(command: RedrawWinner, state: GiveawayState): Decision<GiveawayE
   const stopped = stillRunning(state);
   if (stopped) return stopped;
   if (handoverStarted(state)) return refused("handover_started", "the handover has already been confirmed");
-  const round = currentRound(pickup);
-  const noShowFrom = Date.parse(round.startedAt) + command.noShowAfterMs;
-  let reason: "declined" | "no_show";
-  if (pickup.prizeDeclinedAt !== undefined) reason = "declined";
-  else if (pickup.winnerActiveAt === undefined && command.now.getTime() >= noShowFrom) reason = "no_show";
-  else if (pickup.winnerActiveAt !== undefined) return refused("redraw_not_allowed", "the winner has answered: only their declining the prize allows a redraw");
-  else return refused("redraw_not_allowed", `the winner has until ${new Date(noShowFrom).toISOString()} to answer`);
+  const facts = { startedAt: currentRound(pickup).startedAt, prizeDeclined: pickup.prizeDeclinedAt !== undefined, winnerActive: pickup.winnerActiveAt !== undefined };
+  const opening = redrawWindow(facts, command.noShowAfterMs, command.now);
+  if (opening.kind === "after_decline_only") return refused("redraw_not_allowed", "the winner has answered: only their declining the prize allows a redraw");
+  if (opening.kind === "opens_at") return refused("redraw_not_allowed", `the winner has until ${opening.at.toISOString()} to answer`);
+  const { reason } = opening;
   const previous = new Set(winnersSoFar(pickup));
   const remaining = state.entrants.filter((userId) => !previous.has(userId));
   if (remaining.length === 0) return refused("no_entrants_left", "every entrant has already been drawn");

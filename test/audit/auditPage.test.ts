@@ -78,13 +78,14 @@ describe("the audit page", () => {
     expect(response.headers.get("content-security-policy")).toContain("default-src 'none'");
   });
 
-  it("steps one event at a time with previous and next links", async () => {
-    const html = await (await page(auditPath("?revision=5"), conversation.giver)).text();
-    expect(html).toContain(`href="${auditPath("?revision=4")}"`);
-    expect(html).toContain(`href="${auditPath("?revision=6")}"`);
+  it("steps one event at a time with previous and next links (the technical view)", async () => {
+    const html = await (await page(auditPath("?view=technical&revision=5"), conversation.giver)).text();
+    expect(html).toContain(`href="${auditPath("?view=technical&amp;revision=4")}"`);
+    expect(html).toContain(`href="${auditPath("?view=technical&amp;revision=6")}"`);
     const next = await (await page(auditPath("?revision=6"), conversation.giver)).text();
     expect(shownRevisions(next).current).toBe(6);
-    const first = await (await page(auditPath("?revision=0"), conversation.giver)).text();
+    const first = await (await page(auditPath("?view=technical&revision=0"), conversation.giver)).text();
+    expect(first).toContain('rel="next"');
     expect(first).not.toContain('rel="prev"');
     expect(shownRevisions(first).revisions).toEqual([0]);
     const latest = await (await page(auditPath(), conversation.giver)).text();

@@ -21,9 +21,9 @@ const clock = { behindMs: 0 };
 const annZone = "America/Los_Angeles";
 const bobZone = "Asia/Tokyo";
 
-/** What a reader in `timeZone` should see for a time sent today (the page's own format, en-US). */
+/** What a reader in `timeZone` should see for a time sent today (the pages' one format: "Today 15:28"). */
 const clockText = (iso: string, timeZone: string) =>
-  new Intl.DateTimeFormat("en-US", { hour: "2-digit", minute: "2-digit", timeZone }).format(new Date(iso));
+  `Today ${new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone }).format(new Date(iso))}`;
 
 async function fitsWidth(page: Page): Promise<number> {
   return page.evaluate(() => document.documentElement.scrollWidth);

@@ -121,6 +121,7 @@ describe.skipIf(browserTestsSkipped)("browser: the conversation, complete", () =
     await bob.locator(`#${slip}`).waitFor();
     await ann.hover(`#${slip} .bubble`);
     await ann.locator(`#${slip} .retract-button`).click();
+    await ann.locator("#retract-dialog #confirm-retract").click(); // Remove asks first
     for (const page of [ann, bob]) {
       await page.locator(`#${slip}.removed .bubble`, { hasText: "message removed" }).waitFor();
       expect(await page.locator("#messages").innerText()).not.toContain("555 0100");
@@ -189,7 +190,7 @@ describe.skipIf(browserTestsSkipped)("browser: the conversation, complete", () =
     expect(texts.filter((t) => t.startsWith("Filler ")).length).toBe(200);
 
     await bob.close();
-    const presence = ann.locator('#presence[data-online="false"]', { hasText: "bob is offline" });
+    const presence = ann.locator('#presence[data-online="false"]', { hasText: "bob · offline" });
     await presence.waitFor();
     expect(await presence.locator(".last-seen time").getAttribute("datetime")).toMatch(/^\d{4}-/);
     expect(await presence.innerText()).toMatch(/last seen \S/);

@@ -71,7 +71,8 @@ describe.skipIf(browserTestsSkipped)("browser: the conversation's forms with Jav
     // Remove her own message: a form, and it reads "message removed".
     await sendWithoutScript(ann, "Oops, wrong chat");
     const slip = (await shownMessages(ann)).at(-1)!;
-    await Promise.all([ann.waitForURL(/#latest$/), ann.hover(`#${slip.id} .bubble`).then(() => ann.locator(`#${slip.id} .retract-button`).click())]);
+    await Promise.all([ann.waitForURL(/\/retract\?messageId=/), ann.hover(`#${slip.id} .bubble`).then(() => ann.locator(`#${slip.id} .retract-button`).click())]);
+    await Promise.all([ann.waitForURL(/#latest$/), ann.click("#confirm-retract")]); // the confirmation page's form removes it
     expect(await ann.locator(`#${slip.id}.removed .bubble`).innerText()).toBe("message removed");
     expect(await ann.locator(`#${question!.id} .retract-button`).count()).toBe(0); // not hers
 

@@ -9,7 +9,7 @@ export function nextYear(month: number, day: number, hour: number): string {
 
 export async function propose(page: Page, from: string, to: string, place: string, note = ""): Promise<void> {
   const form = page.locator("#pickup-form");
-  if (!(await form.isVisible())) await page.click(".pickup-propose summary");
+  if (!(await form.isVisible())) await page.click("#pickup-open"); // the sheet (a dialog with script)
   await page.fill("#pickup-from", from);
   await page.fill("#pickup-to", to);
   await page.fill("#pickup-place", place);

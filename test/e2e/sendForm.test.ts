@@ -81,7 +81,7 @@ describe.skipIf(browserTestsSkipped)("browser: the send form", () => {
 
     await stage.bob.context.setOffline(false);
     await waitConnected(bob);
-    await bob.locator('#presence[data-online="true"]', { hasText: "ann is online" }).waitFor();
+    await bob.locator('#presence[data-online="true"]', { hasText: "ann · online" }).waitFor();
     // Reconnects back off with jitter, capped so the page is back within a second of the server.
     expect(await bob.evaluate("htmx.config.sse.reconnectMaxDelay * (1 + htmx.config.sse.reconnectJitter)")).toBeLessThanOrEqual(1000);
     await bob.press("#message-content", "Enter");

@@ -52,8 +52,8 @@ describe.skipIf(browserTestsSkipped)("browser: two people chat about a pickup", 
     await Promise.all([bob.waitForURL(`${url}/messages/${giveawayId}`), notice.locator("a", { hasText: "Open the chat" }).click()]);
     await waitConnected(bob);
     await markDocument(bob);
-    await ann.locator('#presence[data-online="true"]', { hasText: "bob is online" }).waitFor();
-    await bob.locator('#presence[data-online="true"]', { hasText: "ann is online" }).waitFor();
+    await ann.locator('#presence[data-online="true"]', { hasText: "bob · online" }).waitFor();
+    await bob.locator('#presence[data-online="true"]', { hasText: "ann · online" }).waitFor();
 
     // Both ways, each live on the other side.
     const first = "Hi! Congrats — when can you pick up the bike?";
@@ -79,7 +79,7 @@ describe.skipIf(browserTestsSkipped)("browser: two people chat about a pickup", 
 
     // Bob closes the chat: Ann sees him go offline.
     await bob.close();
-    await ann.locator('#presence[data-online="false"]', { hasText: "bob is offline" }).waitFor();
+    await ann.locator('#presence[data-online="false"]', { hasText: "bob · offline" }).waitFor();
 
     // Bob browses the giveaways; a message arrives: the badge counts it, live.
     const browsing = await bobBrowser.context.newPage();

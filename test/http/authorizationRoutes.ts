@@ -194,9 +194,11 @@ export const matrixRoutes: MatrixRoute[] = [
   { method: "POST", path: "/api/platform/giveaways/:giveaway/redraw", ...api, expect: serviceKeyOnly, body: () => ({ winnerId: "matrix-entrant" }) },
   { method: "POST", path: "/api/platform/giveaways/:giveaway/cancel", ...api, expect: serviceKeyOnly, body: () => ({ reason: "sold" }) },
   { method: "POST", path: "/api/platform/giveaways/:giveaway/messages", ...api, expect: serviceKeyOnly, body: () => ({ content: "Reserved for you" }) },
-  // The platform's webhooks (DELETE and rotate-secret name an endpoint: test/webhooks/webhooksApi.test.ts refuses them without a key).
+  // The platform's webhooks (a user's token is refused before the endpoint is looked up, so a made-up id serves).
   { method: "GET", path: "/api/platform/webhooks", ...api, expect: serviceKeyOnly },
   { method: "POST", path: "/api/platform/webhooks", ...api, expect: serviceKeyOnly, body: () => ({ url: "https://192.0.2.1/matrix", events: ["message.sent"] }) }, // 422 with a key: nothing is ever sent
+  { method: "DELETE", path: "/api/platform/webhooks/00000000-0000-4000-8000-0000000000e1", ...api, expect: serviceKeyOnly },
+  { method: "POST", path: "/api/platform/webhooks/00000000-0000-4000-8000-0000000000e1/rotate-secret", ...api, expect: serviceKeyOnly },
 
   // Pages: signing in and out.
   { method: "GET", path: "/", ...page, expect: anyone },
@@ -248,6 +250,12 @@ export const matrixRoutes: MatrixRoute[] = [
   { method: "POST", path: "/messages/:giveaway/redraw", ...page, expect: giverMayAsk, fresh: {} },
   { method: "POST", path: "/messages/:giveaway/cancel", ...page, expect: giverOnly, fresh: {}, body: () => ({ reason: "sold" }) },
   { method: "GET", path: "/messages/:giveaway/pickup.ics", ...page, expect: participants },
+  // The pickup sheet and the confirmations as pages (without script): they change nothing; their forms post above.
+  { method: "GET", path: "/messages/:giveaway/pickup/proposals", ...page, expect: participants },
+  { method: "GET", path: "/messages/:giveaway/decline", ...page, expect: winnerOnly },
+  { method: "GET", path: "/messages/:giveaway/redraw", ...page, expect: giverOnly },
+  { method: "GET", path: "/messages/:giveaway/cancel", ...page, expect: giverOnly },
+  { method: "GET", path: "/messages/:giveaway/retract?messageId=:message", ...page, expect: author },
 
   // Static files.
   { method: "GET", path: "/assets/chat.js", ...page, expect: anyone },

@@ -108,12 +108,12 @@ describe("the chat's HTML stream", () => {
     const isOffline = (f: SseFrame) => f.data.includes('id="presence"') && f.data.includes('data-online="false"');
     // (A stream of ann's from an earlier test may still be closing: wait until she is offline.)
     const offline = await firstArrived(asBob, isOffline);
-    expect(offline.data).toContain("ann is offline");
+    expect(offline.data).toContain("ann</strong><span class=\"presence-state\"> · offline");
     expect(offline.data).toContain('hx-swap-oob="true"');
     const offlineSoFar = asBob.events.filter(isOffline).length;
 
     const asAnn = await stream(ann, chatStreamPath());
-    await firstArrived(asBob, (f) => f.data.includes('data-online="true"') && f.data.includes("ann is online"));
+    await firstArrived(asBob, (f) => f.data.includes('data-online="true"') && f.data.includes("ann</strong><span class=\"presence-state\"> · online"));
     asAnn.close();
     await arrived(asBob, isOffline, offlineSoFar + 1);
   });

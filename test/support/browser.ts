@@ -27,6 +27,9 @@ export interface BrowserPersonOptions {
   locale?: string;
   /** Extra Chromium flags, e.g. a fake microphone. */
   args?: string[];
+  /** A touch screen: (hover: none) and (pointer: coarse) match, taps are touches. */
+  hasTouch?: boolean;
+  viewport?: { width: number; height: number };
 }
 
 export async function openBrowserPerson(options: BrowserPersonOptions = {}): Promise<BrowserPerson> {
@@ -38,7 +41,8 @@ export async function openBrowserPerson(options: BrowserPersonOptions = {}): Pro
     javaScriptEnabled: options.javaScriptEnabled ?? true,
     ...(options.timezoneId ? { timezoneId: options.timezoneId } : {}),
     ...(options.locale ? { locale: options.locale } : {}),
-    viewport: { width: 900, height: 800 },
+    viewport: options.viewport ?? { width: 900, height: 800 },
+    ...(options.hasTouch ? { hasTouch: true } : {}),
   });
   return {
     context,

@@ -1,4 +1,5 @@
-// GET /giveaways/:id/audit[?revision=<n>|?time=<ISO>]: the conversation as it stood then, one event per line.
+// GET /giveaways/:id/audit[?revision=<n>|?time=<ISO>][&view=technical]: the conversation as it stood
+// then, one event per line: in plain words by default, with event names, ids and revisions in the technical view.
 import type { Request, Response } from "express";
 import { z } from "zod";
 import type { Handoff } from "../../app/handoff.ts";
@@ -10,12 +11,18 @@ import { identityOf } from "../authentication.ts";
 import { isId } from "../../domain/ids.ts";
 import { auditAccess, type AuditAccessServices } from "./auditAccess.ts";
 import { auditedLineView } from "./auditLineView.ts";
+import { storyOf } from "./auditStory.ts";
+import { readableTime, viewerTimeZone } from "../pages/readableTime.ts";
 import { renderAuditView } from "./auditViews.ts";
 
 const AuditQuery = z.object({
   revision: z.string().max(40).optional(),
   time: z.string().max(60).optional(),
 });
+
+/** The technical view is asked for by name; anything else is the history in plain words. */
+const TechnicalView = z.object({ view: z.literal("technical") });
+const viewOf = (query: unknown): "people" | "technical" => (TechnicalView.safeParse(query).success ? "technical" : "people");
 
 /** The replay reads the log itself: the raw store, besides who may see it and users' names. */
 export type AuditPageServices = AuditAccessServices & Pick<Handoff, "store">;
@@ -79,19 +86,30 @@ export function auditPage(handoff: AuditPageServices) {
     const conversation = choice.ok && head >= 0n ? await replayConversation(handoff.store, giveawayId, until, nameOf, { userId: identity.userId }, auditLinesPerPage) : undefined;
     const revision = conversation?.revision ?? -1;
     const headRevision = Number(head);
-    const step = (to: number) => `${base}?revision=${to}`;
+    const view = viewOf(req.query);
+    // Links keep the view they were followed from (the plain words need no parameter).
+    const inView = (query: string) => (view === "technical" ? `${base}?view=technical${query && `&${query}`}` : `${base}${query && `?${query}`}`);
+    const step = (to: number) => inView(`revision=${to}`);
+    const pointQuery = choice.revisionText ? `revision=${encodeURIComponent(choice.revisionText)}` : choice.timeText ? `time=${encodeURIComponent(choice.timeText)}` : "";
     const lines = conversation?.lines ?? [];
     const firstShown = lines[0]?.revision;
+    // Times in the reader's zone when their browser told us (a cookie), else in UTC, saying so.
+    const zone = viewerTimeZone(req.headers.cookie);
+    const timeText = (iso: string) => readableTime(iso, zone);
+    const stories = storyOf(lines, conversation?.names ?? new Map(), timeText);
 
     renderAuditView(res, choice.ok ? 200 : 422, "page", {
-      title: `Audit: ${access.giveaway.title}`,
+      title: `${view === "technical" ? "Audit" : "History"}: ${access.giveaway.title}`,
+      view,
+      technicalHref: `${base}?view=technical${pointQuery && `&${pointQuery}`}`,
+      peopleHref: `${base}${pointQuery && `?${pointQuery}`}`,
       user: identity.username,
       giveaway: access.giveaway,
       base,
       error: choice.ok ? undefined : choice.message,
       revisionText: choice.revisionText || (conversation && until?.kind !== "time" ? String(revision) : ""),
       timeText: choice.timeText,
-      lines: lines.map((line) => auditedLineView(line, conversation!.names)),
+      lines: lines.map((line, index) => ({ ...auditedLineView(line, conversation!.names), recordedText: timeText(line.recordedAt), story: stories[index] })),
       // The page before: the conversation as it stood just before the first line shown here.
       earlier: conversation && conversation.earlierLines > 0 && firstShown !== undefined ? step(firstShown - 1) : undefined,
       earlierLines: conversation?.earlierLines ?? 0,
@@ -102,7 +120,7 @@ export function auditPage(handoff: AuditPageServices) {
       beyondHead: until?.kind === "revision" && until.revision > head,
       previous: conversation && revision >= 1 ? step(revision - 1) : undefined,
       next: conversation && revision < headRevision ? step(revision + 1) : undefined,
-      latest: conversation && revision < headRevision ? base : undefined,
+      latest: conversation && revision < headRevision ? inView("") : undefined,
     });
   };
 }

@@ -23,6 +23,7 @@ import type { ReadModelState } from "../api/giveawayCommands.ts";
 import { clientIp } from "../edge/rateLimits.ts";
 import { rateLimitedPage } from "./limitRefusals.ts";
 import { messageCard, senderLabel, type MessageCardServices } from "./messageCard.ts";
+import { viewerTimeZone } from "./readableTime.ts";
 import { embedChatPath, renderEmbedRefusal } from "./embedPages.ts";
 import { ratingPanel, type RatingPanelServices } from "./ratingPages.ts";
 
@@ -101,7 +102,10 @@ renderer: PageRenderer, requireSignedIn: express.RequestHandler): express.Router
     // The stream resumes after the newest event shown (a message or a proposal card).
     const panel = pickupPanel(handoff, access, identity.userId);
     const items = chatItems(handoff, access, identity.userId, messages, panel, before);
-    const cards = new Map(messages.map((message) => [message.id, messageCard(handoff, message, identity.userId)]));
+    // Where one cannot send (a former winner, a cancelled or closed conversation) nothing offers to.
+    const writable = panel.composerClosed === null;
+    const cards = new Map(messages.map((message) => [message.id, messageCard(handoff, message, identity.userId, writable)]));
+    const timeZone = viewerTimeZone(res.req.headers.cookie);
     const otherRead = handoff.queries.readMarkOf(giveawayId, access.other.id);
     const lastRevision = Math.max(messages.at(-1)?.revision ?? -1, items.at(-1)?.revision ?? -1);
     // No state change on GET: the page shows where the reader's mark stands; chat.js (or, without
@@ -128,7 +132,7 @@ renderer: PageRenderer, requireSignedIn: express.RequestHandler): express.Router
       olderBefore: newest.length > historyLength ? messages[0]?.revision : undefined,
       messages,
       items,
-      pickup: renderer.partial("./partials/pickupPanel", { panel, oob: false, proposalId: handoff.newId() }),
+      pickup: renderer.partial("./partials/pickupPanel", { panel, oob: false, proposalId: handoff.newId(), timeZone }),
       // Once completed: the giver and the winner rate each other (ratingPages.ts).
       rating: embedded ? "" : ratingPanel(handoff, renderer, giveawayId, identity.userId),
       viewerId: identity.userId,
@@ -136,7 +140,8 @@ renderer: PageRenderer, requireSignedIn: express.RequestHandler): express.Router
       readRevision,
       unreadCount: inboxEntry?.unreadCount ?? 0,
       streamUrl: `/messages/${giveawayId}/stream?after=${lastRevision}`,
-      form: renderForm(giveawayId, draft),
+      form: writable ? renderForm(giveawayId, draft) : renderer.partial("./partials/composerClosed", { reason: panel.composerClosed, otherName: access.other.username }),
+      composerClosed: panel.composerClosed,
       // Framed: without handoff's navigation, and it tells the platform's page the unread count.
       embed: embedded,
       embedOrigins: handoff.config.embedOrigins,

@@ -16,6 +16,8 @@ import type { PageRenderer } from "./pageRenderer.ts";
 import { pageRefusal } from "./pageRefusals.ts";
 import { pickupFrame, type PickupFrameServices } from "./pickupFrames.ts";
 import { messageCard, type MessageCardServices } from "./messageCard.ts";
+import { composerClosedOf } from "./pickupView.ts";
+import { readerAccess } from "../../app/conversationAccessQuery.ts";
 import { assertNever } from "../../domain/errors.ts";
 import type { MessageView } from "../../projections/conversationProjection.ts";
 
@@ -40,9 +42,11 @@ renderer: PageRenderer): SignedInStreamHandler {
     const presence = (online: boolean, lastSeenAt: string | null) => ({
       data: renderer.partial("./partials/presence", { username: access.other.username, online, lastSeenAt, oob: true }),
     });
+    // Reply, react and edit only where the reader may still write; a redraw or a cancel can change that.
+    let writable = composerClosedOf(access, access.giveaway.status) === null;
     const message = (id: number, shown: MessageView, oob: boolean) => ({
       id,
-      data: renderer.partial("./partials/message", { card: messageCard(handoff, shown, viewerId), oob }),
+      data: renderer.partial("./partials/message", { card: messageCard(handoff, shown, viewerId, writable), oob }),
     });
 
     const stream = openSessionStream(handoff, req, res, identity, "page_chat", params.requestId);
@@ -78,6 +82,8 @@ renderer: PageRenderer): SignedInStreamHandler {
             if (event.userId !== otherId) return;
             return stream.send({ data: renderer.partial("./partials/typing", { username: event.username, until: event.until }) });
           case "pickup": {
+            const reader = readerAccess(handoff.queries, giveawayId, viewerId, handoff.now());
+            writable = reader.ok && composerClosedOf(reader, reader.giveaway.status) === null;
             const frame = pickupFrame(handoff, renderer, giveawayId, viewerId, event.revision, event.event.type === "PickupProposed" ? event.event.data.proposalId : undefined);
             return frame && stream.send(frame);
           }

@@ -16,6 +16,7 @@ import { domainRefusal, pageRefusal, type PageRefusal } from "./pageRefusals.ts"
 import type { LimitRefusal } from "../../app/abuseLimits.ts";
 import { clientIp } from "../edge/rateLimits.ts";
 import { rateLimitedPage } from "./limitRefusals.ts";
+import { confirmation } from "./confirmations.ts";
 
 const ReactionForm = z.object({ messageId: IdSchema, emoji: z.string().min(1).max(16) });
 const MessageForm = z.object({ messageId: IdSchema });
@@ -79,6 +80,23 @@ renderer: PageRenderer, requireSignedIn: express.RequestHandler): express.Router
       ({ messageId }, giveawayId) => anchorOf(giveawayId, messageId),
     ),
   );
+
+  // Without script, Remove asks on a page first (chatMessages.js asks in a dialog); its form posts below.
+  router.get("/messages/:giveawayId/retract", requireSignedIn, async (req: Request, res: Response) => {
+    const identity = identityOf(res);
+    const giveawayId = String(req.params.giveawayId);
+    if (!isId(giveawayId)) return renderRefusal(renderer, res, pageRefusal("not_found"), identity);
+    const access = await conversationAccess(handoff, giveawayId, identity.userId);
+    if (!access.ok) return refuse(req, res, identity, giveawayId, pageRefusal(access.code));
+    const parsed = MessageForm.safeParse(req.query);
+    if (!parsed.success) return refuse(req, res, identity, giveawayId, pageRefusal("message_not_found"));
+    const message = queries.messageById(giveawayId, parsed.data.messageId);
+    if (!message) return refuse(req, res, identity, giveawayId, pageRefusal("message_not_found"));
+    if (message.senderId !== identity.userId) return refuse(req, res, identity, giveawayId, pageRefusal("not_sender"));
+    if (message.retractedAt !== null) return refuse(req, res, identity, giveawayId, pageRefusal("message_retracted"));
+    const confirm = confirmation("retract", { giveawayId, messageId: message.id });
+    renderer.page(res, 200, "./confirm", { title: confirm.question, identity, giveawayId, confirm });
+  });
 
   router.post(
     "/messages/:giveawayId/retract",

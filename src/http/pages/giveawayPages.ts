@@ -9,6 +9,8 @@ import { maxGiveawayPhotos } from "../../domain/giveawayPhotosEvents.ts";
 import { avatarOfUser } from "./avatar.ts";
 import { coverOf, photosOf } from "./giveawayPictures.ts";
 import { standingReminder } from "./standingReminder.ts";
+import { formerWinnerLabel } from "./pickupView.ts";
+import type { GiveawayView } from "../../projections/giveawaysProjection.ts";
 import type { ReadModelState } from "../api/giveawayCommands.ts";
 import { descriptionMaxLength, titleMaxLength } from "../../domain/giveawayDecide.ts";
 import { identityOf, type RequestIdentity } from "../authentication.ts";
@@ -30,6 +32,11 @@ const CreateForm = z.object({
 });
 
 type Draft = { giveawayId: string; title: string; description: string };
+
+const giveawayStatusLabels: Record<GiveawayView["status"], string> = { open: "Open for entries", drawn: "Drawn", pickup_agreed: "Pickup agreed", completed: "Handed over", cancelled: "Cancelled" };
+
+/** The chat's words for a cancel (partials/pickupPanel.eta). */
+const cancelledNote = (reason: string | null | undefined) => `This giveaway was cancelled.${reason ? ` Reason: “${reason}”` : ""}`;
 
 /** ReadModelState: the wait for a form's ?minRevision=, read-your-writes and the read models' catch-up. */
 export type GiveawayPagesServices = Reads & Clock & Ids & Draws & Commands & LimitsServices & ReadModelState & Configured;
@@ -58,6 +65,8 @@ renderer: PageRenderer): express.Router {
     const me = identity.userId;
     const photos = photosOf(queries, giveaway);
     const ended = giveaway.status === "completed" || giveaway.status === "cancelled";
+    const reader = readerAccess(queries, giveawayId, me, handoff.now());
+    const formerWinner = reader.ok && reader.role === "former_winner";
     renderer.page(res, refusal ? refusal.status : status, "./giveaway", {
       title: giveaway.title,
       identity,
@@ -67,7 +76,10 @@ renderer: PageRenderer): express.Router {
       // The giver sees how others rated each entrant after earlier handovers.
       entrantRatings: giveaway.giverId === me ? queries.entrantRatings(giveawayId) : [],
       // Giver, winner or a former winner: whoever may read the conversation (the one participant rule).
-      isParticipant: readerAccess(queries, giveawayId, me, handoff.now()).ok,
+      isParticipant: reader.ok,
+      // A former winner and a cancelled giveaway's two people read what the chat says (pickupView.ts).
+      badge: formerWinner ? { status: "redrawn", label: formerWinnerLabel } : { status: giveaway.status, label: giveawayStatusLabels[giveaway.status] },
+      stateNote: !reader.ok ? undefined : formerWinner ? "The giver chose another winner. You can still read your conversation." : giveaway.status === "cancelled" ? cancelledNote(queries.pickupRow(giveawayId)?.cancelReason) : undefined,
       photos,
       giverAvatar: giverAvatar(giveaway),
       reminder: standingReminder(handoff, giveawayId, me, handoff.now()),

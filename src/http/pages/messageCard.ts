@@ -24,6 +24,8 @@ export interface MessageCard {
   warning: ScamWarning | null;
   /** Set for the reader's own message while it may still be edited or removed (ISO). */
   editableUntil: string | undefined;
+  /** The reader may still write here: reply, react, edit. A former winner or a closed conversation only reads. */
+  writable: boolean;
 }
 
 const kindOf = (contentType: string): "image" | "audio" | "file" => (contentType.startsWith("image/") ? "image" : contentType.startsWith("audio/") ? "audio" : "file");
@@ -49,8 +51,9 @@ export function senderLabel(message: MessageView, viewerId: string): string {
 
 export type MessageCardServices = Reads & Clock & Configured;
 
+/** `writable`: whether the reader may still send here (the chat's composerClosed; true where the caller knows no better). */
 export function messageCard(handoff: MessageCardServices, 
-message: MessageView, viewerId: string): MessageCard {
+message: MessageView, viewerId: string, writable = true): MessageCard {
   const giveawayId = message.giveawayId;
   const mine = message.senderId === viewerId;
   // Taken back by its sender, or hidden by a moderator: either way no text, files or reactions.
@@ -69,9 +72,9 @@ message: MessageView, viewerId: string): MessageCard {
       });
   const palette = reactionEmoji.map((emoji) => ({ emoji, mine: (message.reactions[emoji] ?? []).includes(viewerId) }));
   const until = Date.parse(message.sentAt) + handoff.config.editWindowMs;
-  const editableUntil = mine && !removed && until > handoff.now().getTime() ? new Date(until).toISOString() : undefined;
+  const editableUntil = writable && mine && !removed && until > handoff.now().getTime() ? new Date(until).toISOString() : undefined;
   const files = removed ? [] : message.attachments.map((attachment) => fileOf(giveawayId, attachment));
   const removedText = message.hiddenByModerator ? "removed by a moderator" : "message removed";
   const warning = removed ? null : (scamWarningFor(handoff.config.scamPatterns, message, viewerId) ?? null);
-  return { message, giveawayId, mine, system: message.kind === "system", removed, removedText, quote, reactions, palette, files, warning, editableUntil };
+  return { message, giveawayId, mine, system: message.kind === "system", removed, removedText, quote, reactions, palette, files, warning, editableUntil, writable };
 }

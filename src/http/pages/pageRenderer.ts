@@ -4,14 +4,14 @@ import { Eta } from "eta";
 import type { Reads } from "../../app/services.ts";
 import type { RequestIdentity } from "../authentication.ts";
 import { linkify } from "./linkify.ts";
-import { readableTime } from "./readableTime.ts";
+import { readableTime, viewerTimeZone } from "./readableTime.ts";
 import { viewsDir } from "../../projectPaths.ts";
 
-/** What templates may call: only formatting, never data access. */
-const helpers = { readableTime, linkify };
+/** What templates may call: only formatting, never data access. Times in the reader's zone, if known. */
+const helpersIn = (timeZone: string | undefined) => ({ readableTime: (iso: string) => readableTime(iso, timeZone), linkify });
 
 export interface PageRenderer {
-  /** A template with the given data (plus `h`, the helpers), without the layout's data. */
+  /** A template with the given data (plus `h`, the helpers, with times in `data.timeZone`), without the layout's data. */
   partial(template: string, data: object): string;
   /** A full page: the layout gets the signed-in user, the unread badge and the live notifications stream. */
   page(res: Response, status: number, template: string, data: PageData): void;
@@ -30,7 +30,8 @@ export interface PageData {
 
 export function createPageRenderer(handoff: Reads): PageRenderer {
   const eta = new Eta({ views: viewsDir, autoEscape: true, cache: true, autoTrim: [false, "nl"] });
-  const partial = (template: string, data: object) => eta.render(template, { ...data, h: helpers });
+  const partial = (template: string, data: object) =>
+    eta.render(template, { ...data, h: helpersIn("timeZone" in data && typeof data.timeZone === "string" ? data.timeZone : undefined) });
   return {
     partial,
     page(res, status, template, data) {
@@ -38,6 +39,7 @@ export function createPageRenderer(handoff: Reads): PageRenderer {
       const unreadTotal = identity ? unreadBadgeCount(handoff, identity.userId, data.badgeExcept) : 0;
       const liveNotifications = identity && (data.liveNotifications ?? "page") === "page";
       const html = partial(template, {
+        timeZone: viewerTimeZone(res.req.headers.cookie),
         ...data,
         user: identity ? { id: identity.userId, username: identity.username } : undefined,
         unreadTotal,

@@ -1,12 +1,12 @@
 // A pickup event on the chat's HTML stream: the panel (status, plan, buttons) swapped in place, a
 // new proposal's card appended in order with the messages, older cards updated (answered, replaced).
 import { readerAccess, visibleTo } from "../../app/conversationAccessQuery.ts";
-import type { Clock, Ids, Reads } from "../../app/services.ts";
+import type { Clock, Configured, Ids, Reads } from "../../app/services.ts";
 import type { SseFrame } from "../sse/sseStream.ts";
 import type { PageRenderer } from "./pageRenderer.ts";
 import { cardModel, pickupPanel } from "./pickupView.ts";
 
-export type PickupFrameServices = Reads & Clock & Ids;
+export type PickupFrameServices = Reads & Clock & Ids & Configured;
 
 export function pickupFrame(handoff: PickupFrameServices, 
 renderer: PageRenderer, giveawayId: string, viewerId: string, revision: number, newProposalId?: string): SseFrame | undefined {

@@ -3,7 +3,7 @@
 import express, { type Request, type Response } from "express";
 import { z } from "zod";
 import { readerAccess } from "../../app/conversationAccessQuery.ts";
-import type { Clock, Commands, Configured, Draws, LimitsServices, ReadYourWritesServices, Reads } from "../../app/services.ts";
+import type { Clock, Commands, Configured, Draws, Ids, LimitsServices, ReadYourWritesServices, Reads } from "../../app/services.ts";
 import type { GiveawayCommand } from "../../domain/giveawayDecide.ts";
 import { IdSchema, isId } from "../../domain/ids.ts";
 import { identityOf, type RequestIdentity } from "../authentication.ts";
@@ -17,6 +17,8 @@ import { pageAfterWrite } from "./pageReadYourWrites.ts";
 import { clientIp } from "../edge/rateLimits.ts";
 import { rateLimitedPage } from "./limitRefusals.ts";
 import { freshly, refusedStaleably, type FreshnessSource } from "../freshReads.ts";
+import type { PickupErrorCode } from "../../domain/pickupErrors.ts";
+import { pickupPanel, type PickupPanel } from "./pickupView.ts";
 
 const localTime = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/);
 
@@ -32,12 +34,21 @@ const ProposalForm = z.object({
 const RedrawForm = z.object({ replacing: IdSchema.optional() });
 const CancelForm = z.object({ reason: z.string().max(5000).optional() });
 
+/** Why a pickup step is no longer on offer, as the domain would refuse it. */
+function stateCode(panel: PickupPanel): PickupErrorCode {
+  if (panel.status === "completed") return "giveaway_completed";
+  if (panel.status === "cancelled") return "giveaway_cancelled";
+  if (panel.prizeDeclinedAt) return "prize_declined";
+  if (panel.handedOverAt || panel.receivedAt) return "handover_started";
+  return "conversation_read_only";
+}
+
 /** A datetime-local value in the browser's zone, as an instant. */
 function instantOf(local: string, tzOffsetMinutes: number): Date {
   return new Date(Date.parse(`${local}Z`) + tzOffsetMinutes * 60_000);
 }
 
-export type PickupPagesServices = Reads & Clock & Draws & Commands & LimitsServices & ReadYourWritesServices & FreshnessSource & Configured;
+export type PickupPagesServices = Reads & Clock & Ids & Draws & Commands & LimitsServices & ReadYourWritesServices & FreshnessSource & Configured;
 
 export function pickupPages(handoff: PickupPagesServices, 
 renderer: PageRenderer): express.Router {
@@ -101,6 +112,41 @@ renderer: PageRenderer): express.Router {
       return { type: "CancelGiveaway", by: identity.userId, reason: parsed.data.reason, now: handoff.now(), lastWordsMs: policy.lastWordsMs };
     }),
   );
+
+  /** The reader's pickup panel for a page of its own (the sheet or a confirmation without script), or a refusal drawn. */
+  async function panelFor(req: Request, res: Response) {
+    const identity = identityOf(res);
+    const giveawayId = req.params.giveawayId;
+    if (typeof giveawayId !== "string" || !isId(giveawayId)) return void renderRefusal(renderer, res, pageRefusal("not_found"), identity);
+    const access = await freshly(handoff, () => readerAccess(handoff.queries, giveawayId, identity.userId, handoff.now()), refusedStaleably);
+    if (!access.ok) return void refuse(res, identity, giveawayId, pageRefusal(access.code));
+    if (access.role === "former_winner") return void refuse(res, identity, giveawayId, pageRefusal("not_participant"));
+    return { identity, giveawayId, access, panel: pickupPanel(handoff, access, identity.userId) };
+  }
+
+  // Without script, "Propose a pickup" (and the like) opens the sheet as a page.
+  router.get("/messages/:giveawayId/pickup/proposals", async (req, res) => {
+    const found = await panelFor(req, res);
+    if (!found) return;
+    const { identity, giveawayId, panel } = found;
+    if (!panel.sheetLabel) return refuse(res, identity, giveawayId, pageRefusal(stateCode(panel)));
+    renderer.page(res, 200, "./pickupSheetPage", { title: panel.sheetLabel, identity, panel, proposalId: handoff.newId() });
+  });
+
+  // Without script, each action of the "More" menu asks on a page first; its form posts to the route above.
+  for (const kind of ["decline", "redraw", "cancel"] as const) {
+    router.get(`/messages/:giveawayId/${kind}`, async (req, res) => {
+      const found = await panelFor(req, res);
+      if (!found) return;
+      const { identity, giveawayId, panel } = found;
+      const ownRole = kind === "decline" ? "winner" : "giver";
+      if (panel.role !== ownRole) return refuse(res, identity, giveawayId, pageRefusal(kind === "decline" ? "wrong_participant" : "not_giver"));
+      const confirm = panel.confirms.find((asked) => asked.kind === kind);
+      const redrawLater = kind === "redraw" && panel.redraw && panel.redraw.kind !== "open" ? panel.redraw : undefined;
+      if (!confirm && !redrawLater) return refuse(res, identity, giveawayId, pageRefusal(stateCode(panel)));
+      renderer.page(res, 200, "./confirm", { title: confirm?.question ?? "Not yet", identity, giveawayId, confirm, redrawLater });
+    });
+  }
 
   router.get("/messages/:giveawayId/pickup.ics", async (req, res) => {
     const identity = identityOf(res);

@@ -19,6 +19,7 @@ import { median, spread, type Spread } from "./lib/stats.ts";
 import { loadNow } from "./lib/machine.ts";
 import { eventsPerGiveaway, writeHistory } from "./seed/giveawayHistory.ts";
 import { profileFlags } from "./systems/systems.ts";
+import { declaredReadModels } from "../src/app/declaredParts.ts";
 
 export interface RebuildData {
   /** Events in the log, and those the projections follow (giveaway and user streams). */
@@ -164,7 +165,7 @@ async function runCliRebuild(args: string[]): Promise<void> {
     for (const suffix of ["", "-wal", "-shm"]) rmSync(join(dir, `readmodels.db${suffix}`), { force: true });
     const store = openSqliteEventStore({ file: eventsFile, durability: "normal" });
     const cpu = process.cpuUsage();
-    const result = await rebuildReadModels({ store, dataDir: dir });
+    const result = await rebuildReadModels({ projections: declaredReadModels, store, dataDir: dir });
     const used = process.cpuUsage(cpu);
     await store.close();
     console.log(

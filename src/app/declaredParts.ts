@@ -11,11 +11,29 @@
 // Live: only this process's requests and open streams care (nothing to redo after a restart).
 // Durable: an effect that must happen at least once, even across a crash (its handler must then be
 // idempotent when `mayRepeat`); its state is DATA_DIR/reactors.db, operated with `npm run reactors`.
-// A new read model: its file in src/projections/ and its line in allProjections (readModelDatabase.ts).
+//
+// Recipe, a new read model:
+//   1. one file in src/projections/ exporting `{ name, schema, prepare, queries } satisfies Projection`
+//      (src/projections/projection.ts): its tables, how an event changes them, what it answers;
+//      test it with test/projections/projectionKit.ts (given events, then rows);
+//   2. one line in declaredReadModels below, after the read models it reads. Its queries join
+//      ReadModelQueries by themselves; raise readModelVersion if existing tables change shape.
 import type { Config } from "../config.ts";
 import type { EventStore } from "../eventstore/port.ts";
-import type { Projection, ProjectedEvent } from "../projections/projection.ts";
-import { allProjections } from "../projections/readModelDatabase.ts";
+import { blocksProjection } from "../projections/blocksProjection.ts";
+import { conversationProjection } from "../projections/conversationProjection.ts";
+import { giveawaysProjection } from "../projections/giveawaysProjection.ts";
+import { inboxProjection } from "../projections/inboxProjection.ts";
+import { moderatorsProjection } from "../projections/moderatorsProjection.ts";
+import { notificationSettingsProjection } from "../projections/notificationSettingsProjection.ts";
+import { pickupProjection } from "../projections/pickupProjection.ts";
+import type { Projection, ProjectedEvent, QueriesOf } from "../projections/projection.ts";
+import { ratingsProjection } from "../projections/ratingsProjection.ts";
+import { reportsProjection } from "../projections/reportsProjection.ts";
+import { sessionsProjection } from "../projections/sessionsProjection.ts";
+import { suspensionsProjection } from "../projections/suspensionsProjection.ts";
+import { timelineProjection } from "../projections/timelineProjection.ts";
+import { usersProjection } from "../projections/usersProjection.ts";
 import { hubFanOutReactor } from "../reactors/hubFanOutReactor.ts";
 import { pickupRemindersReactor, proposalStartFromStore, type ReminderCommands } from "../reactors/pickupRemindersReactor.ts";
 import type { DurableReactor, LiveReactor, Reactor } from "../reactors/reactor.ts";
@@ -24,8 +42,25 @@ import { sessionEndsReactor } from "../reactors/sessionEndsReactor.ts";
 import { webhookOutboxReactor, type WebhookOutboxDeps } from "../reactors/webhookOutboxReactor.ts";
 import { webPushReactor, type WebPushDeps } from "../reactors/webPushReactor.ts";
 
-/** The read models, in the order each batch applies them (the inbox reads what giveaways wrote before it). */
-export const declaredReadModels: readonly Projection[] = allProjections;
+/** The read models, in the order each batch applies them (the inbox reads what giveaways and the conversation wrote before it). */
+export const declaredReadModels = [
+  usersProjection,
+  giveawaysProjection,
+  pickupProjection,
+  conversationProjection,
+  timelineProjection,
+  inboxProjection,
+  sessionsProjection,
+  blocksProjection,
+  reportsProjection,
+  moderatorsProjection,
+  suspensionsProjection,
+  ratingsProjection,
+  notificationSettingsProjection,
+] as const satisfies readonly Projection[];
+
+/** Everything the read models answer, as the routes, pages and reactors see it. */
+export type ReadModelQueries = QueriesOf<typeof declaredReadModels>;
 
 /** What the reactors are made of: openHandoff's parts. */
 export interface ReactorParts {

@@ -16,7 +16,7 @@ import { createMailTokens } from "../mail/mailTokens.ts";
 import { smtpTransport } from "../mail/mailTransport.ts";
 import { componentLogger, errorFields } from "../observability/logger.ts";
 import { countMailsWaitingWith } from "../observability/metrics.ts";
-import type { ReadModelQueries } from "../projections/swappableReadModels.ts";
+import type { ReadModelQueries } from "./declaredParts.ts";
 import { emailDigestReactor, emailDigestsName, type DigestConversationView } from "../reactors/emailDigestReactor.ts";
 import { emailVerificationReactor } from "../reactors/emailVerificationReactor.ts";
 import type { DurableReactor } from "../reactors/reactor.ts";

@@ -3,7 +3,7 @@
 import type { Config } from "../config.ts";
 import type { EventStore } from "../eventstore/port.ts";
 import type { LiveHub } from "../live/liveHub.ts";
-import type { ReadModelQueries } from "../projections/swappableReadModels.ts";
+import type { ReadModelQueries } from "./declaredParts.ts";
 import { createPushSender } from "../push/pushSender.ts";
 import { resolveVapidKeys, vapidSubject } from "../push/vapidKeys.ts";
 import { giveawayStatesFromStore } from "../reactors/giveawayStates.ts";

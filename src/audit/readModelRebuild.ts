@@ -7,8 +7,9 @@ import { renameSync, rmSync } from "node:fs";
 import { basename, join } from "node:path";
 import Database from "better-sqlite3";
 import type { EventStore } from "../eventstore/port.ts";
+import type { Projection } from "../projections/projection.ts";
 import { startProjectionRunner } from "../projections/projectionRunner.ts";
-import { allProjections, openReadModelDatabase } from "../projections/readModelDatabase.ts";
+import { openReadModelDatabase } from "../projections/readModelDatabase.ts";
 import { describeFailure } from "../projections/projectionStatus.ts";
 import { BulkApplyError, buildReadModelsInBulk } from "../projections/bulkRebuild.ts";
 import { componentLogger } from "../observability/logger.ts";
@@ -55,6 +56,8 @@ function refuseIfHeldByAnother(target: string): void {
 export async function rebuildReadModels(options: {
   store: EventStore;
   dataDir: string;
+  /** The read models (the declared list, src/app/declaredParts.ts). */
+  projections: readonly Projection[];
   onProgress?: (events: number) => void;
   batchSize?: number;
   /** How long the serving processes are given to catch their copy up and swap it in. */
@@ -126,13 +129,15 @@ async function handToServers(dataDir: string, built: string, targets: string[], 
 export async function buildFreshReadModels(options: {
   store: EventStore;
   file: string;
+  /** The read models (the declared list, src/app/declaredParts.ts). */
+  projections: readonly Projection[];
   onProgress?: (events: number) => void;
   batchSize?: number;
 }): Promise<{ events: number; stopped: string[] }> {
   const { file } = options;
   removeDatabaseFiles(file);
   try {
-    const { events } = await buildReadModelsInBulk({ store: options.store, file, onProgress: options.onProgress });
+    const { events } = await buildReadModelsInBulk({ store: options.store, file, projections: options.projections, onProgress: options.onProgress });
     return { events, stopped: [] };
   } catch (error) {
     if (!(error instanceof BulkApplyError)) {
@@ -144,11 +149,12 @@ export async function buildFreshReadModels(options: {
   removeDatabaseFiles(file);
   let events = 0;
   let stopped: string[] = [];
-  const db = openReadModelDatabase(file);
+  const db = openReadModelDatabase(file, options.projections);
   try {
     const runner = startProjectionRunner({
       store: options.store,
       db,
+      projections: options.projections,
       batchSize: options.batchSize ?? 5000,
       onApplied: (applied) => {
         events += applied.length;
@@ -176,6 +182,8 @@ export async function buildFreshReadModels(options: {
 export async function rebuildProjections(options: {
   store: EventStore;
   dataDir: string;
+  /** The read models (the declared list, src/app/declaredParts.ts). */
+  projections: readonly Projection[];
   names: string[];
   onProgress?: (events: number) => void;
 }): Promise<RebuildResult & { tables: string[] }> {
@@ -183,13 +191,13 @@ export async function rebuildProjections(options: {
   if (isDatabaseInUse(target)) {
     throw new ReadModelInUseError(`${target} is in use (is the server running?): stop the server, then rebuild`);
   }
-  const chosen = allProjections.filter((projection) => options.names.includes(projection.name));
+  const chosen = options.projections.filter((projection) => options.names.includes(projection.name));
   const scratch = join(options.dataDir, `readmodels.rebuild-${process.pid}.db`);
   const started = performance.now();
   try {
-    const built = await buildFreshReadModels({ store: options.store, file: scratch, onProgress: options.onProgress });
+    const built = await buildFreshReadModels({ store: options.store, file: scratch, projections: options.projections, onProgress: options.onProgress });
     const tables = chosen.flatMap((projection) => tablesOf(projection.schema));
-    const db = openReadModelDatabase(target);
+    const db = openReadModelDatabase(target, options.projections);
     try {
       db.prepare("ATTACH DATABASE ? AS scratch").run(scratch);
       db.transaction(() => {

@@ -13,7 +13,8 @@ import { ConfigError, loadConfig } from "../config.ts";
 import { ReadModelInUseError, readModelFileName, rebuildProjections, rebuildReadModels } from "../audit/readModelRebuild.ts";
 import { servedReadModelFiles } from "../projections/readModelSwap.ts";
 import { reportSwaps } from "./swapReport.ts";
-import { allProjections, openReadModelDatabase } from "../projections/readModelDatabase.ts";
+import { openReadModelDatabase } from "../projections/readModelDatabase.ts";
+import { declaredReadModels } from "../app/declaredParts.ts";
 import { progressLine } from "./progressLine.ts";
 import { clearFailure, describeFailure, readProjectionSkips, readProjectionStates, skipFailedEvent } from "../projections/projectionStatus.ts";
 import { CliError, openCliStore, runCli } from "./cliStore.ts";
@@ -51,7 +52,7 @@ async function projections(): Promise<number> {
   }
   const file = join(dataDir, readModelFileName);
   if (!existsSync(file)) throw new CliError(`no read models at ${file} (set DATA_DIR to the server's data directory)`);
-  const db = openReadModelDatabase(file);
+  const db = openReadModelDatabase(file, declaredReadModels);
   try {
     const states = readProjectionStates(db);
     const known = new Set(states.map((state) => state.name));
@@ -92,20 +93,20 @@ async function projections(): Promise<number> {
 }
 
 async function rebuildNamed(names: string[]): Promise<number> {
-  const known = allProjections.map((projection) => projection.name);
+  const known = declaredReadModels.map((projection) => projection.name);
   for (const name of names) if (!known.includes(name)) throw new CliError(`no projection named ${name} (there are: ${known.join(", ")})`);
   const { config, store } = await openCliStore();
   const progress = progressLine("rebuild");
   try {
     if (servedReadModelFiles(config.dataDir).length > 0) {
-      const result = await rebuildReadModels({ store, dataDir: config.dataDir, onProgress: (n) => progress.update(n) });
+      const result = await rebuildReadModels({ store, dataDir: config.dataDir, projections: declaredReadModels, onProgress: (n) => progress.update(n) });
       progress.done();
       out(`a server is running: rebuilt every read model (${names.join(", ")} among them) from ${result.events} events in ${result.seconds.toFixed(2)} s, online`);
       const notSwapped = reportSwaps(result.swapped);
       for (const line of result.stopped) process.stderr.write(`${terminalSafe(`STOPPED ${line}`)}\n`);
       return result.stopped.length > 0 || notSwapped > 0 ? 1 : 0;
     }
-    const result = await rebuildProjections({ store, dataDir: config.dataDir, names, onProgress: (n) => progress.update(n) });
+    const result = await rebuildProjections({ store, dataDir: config.dataDir, projections: declaredReadModels, names, onProgress: (n) => progress.update(n) });
     progress.done();
     out(`rebuilt ${names.join(", ")} (${result.tables.join(", ")}) from ${result.events} events in ${result.seconds.toFixed(2)} s`);
     for (const line of result.stopped) process.stderr.write(`${terminalSafe(`STOPPED ${line}`)}\n`);

@@ -3,6 +3,7 @@
 // renames it over readmodels.db; with servers running, each one catches a copy up to the live
 // position and swaps it in while serving (readModelRebuild.ts). Refuses only while something that is
 // not a server has readmodels.db open.
+import { declaredReadModels } from "../app/declaredParts.ts";
 import { ReadModelInUseError, rebuildReadModels } from "../audit/readModelRebuild.ts";
 import { CliError, openCliStore, runCli } from "./cliStore.ts";
 import { progressLine } from "./progressLine.ts";
@@ -13,7 +14,7 @@ async function rebuild(): Promise<number> {
   const { config, store } = await openCliStore();
   const progress = progressLine("rebuild");
   try {
-    const result = await rebuildReadModels({ store, dataDir: config.dataDir, onProgress: (n) => progress.update(n) });
+    const result = await rebuildReadModels({ store, dataDir: config.dataDir, projections: declaredReadModels, onProgress: (n) => progress.update(n) });
     progress.done();
     const rate = result.seconds > 0 ? Math.round(result.events / result.seconds) : result.events;
     process.stdout.write(`rebuilt ${result.file}: ${result.events} events in ${result.seconds.toFixed(2)} s (${rate} events/s)\n`);

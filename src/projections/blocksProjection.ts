@@ -8,7 +8,7 @@
 import type Database from "better-sqlite3";
 import type { Projection } from "./projection.ts";
 
-export const blocksProjection: Projection = {
+export const blocksProjection = {
   name: "blocks",
   streams: ["user"],
   schema: `CREATE TABLE IF NOT EXISTS blocks (blocker_id TEXT NOT NULL, blocked_id TEXT NOT NULL, blocked_at TEXT NOT NULL, PRIMARY KEY (blocker_id, blocked_id));
@@ -23,7 +23,8 @@ CREATE INDEX IF NOT EXISTS blocks_by_blocked ON blocks (blocked_id);`,
       else if (event.type === "UserUnblocked") unblock.run(event.data.userId, event.data.blockedUserId);
     };
   },
-};
+  queries: blocksQueries,
+} satisfies Projection;
 
 export interface BlockView {
   userId: string;

@@ -15,7 +15,7 @@ import { giveawayStreamPrefix, userStreamPrefix } from "../domain/streams.ts";
 import type { EventStore, RecordedEvent } from "../eventstore/port.ts";
 import type { ProjectedEvent, Projection } from "./projection.ts";
 import { projectionStatusWriter } from "./projectionStatus.ts";
-import { allProjections, createReadModelTables } from "./readModelDatabase.ts";
+import { createReadModelTables } from "./readModelDatabase.ts";
 import { toTrustedProjectedEvent } from "./trustedEvents.ts";
 import { inboxProjection } from "./inboxProjection.ts";
 import { prepareInboxBulk, type BulkApply } from "./inboxBulk.ts";
@@ -48,7 +48,8 @@ export interface BulkBuildOptions {
   store: EventStore;
   /** A file that does not exist yet (or is to be overwritten: the caller removed it). */
   file: string;
-  projections?: readonly Projection[];
+  /** The read models it builds (the declared list, src/app/declaredParts.ts). */
+  projections: readonly Projection[];
   /** After each committed transaction: events applied by at least one projection so far. */
   onProgress?: (events: number) => void;
   transactionEvents?: number;
@@ -127,7 +128,7 @@ function openForBuilding(file: string, projections: readonly Projection[]): { db
  * last page is read) into `file`, ready to be opened by openReadModelDatabase (WAL, synced).
  */
 export async function buildReadModelsInBulk(options: BulkBuildOptions): Promise<BulkBuildResult> {
-  const projections = options.projections ?? allProjections;
+  const { projections } = options;
   const transactionEvents = options.transactionEvents ?? 50_000;
   // Pages of 2,000: a page of 10,000 events outlived young-generation collections and was copied
   // (scavenges took 320 ms of a 100,000-event build, 120 ms with 2,000).

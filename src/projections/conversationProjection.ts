@@ -8,7 +8,7 @@ import type { Projection } from "./projection.ts";
 export const messageInsert = "INSERT OR IGNORE INTO messages";
 export const messageInsertColumns = ["giveaway_id", "revision", "id", "sender_id", "content", "sent_at", "reply_to", "attachments"] as const;
 
-export const conversationProjection: Projection = {
+export const conversationProjection = {
   name: "conversation",
   streams: ["giveaway"],
   schema: `
@@ -103,7 +103,8 @@ export const conversationProjection: Projection = {
       }
     };
   },
-};
+  queries: conversationQueries,
+} satisfies Projection;
 
 /** Reactions by emoji (in the set's order), each with its users in the order they reacted. */
 export function reactionSummary(reactions: Iterable<{ emoji: string; userId: string }>): Record<string, string[]> {

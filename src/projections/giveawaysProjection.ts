@@ -5,7 +5,7 @@ import { assertNever } from "../domain/errors.ts";
 import type { GiveawayStatus } from "../domain/pickup.ts";
 import type { Projection, ProjectionApply } from "./projection.ts";
 
-export const giveawaysProjection: Projection = {
+export const giveawaysProjection = {
   name: "giveaways",
   streams: ["giveaway"],
   schema: `
@@ -115,7 +115,8 @@ export const giveawaysProjection: Projection = {
     };
     return apply;
   },
-};
+  queries: giveawaysQueries,
+} satisfies Projection;
 
 export interface GiveawayView {
   id: string;

@@ -7,7 +7,7 @@ import type { Projection } from "./projection.ts";
 /** Characters of the last message an inbox row shows. */
 export const inboxPreviewLength = 140;
 
-export const inboxProjection: Projection = {
+export const inboxProjection = {
   name: "inbox",
   streams: ["giveaway"],
   schema: `
@@ -113,7 +113,8 @@ export const inboxProjection: Projection = {
       }
     };
   },
-};
+  queries: inboxQueries,
+} satisfies Projection;
 
 export interface InboxEntry {
   giveawayId: string;

@@ -4,7 +4,7 @@ import type Database from "better-sqlite3";
 import { isModerator } from "../domain/moderators.ts";
 import type { Projection } from "./projection.ts";
 
-export const moderatorsProjection: Projection = {
+export const moderatorsProjection = {
   name: "moderators",
   streams: ["user"],
   schema: `CREATE TABLE IF NOT EXISTS moderator_standing (
@@ -23,7 +23,8 @@ export const moderatorsProjection: Projection = {
       else if (event.type === "PlatformProfileRecorded") roles.run(event.data.userId, JSON.stringify(event.data.roles));
     };
   },
-};
+  queries: moderatorsQueries,
+} satisfies Projection;
 
 export function moderatorsQueries(db: Database.Database) {
   const standing = db.prepare<[string], { granted: number; platformRoles: string }>(

@@ -10,7 +10,7 @@ import { defaultNotificationSettings, type NotificationSettings } from "../domai
 import type { StoredPushSubscription } from "../domain/pushSubscriptions.ts";
 import type { Projection } from "./projection.ts";
 
-export const notificationSettingsProjection: Projection = {
+export const notificationSettingsProjection = {
   name: "notification_settings",
   streams: ["user"],
   schema: `CREATE TABLE IF NOT EXISTS notification_settings (user_id TEXT PRIMARY KEY, push INTEGER NOT NULL, email INTEGER NOT NULL, preview INTEGER NOT NULL, changed_at TEXT NOT NULL);
@@ -47,7 +47,8 @@ CREATE TABLE IF NOT EXISTS push_subscriptions (endpoint TEXT NOT NULL, user_id T
       }
     };
   },
-};
+  queries: notificationSettingsQueries,
+} satisfies Projection;
 
 export function notificationSettingsQueries(db: Database.Database) {
   const settingsOf = db.prepare<[string], { push: number; email: number; preview: number }>("SELECT push, email, preview FROM notification_settings WHERE user_id = ?");

@@ -3,7 +3,7 @@ import type Database from "better-sqlite3";
 import type { Round } from "../domain/pickup.ts";
 import type { Projection } from "./projection.ts";
 
-export const pickupProjection: Projection = {
+export const pickupProjection = {
   name: "pickup",
   schema: `
     CREATE TABLE IF NOT EXISTS pickup_rounds (
@@ -113,7 +113,8 @@ export const pickupProjection: Projection = {
       }
     };
   },
-};
+  queries: pickupQueries,
+} satisfies Projection;
 
 export interface ProposalView {
   proposalId: string;

@@ -16,6 +16,18 @@ export interface Projection {
   schema: string;
   /** Prepares its statements once, and returns how it applies an event (inside the runner's transaction). */
   prepare(db: Database.Database): ProjectionApply;
+  /** What it answers: prepared once per file (again after a swap), merged with the others' (prepareQueries). */
+  queries?(db: Database.Database): object;
+}
+
+type QueriesOfOne<P> = P extends { queries(db: Database.Database): infer Q } ? Q : never;
+type Intersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
+/** Every query a list of read models answers, as one object's type. */
+export type QueriesOf<P extends readonly Projection[]> = Intersection<QueriesOfOne<P[number]>>;
+
+/** Prepares every read model's queries on `db`, merged into one object. */
+export function prepareQueries<P extends readonly Projection[]>(db: Database.Database, projections: P): QueriesOf<P> {
+  return Object.assign({}, ...projections.map((projection) => projection.queries?.(db) ?? {})) as QueriesOf<P>;
 }
 
 /**

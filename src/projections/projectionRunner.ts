@@ -18,7 +18,6 @@ import {
   type ProjectionFailure,
   type ProjectionState,
 } from "./projectionStatus.ts";
-import { allProjections } from "./readModelDatabase.ts";
 
 export interface ProjectionRunner {
   /** Resolves once history is applied; from then on the runner follows live. */
@@ -44,8 +43,8 @@ export interface ProjectionRunnerOptions {
   onFailure?: (name: string, failure: ProjectionFailure) => void;
   /** Events per transaction while catching up. */
   batchSize?: number;
-  /** Default: every read model. */
-  projections?: readonly Projection[];
+  /** The read models it applies, in order (the declared list, src/app/declaredParts.ts). */
+  projections: readonly Projection[];
   /** How often a stopped projection's row is checked for the operator's retry or skip. */
   statusPollMs?: number;
 }
@@ -88,7 +87,7 @@ const failureAt = (recorded: RecordedEvent, error: unknown): ProjectionFailure =
 export function startProjectionRunner(options: ProjectionRunnerOptions): ProjectionRunner {
   const { store, db } = options;
   const batchSize = options.batchSize ?? 1000;
-  const projections = options.projections ?? allProjections;
+  const { projections } = options;
   ensureProjectionRows(db, projections.map((projection) => projection.name));
   const entries: Entry[] = projections.map((projection) => ({
     name: projection.name,

@@ -4,7 +4,7 @@
 import type Database from "better-sqlite3";
 import type { Projection } from "./projection.ts";
 
-export const ratingsProjection: Projection = {
+export const ratingsProjection = {
   name: "ratings",
   streams: ["giveaway"],
   schema: `
@@ -23,7 +23,8 @@ export const ratingsProjection: Projection = {
       upsert.run(projected.giveawayId, raterId, rateeId, stars, comment ?? "", ratedAt);
     };
   },
-};
+  queries: ratingsQueries,
+} satisfies Projection;
 
 export interface RatingView {
   giveawayId: string;

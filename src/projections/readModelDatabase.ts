@@ -1,23 +1,7 @@
 // The read models' own SQLite file: rebuildable from the log at any time, so it trades fsyncs for speed.
 import Database from "better-sqlite3";
-import { conversationProjection } from "./conversationProjection.ts";
-import { giveawaysProjection } from "./giveawaysProjection.ts";
-import { inboxProjection } from "./inboxProjection.ts";
-import { pickupProjection } from "./pickupProjection.ts";
-import { ratingsProjection } from "./ratingsProjection.ts";
 import type { Projection } from "./projection.ts";
 import { ensureProjectionRows, projectionStatusSchema } from "./projectionStatus.ts";
-import { sessionsProjection } from "./sessionsProjection.ts";
-import { timelineProjection } from "./timelineProjection.ts";
-import { usersProjection } from "./usersProjection.ts";
-import { blocksProjection } from "./blocksProjection.ts";
-import { reportsProjection } from "./reportsProjection.ts";
-import { moderatorsProjection } from "./moderatorsProjection.ts";
-import { suspensionsProjection } from "./suspensionsProjection.ts";
-import { notificationSettingsProjection } from "./notificationSettingsProjection.ts";
-
-/** In dependency order: the inbox reads giveaways and messages written earlier in the same batch. */
-export const allProjections: Projection[] = [usersProjection, giveawaysProjection, pickupProjection, conversationProjection, timelineProjection, inboxProjection, sessionsProjection, blocksProjection, reportsProjection, moderatorsProjection, suspensionsProjection, ratingsProjection, notificationSettingsProjection];
 
 /**
  * Raise this when a read model's tables change shape: a file made by an older version is emptied
@@ -25,7 +9,8 @@ export const allProjections: Projection[] = [usersProjection, giveawaysProjectio
  */
 export const readModelVersion = 8;
 
-export function openReadModelDatabase(file: string): Database.Database {
+/** Opens (creating if need be) the read-model file with the tables of `projections` (the declared list, src/app/declaredParts.ts). */
+export function openReadModelDatabase(file: string, projections: readonly Projection[]): Database.Database {
   const db = new Database(file);
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = NORMAL");
@@ -36,12 +21,12 @@ export function openReadModelDatabase(file: string): Database.Database {
   // only a backstop here (openHandoff, src/eventstore/walCheckpointer.ts).
   db.pragma("wal_autocheckpoint = 10000");
   if (db.pragma("user_version", { simple: true }) !== readModelVersion) dropEverything(db);
-  createReadModelTables(db);
+  createReadModelTables(db, projections);
   return db;
 }
 
 /** The tables (if missing), a status row per projection, and this version's mark. */
-export function createReadModelTables(db: Database.Database, projections: readonly Projection[] = allProjections): void {
+export function createReadModelTables(db: Database.Database, projections: readonly Projection[]): void {
   db.exec("CREATE TABLE IF NOT EXISTS checkpoint (id INTEGER PRIMARY KEY CHECK (id = 1), position TEXT NOT NULL)");
   db.exec(projectionStatusSchema);
   for (const projection of projections) db.exec(projection.schema);

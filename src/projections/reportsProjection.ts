@@ -15,7 +15,7 @@ import type Database from "better-sqlite3";
 import type { ReportReason } from "../domain/reportsEvents.ts";
 import type { Projection } from "./projection.ts";
 
-export const reportsProjection: Projection = {
+export const reportsProjection = {
   name: "reports",
   streams: ["giveaway"],
   schema: `CREATE TABLE IF NOT EXISTS reports (
@@ -36,7 +36,8 @@ CREATE INDEX IF NOT EXISTS reports_by_status ON reports (status, filed_at);`,
       insert.run(reportId, projected.giveawayId, reporterId, reportedUserId, reason, note ?? null, messageId ?? null, atRevision, filedAt);
     };
   },
-};
+  queries: reportsQueries,
+} satisfies Projection;
 
 export interface ReportView {
   id: string;

@@ -3,7 +3,7 @@
 import type Database from "better-sqlite3";
 import type { Projection } from "./projection.ts";
 
-export const sessionsProjection: Projection = {
+export const sessionsProjection = {
   name: "sessions",
   schema: `CREATE TABLE IF NOT EXISTS ended_sessions (session_id TEXT PRIMARY KEY, user_id TEXT NOT NULL, ended_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS sessions_ended_before (user_id TEXT PRIMARY KEY, ended_before INTEGER NOT NULL);`,
@@ -19,7 +19,8 @@ CREATE TABLE IF NOT EXISTS sessions_ended_before (user_id TEXT PRIMARY KEY, ende
       if (event.type === "AllSessionsEnded") endAll.run(event.data.userId, Date.parse(event.data.endedAt));
     };
   },
-};
+  queries: sessionsQueries,
+} satisfies Projection;
 
 export function sessionsQueries(db: Database.Database) {
   // One statement, not two: it runs on every authenticated request.

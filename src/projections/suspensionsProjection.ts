@@ -5,7 +5,7 @@ import type Database from "better-sqlite3";
 import type { Suspension } from "../domain/moderators.ts";
 import type { Projection } from "./projection.ts";
 
-export const suspensionsProjection: Projection = {
+export const suspensionsProjection = {
   name: "suspensions",
   streams: ["user"],
   schema: `CREATE TABLE IF NOT EXISTS suspensions (user_id TEXT PRIMARY KEY, suspended_at TEXT NOT NULL, until TEXT);`,
@@ -21,7 +21,8 @@ export const suspensionsProjection: Projection = {
       else if (event.type === "UserUnsuspended") lift.run(event.data.userId);
     };
   },
-};
+  queries: suspensionsQueries,
+} satisfies Projection;
 
 export function suspensionsQueries(db: Database.Database) {
   // Runs on every authenticated request: one primary-key lookup.

@@ -12,64 +12,20 @@ import { giveawayStreamPrefix, userStreamPrefix } from "../domain/streams.ts";
 import type { EventStore } from "../eventstore/port.ts";
 import { backstopCheckpointPages, startWalCheckpointer, type WalCheckpointer } from "../eventstore/walCheckpointer.ts";
 import { componentLogger, errorFields } from "../observability/logger.ts";
-import { blocksQueries } from "./blocksProjection.ts";
 import { buildReadModelsInBulk } from "./bulkRebuild.ts";
-import { conversationQueries } from "./conversationProjection.ts";
-import { giveawaysQueries } from "./giveawaysProjection.ts";
-import { inboxQueries } from "./inboxProjection.ts";
-import { moderatorsQueries } from "./moderatorsProjection.ts";
-import { pickupQueries } from "./pickupProjection.ts";
-import type { ProjectedEvent, Projection } from "./projection.ts";
+import { prepareQueries, type ProjectedEvent, type Projection, type QueriesOf } from "./projection.ts";
 import { startProjectionRunner, type ProjectionRunner } from "./projectionRunner.ts";
 import { readProjectionStates, type ProjectionFailure } from "./projectionStatus.ts";
-import { ratingsQueries } from "./ratingsProjection.ts";
 import { openReadModelDatabase, readCheckpoint } from "./readModelDatabase.ts";
 import { isProcessAlive, nextFileFor, readSwapRequest, removeDatabaseFiles, swapRequestFile, syncDirectory, writeSwapAnswer, type SwapAnswer, type SwapRequest } from "./readModelSwap.ts";
-import { reportsQueries } from "./reportsProjection.ts";
-import { sessionsQueries } from "./sessionsProjection.ts";
-import { suspensionsQueries } from "./suspensionsProjection.ts";
-import { timelineQueries } from "./timelineProjection.ts";
-import { usersQueries } from "./usersProjection.ts";
-import { notificationSettingsQueries } from "./notificationSettingsProjection.ts";
 
-export type ReadModelQueries = ReturnType<typeof conversationQueries> &
-  ReturnType<typeof giveawaysQueries> &
-  ReturnType<typeof inboxQueries> &
-  ReturnType<typeof pickupQueries> &
-  ReturnType<typeof usersQueries> &
-  ReturnType<typeof timelineQueries> &
-  ReturnType<typeof sessionsQueries> &
-  ReturnType<typeof blocksQueries> &
-  ReturnType<typeof ratingsQueries> &
-  ReturnType<typeof reportsQueries> &
-  ReturnType<typeof moderatorsQueries> &
-  ReturnType<typeof suspensionsQueries> &
-  ReturnType<typeof notificationSettingsQueries>;
-
-export function prepareReadModelQueries(db: Database.Database): ReadModelQueries {
-  return {
-    ...conversationQueries(db),
-    ...giveawaysQueries(db),
-    ...inboxQueries(db),
-    ...pickupQueries(db),
-    ...timelineQueries(db),
-    ...usersQueries(db),
-    ...sessionsQueries(db),
-    ...blocksQueries(db),
-    ...ratingsQueries(db),
-    ...reportsQueries(db),
-    ...moderatorsQueries(db),
-    ...suspensionsQueries(db),
-    ...notificationSettingsQueries(db),
-  };
-}
-
-export interface ServingReadModelsOptions {
+export interface ServingReadModelsOptions<P extends readonly Projection[]> {
   store: EventStore;
   dataDir: string;
   /** This process's slot file (src/scale/readModelSlot.ts). */
   file: string;
-  projections: readonly Projection[];
+  /** The read models, in order (the declared list, src/app/declaredParts.ts): their tables, folds and queries. */
+  projections: P;
   /** After each committed batch, with whether the runner that applied it had caught up. */
   onApplied(events: ProjectedEvent[], caughtUp: boolean): void;
   onFailure(name: string, failure: ProjectionFailure): void;
@@ -81,10 +37,10 @@ export interface ServingReadModelsOptions {
   catchUpTimeoutMs?: number;
 }
 
-export interface ServingReadModels {
+export interface ServingReadModels<Q> {
   /** The current handle: read it at each use, never keep it (a swap closes it). */
   readonly db: Database.Database;
-  readonly queries: ReadModelQueries;
+  readonly queries: Q;
   readonly runner: ProjectionRunner;
   /**
    * Starts following the log: at a cold start over a log with events, after building the file in
@@ -117,8 +73,8 @@ function deferred<T>(): Deferred<T> {
 }
 
 
-function openServing(file: string): Database.Database {
-  const db = openReadModelDatabase(file);
+function openServing(file: string, projections: readonly Projection[]): Database.Database {
+  const db = openReadModelDatabase(file, projections);
   // The read models' WAL is checkpointed on the second core, not inside a projection batch's commit.
   db.pragma(`wal_autocheckpoint = ${backstopCheckpointPages}`);
   return db;
@@ -129,7 +85,7 @@ function logIsEmpty(store: EventStore): boolean {
   return store.readAllPage!({ fromPosition: 0n, maxCount: 1, streamPrefixes: [giveawayStreamPrefix, userStreamPrefix] }).length === 0;
 }
 
-export function openServingReadModels(options: ServingReadModelsOptions): ServingReadModels {
+export function openServingReadModels<P extends readonly Projection[]>(options: ServingReadModelsOptions<P>): ServingReadModels<QueriesOf<P>> {
   const { store, file, dataDir, projections } = options;
   const next = nextFileFor(file);
   // A copy left by a process killed before its swap: the slot is ours now, so is its leftover.
@@ -137,13 +93,13 @@ export function openServingReadModels(options: ServingReadModelsOptions): Servin
   const leftover = readSwapRequest(dataDir);
   if (leftover && !isProcessAlive(leftover.pid)) rmSync(swapRequestFile(dataDir), { force: true });
 
-  let db = openServing(file);
+  let db = openServing(file, projections);
   let checkpointer: WalCheckpointer = startWalCheckpointer(file, { synchronous: "NORMAL" });
-  let current = prepareReadModelQueries(db);
+  let current = prepareQueries(db, projections);
   const stable = Object.fromEntries(
-    Object.keys(current).map((name) => [name, (...args: unknown[]) => (current as unknown as Record<string, (...a: unknown[]) => unknown>)[name]!(...args)]),
+    Object.keys(current as object).map((name) => [name, (...args: unknown[]) => (current as unknown as Record<string, (...a: unknown[]) => unknown>)[name]!(...args)]),
   );
-  const queries = stable as unknown as ReadModelQueries;
+  const queries = stable as unknown as QueriesOf<P>;
 
   let live: ProjectionRunner | undefined;
   let everCaughtUp = false;
@@ -192,12 +148,12 @@ export function openServingReadModels(options: ServingReadModelsOptions): Servin
     rmSync(`${file}-shm`, { force: true });
     renameSync(replacement, file);
     syncDirectory(dirname(file));
-    db = openServing(file);
+    db = openServing(file, projections);
     for (const row of skips) {
       const columns = Object.keys(row);
       db.prepare(`INSERT OR REPLACE INTO projection_skips (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`).run(...columns.map((column) => row[column]));
     }
-    current = prepareReadModelQueries(db);
+    current = prepareQueries(db, projections);
     options.onSwapped(db);
   };
 
@@ -277,7 +233,7 @@ export function openServingReadModels(options: ServingReadModelsOptions): Servin
       removeDatabaseFiles(next);
       // A copy of our own: each process catches its file up and renames it over its own slot.
       await copyFile(built, next);
-      const nextDb = openReadModelDatabase(next);
+      const nextDb = openReadModelDatabase(next, projections);
       const liveAt = () => readCheckpoint(db) ?? -1n;
       const nextAt = () => readCheckpoint(nextDb) ?? -1n;
       // What the copy applies past the live runner's position has not reached the live reactors

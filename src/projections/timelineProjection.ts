@@ -24,7 +24,7 @@ export function timelineRevision(event: TimelineEvent): number {
 export const timelineInsert = "INSERT OR IGNORE INTO timeline";
 export const timelineColumns = ["giveaway_id", "revision", "kind", "message_id", "user_id", "at", "data"] as const;
 
-export const timelineProjection: Projection = {
+export const timelineProjection = {
   name: "timeline",
   schema: `
     CREATE TABLE IF NOT EXISTS timeline (
@@ -35,7 +35,8 @@ export const timelineProjection: Projection = {
     const insert = db.prepare(`${timelineInsert} (${timelineColumns.join(", ")}) VALUES (?, ?, ?, ?, ?, ?, ?)`);
     return timelineApplier((giveawayId, revision, kind, messageId, userId, at, data) => insert.run(giveawayId, revision, kind, messageId, userId, at, data));
   },
-};
+  queries: timelineQueries,
+} satisfies Projection;
 
 /** How an event becomes timeline rows, written by `write` (the live INSERT, or a bulk build's buffer). */
 export function timelineApplier(

@@ -3,7 +3,7 @@
 import type Database from "better-sqlite3";
 import type { Projection } from "./projection.ts";
 
-export const usersProjection: Projection = {
+export const usersProjection = {
   name: "users",
   streams: ["user"],
   schema: `CREATE TABLE IF NOT EXISTS users (id TEXT PRIMARY KEY, username TEXT NOT NULL, registered_at TEXT NOT NULL, platform_sub TEXT, picture TEXT);
@@ -44,7 +44,8 @@ export const usersProjection: Projection = {
       }
     };
   },
-};
+  queries: usersQueries,
+} satisfies Projection;
 
 export interface UserView {
   id: string;

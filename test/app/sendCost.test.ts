@@ -11,6 +11,7 @@ import { openSqliteEventStore } from "../../src/eventstore/sqlite.ts";
 import { conversationQueries } from "../../src/projections/conversationProjection.ts";
 import { openReadModelDatabase } from "../../src/projections/readModelDatabase.ts";
 import { makeTempDir } from "../support/tempDir.ts";
+import { declaredReadModels } from "../../src/app/declaredParts.ts";
 
 const ann = "00000000-0000-4000-8000-00000000000a";
 const bob = "00000000-0000-4000-8000-00000000000b";
@@ -101,7 +102,7 @@ describe("the cost of a send", () => {
 
   it("looks the sent message up by an index on (giveaway, id), not by scanning the conversation", () => {
     const dir = makeTempDir("sendcost");
-    const db = openReadModelDatabase(join(dir.path, "readmodels.db"));
+    const db = openReadModelDatabase(join(dir.path, "readmodels.db"), declaredReadModels);
     cleanups.push(() => (db.close(), dir.remove()));
     const prepared: string[] = [];
     const prepare = db.prepare.bind(db);

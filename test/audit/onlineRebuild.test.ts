@@ -17,6 +17,7 @@ import { startServerProcess, type ServerProcess } from "../support/serverProcess
 import { makeTempDir } from "../support/tempDir.ts";
 import type { TestServer } from "../support/testServer.ts";
 import { repoRoot, runCliCommand, type CliRun } from "./auditFixtures.ts";
+import { declaredReadModels } from "../../src/app/declaredParts.ts";
 
 let dir: ReturnType<typeof makeTempDir>;
 let server: ServerProcess;
@@ -110,7 +111,7 @@ describe("npm run rebuild with a server running", () => {
     const fresh = join(scratch.path, "fresh.db");
     const store = openSqliteEventStore({ file: join(dir.path, "events.db"), durability: "normal" });
     try {
-      await buildFreshReadModels({ store, file: fresh });
+      await buildFreshReadModels({ projections: declaredReadModels, store, file: fresh });
     } finally {
       await store.close();
     }

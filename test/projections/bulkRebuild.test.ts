@@ -13,6 +13,7 @@ import { startProjectionRunner, toProjectedEvent } from "../../src/projections/p
 import { openReadModelDatabase } from "../../src/projections/readModelDatabase.ts";
 import { toTrustedProjectedEvent } from "../../src/projections/trustedEvents.ts";
 import { makeTempDir } from "../support/tempDir.ts";
+import { declaredReadModels } from "../../src/app/declaredParts.ts";
 
 /** Deterministic: the same log on every run. */
 function random(seed: number) {
@@ -117,9 +118,9 @@ function dumpFile(file: string): Record<string, unknown[]> {
 }
 
 async function runnerBuild(store: EventStore, file: string): Promise<void> {
-  const db = openReadModelDatabase(file);
+  const db = openReadModelDatabase(file, declaredReadModels);
   try {
-    const runner = startProjectionRunner({ store, db, batchSize: 100 });
+    const runner = startProjectionRunner({ projections: declaredReadModels, store, db, batchSize: 100 });
     await runner.caughtUp;
     await runner.stop();
     await runner.done;
@@ -146,7 +147,7 @@ afterAll(async () => {
 describe("bulk rebuild", () => {
   it("writes exactly the rows, rowids, indexes and checkpoints the projection runner writes", async () => {
     await runnerBuild(store, join(dir.path, "runner.db"));
-    const built = await buildReadModelsInBulk({ store, file: join(dir.path, "bulk.db"), transactionEvents: 97, pageSize: 64 });
+    const built = await buildReadModelsInBulk({ projections: declaredReadModels, store, file: join(dir.path, "bulk.db"), transactionEvents: 97, pageSize: 64 });
     const expected = dumpFile(join(dir.path, "runner.db"));
     const actual = dumpFile(join(dir.path, "bulk.db"));
     // The log exercised what it is meant to (or the comparison below would prove little).
@@ -163,7 +164,7 @@ describe("bulk rebuild", () => {
 
   it("reads a store without the bulk page reader (EventStoreDB) through a catch-up subscription, to the same rows", async () => {
     const generic: EventStore = { ...store, readAllPage: undefined };
-    await buildReadModelsInBulk({ store: generic, file: join(dir.path, "generic.db"), pageSize: 50 });
+    await buildReadModelsInBulk({ projections: declaredReadModels, store: generic, file: join(dir.path, "generic.db"), pageSize: 50 });
     const expected = dumpFile(join(dir.path, "runner.db"));
     const actual = dumpFile(join(dir.path, "generic.db"));
     for (const table of Object.keys(expected)) expect(actual[table], table).toEqual(expected[table]);
@@ -227,8 +228,8 @@ describe("bulk rebuild", () => {
       const giveawayStream = (await brokenStore.readAll()).find((event) => event.type === "DrawConducted")!.streamId;
       // Not something the command handler would write: content must be a string.
       await brokenStore.appendToStream(giveawayStream, [{ id: uuid(8, 1), type: "MessageSent", data: { messageId: uuid(8, 2), senderId: uuid(1, 1), content: 42, sentAt: instant(1) } }]);
-      await expect(buildReadModelsInBulk({ store: brokenStore, file: join(broken.path, "bulk.db") })).rejects.toBeInstanceOf(BulkApplyError);
-      const result = await buildFreshReadModels({ store: brokenStore, file: join(broken.path, "fresh.db") });
+      await expect(buildReadModelsInBulk({ projections: declaredReadModels, store: brokenStore, file: join(broken.path, "bulk.db") })).rejects.toBeInstanceOf(BulkApplyError);
+      const result = await buildFreshReadModels({ projections: declaredReadModels, store: brokenStore, file: join(broken.path, "fresh.db") });
       expect(result.stopped.length).toBeGreaterThan(0);
       expect(result.stopped.join("\n")).toMatch(/invalid MessageSent event/);
       await runnerBuild(brokenStore, join(broken.path, "runner.db"));

@@ -8,21 +8,22 @@ import { eventsPerGiveaway, writeHistory } from "../../bench/seed/giveawayHistor
 import type { EventStore } from "../../src/eventstore/port.ts";
 import { openSqliteEventStore } from "../../src/eventstore/sqlite.ts";
 import { startProjectionRunner } from "../../src/projections/projectionRunner.ts";
-import { allProjections, openReadModelDatabase, readModelVersion } from "../../src/projections/readModelDatabase.ts";
+import { openReadModelDatabase, readModelVersion } from "../../src/projections/readModelDatabase.ts";
 import { openServingReadModels, type ServingReadModels } from "../../src/projections/swappableReadModels.ts";
 import { compareEveryTable } from "../support/readModelCompare.ts";
 import { makeTempDir } from "../support/tempDir.ts";
+import { declaredReadModels, type ReadModelQueries } from "../../src/app/declaredParts.ts";
 
 let dir: ReturnType<typeof makeTempDir>;
 let store: EventStore;
 
-function serving(file: string): ServingReadModels {
-  return openServingReadModels({ store, dataDir: dir.path, file, projections: allProjections, onApplied() {}, onFailure() {}, onSwapped() {} });
+function serving(file: string): ServingReadModels<ReadModelQueries> {
+  return openServingReadModels({ store, dataDir: dir.path, file, projections: declaredReadModels, onApplied() {}, onFailure() {}, onSwapped() {} });
 }
 
 async function followedByRunnerAlone(file: string): Promise<void> {
-  const db = openReadModelDatabase(file);
-  const runner = startProjectionRunner({ store, db });
+  const db = openReadModelDatabase(file, declaredReadModels);
+  const runner = startProjectionRunner({ projections: declaredReadModels, store, db });
   await runner.caughtUp;
   await runner.stop();
   db.close();

@@ -9,6 +9,7 @@ import { startProjectionRunner, type ProjectionRunner } from "../../src/projecti
 import { clearFailure, readProjectionStates, skipFailedEvent } from "../../src/projections/projectionStatus.ts";
 import { openReadModelDatabase } from "../../src/projections/readModelDatabase.ts";
 import { makeTempDir } from "../support/tempDir.ts";
+import { declaredReadModels } from "../../src/app/declaredParts.ts";
 
 const userId = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`;
 
@@ -46,7 +47,7 @@ describe("a failing projection", () => {
     const dir = makeTempDir("projection-failure");
     dirs.push(dir);
     const store: EventStore = openSqliteEventStore({ file: join(dir.path, "events.db"), durability: "normal" });
-    const db = openReadModelDatabase(join(dir.path, "readmodels.db"));
+    const db = openReadModelDatabase(join(dir.path, "readmodels.db"), declaredReadModels);
     const projections = [countingProjection("fragile", poison), countingProjection("sturdy", new Set())];
     // What each projection's committed table holds (a batch retried after a rollback counts once).
     const seen = (name: string) => () => db.prepare(`SELECT user_id FROM seen_${name} ORDER BY user_id`).pluck().all() as string[];

@@ -12,7 +12,7 @@
 //
 // Call it inside a test: the database closes when the test ends (onTestFinished).
 //
-// It uses only what a read model is (`Projection`, `allProjections`, `openReadModelDatabase`) and the
+// It uses only what a read model is (`Projection`, `declaredReadModels`, `openReadModelDatabase`) and the
 // event catalogue: nothing of the runner's or a rebuild engine's internals.
 //
 // (The result has no `then` method on purpose: an object with one is a "thenable", and `await` or a
@@ -23,7 +23,8 @@ import { isGiveawayEventType, isUserEventType, parseGiveawayEvent, parseUserEven
 import { giveawayIdFromStream, giveawayStream, streamOfUserEvent, userStreamPrefix } from "../../src/domain/streams.ts";
 import type { RecordedEvent } from "../../src/eventstore/port.ts";
 import type { ProjectedEvent, Projection, ProjectionApply } from "../../src/projections/projection.ts";
-import { allProjections, openReadModelDatabase } from "../../src/projections/readModelDatabase.ts";
+import { openReadModelDatabase } from "../../src/projections/readModelDatabase.ts";
+import { declaredReadModels } from "../../src/app/declaredParts.ts";
 
 /** An event as a test gives it: where it goes, and the payload (checked against the catalogue when applied). */
 export interface GivenEvent {
@@ -48,7 +49,7 @@ export function byUser(...events: UserEvent[]): GivenEvent[] {
 }
 
 export interface KitOptions {
-  /** Default: every read model, in `allProjections` order (the inbox reads the giveaways and messages). */
+  /** Default: every read model, in `declaredReadModels` order (the inbox reads the giveaways and messages). */
   projections?: readonly Projection[];
   /** "together" (default): each given/and is one batch, as when catching up; "one-by-one": one batch per event, as live. */
   batches?: "together" | "one-by-one";
@@ -107,11 +108,11 @@ export function tableRows(db: Database.Database, table: string, where: Record<st
 
 /** A fresh in-memory read model database and the events given to it; closed when the test ends. */
 export function projectionKit(options: KitOptions = {}) {
-  const db = openReadModelDatabase(":memory:");
+  const db = openReadModelDatabase(":memory:", declaredReadModels);
   onTestFinished(() => {
     db.close();
   });
-  const applies: ProjectionApply[] = (options.projections ?? allProjections).map((projection) => projection.prepare(db));
+  const applies: ProjectionApply[] = (options.projections ?? declaredReadModels).map((projection) => projection.prepare(db));
   const recorded: RecordedEvent[] = [];
   const revisions = new Map<string, number>();
   let clock = (options.startsAt ?? new Date("2025-01-02T03:04:05.000Z")).getTime();

@@ -5,6 +5,7 @@ import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { openReadModelDatabase, readCheckpoint, readModelVersion } from "../../src/projections/readModelDatabase.ts";
 import { makeTempDir } from "../support/tempDir.ts";
+import { declaredReadModels } from "../../src/app/declaredParts.ts";
 
 const dirs: { remove(): void }[] = [];
 afterEach(() => {
@@ -24,7 +25,7 @@ describe("read model versions", () => {
       INSERT INTO messages VALUES ('g', 3, 'm', 's', 'hi', '2025-01-01T00:00:00.000Z');`);
     old.close();
 
-    const db = openReadModelDatabase(file);
+    const db = openReadModelDatabase(file, declaredReadModels);
     try {
       expect(readCheckpoint(db)).toBeUndefined(); // the runner starts from the beginning of the log
       expect(db.pragma("user_version", { simple: true })).toBe(readModelVersion);
@@ -40,10 +41,10 @@ describe("read model versions", () => {
     const dir = makeTempDir("readmodel-version");
     dirs.push(dir);
     const file = join(dir.path, "readmodels.db");
-    const first = openReadModelDatabase(file);
+    const first = openReadModelDatabase(file, declaredReadModels);
     first.prepare("INSERT INTO checkpoint (id, position) VALUES (1, '7')").run();
     first.close();
-    const again = openReadModelDatabase(file);
+    const again = openReadModelDatabase(file, declaredReadModels);
     try {
       expect(readCheckpoint(again)).toBe(7n);
     } finally {

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { startProjectionRunner } from "../../src/projections/projectionRunner.ts";
 import { openReadModelDatabase, readCheckpoint } from "../../src/projections/readModelDatabase.ts";
 import { dumpReadModels, openTestHandoff, runConversation, settled } from "./projectionFixture.ts";
+import { declaredReadModels } from "../../src/app/declaredParts.ts";
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -66,8 +67,8 @@ describe("read models", () => {
     await settled(handoff);
     expect(handoff.queries.messagesAfter(giveawayId, -1)).toHaveLength(30);
 
-    const rebuiltDb = openReadModelDatabase(join(dir.path, "rebuilt.db"));
-    const runner = startProjectionRunner({ store: handoff.store, db: rebuiltDb, batchSize: 7 });
+    const rebuiltDb = openReadModelDatabase(join(dir.path, "rebuilt.db"), declaredReadModels);
+    const runner = startProjectionRunner({ projections: declaredReadModels, store: handoff.store, db: rebuiltDb, batchSize: 7 });
     await runner.caughtUp;
     await runner.stop();
     expect(dumpReadModels(rebuiltDb)).toEqual(dumpReadModels(handoff.readDb));
@@ -81,8 +82,8 @@ describe("read models", () => {
     await settled(handoff);
     await handoff.runner.stop();
 
-    const db = openReadModelDatabase(join(dir.path, "readmodels.db"));
-    const runner = startProjectionRunner({ store: handoff.store, db });
+    const db = openReadModelDatabase(join(dir.path, "readmodels.db"), declaredReadModels);
+    const runner = startProjectionRunner({ projections: declaredReadModels, store: handoff.store, db });
     await runner.caughtUp;
     await send(ann, "after restart");
     // Until this runner has applied everything in the log (anything applied twice would be in by then).

@@ -5,6 +5,7 @@ import type { ProjectedEvent } from "../../src/projections/projection.ts";
 import { openReadModelDatabase } from "../../src/projections/readModelDatabase.ts";
 import { createReadYourWrites, type ReadYourWrites } from "../../src/projections/readYourWrites.ts";
 import { makeTempDir } from "../support/tempDir.ts";
+import { declaredReadModels } from "../../src/app/declaredParts.ts";
 
 const giveawayId = "9b2f1a57-3a1e-4b8e-8f5e-2d1c0b9a8e7f";
 let dir: ReturnType<typeof makeTempDir>;
@@ -13,7 +14,7 @@ let waits: ReadYourWrites;
 
 beforeEach(() => {
   dir = makeTempDir("ryw");
-  db = openReadModelDatabase(join(dir.path, "readmodels.db"));
+  db = openReadModelDatabase(join(dir.path, "readmodels.db"), declaredReadModels);
   waits = createReadYourWrites(db, 10_000);
 });
 afterEach(() => {

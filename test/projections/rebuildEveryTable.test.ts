@@ -20,6 +20,7 @@ import { drawnWithAliceWinning, giveawayId, giver, alice, message1, message2, me
 import { byUser, inGiveaway, projectionKit } from "./projectionKit.ts";
 import { registered } from "./readModelEvents.ts";
 import { compareEveryTable, type Compared } from "../support/readModelCompare.ts";
+import { declaredReadModels } from "../../src/app/declaredParts.ts";
 
 interface Run {
   compared: Compared;
@@ -38,11 +39,11 @@ async function liveThenRebuilt(dir: string, write: (store: EventStore) => Promis
   mkdirSync(join(dir, "live"));
   mkdirSync(join(dir, "rebuilt"));
   const store = openSqliteEventStore({ file: join(dir, "events.db"), durability: "normal" });
-  const liveDb = openReadModelDatabase(join(dir, "live", "readmodels.db"));
+  const liveDb = openReadModelDatabase(join(dir, "live", "readmodels.db"), declaredReadModels);
   let runner: ProjectionRunner | undefined;
   try {
     const started = performance.now();
-    runner = startProjectionRunner({ store, db: liveDb });
+    runner = startProjectionRunner({ projections: declaredReadModels, store, db: liveDb });
     await runner.caughtUp; // an empty log: from here on it follows live
     const { projectedEvents, lastProjectedPosition } = await write(store);
     const deadline = Date.now() + 240_000;
@@ -57,7 +58,7 @@ async function liveThenRebuilt(dir: string, write: (store: EventStore) => Promis
     runner = undefined;
     const followed = performance.now();
 
-    const rebuild = await rebuildReadModels({ store, dataDir: join(dir, "rebuilt") });
+    const rebuild = await rebuildReadModels({ projections: declaredReadModels, store, dataDir: join(dir, "rebuilt") });
     const rebuilt = performance.now();
     const rebuiltDb = new Database(rebuild.file, { readonly: true });
     try {

@@ -33,7 +33,7 @@ async function deliverDue(kit: ReactorKit): Promise<void> {
 }
 
 /** `answers`: the receiver's first answers, in order ("never": it never answers); then `otherwise` (a 200). */
-function setup(options: { answers?: (OutboundAnswer | "never")[]; otherwise?: OutboundAnswer; delays?: number[] } = {}) {
+function setup(options: { answers?: (OutboundAnswer | "never" | Promise<OutboundAnswer>)[]; otherwise?: OutboundAnswer; delays?: number[] } = {}) {
   const answers = [...(options.answers ?? [])];
   const stored: { event: WebhookEvent; position: bigint }[] = [];
   const apply = (decision: WebhookDecision, position: bigint) => {
@@ -54,7 +54,7 @@ function setup(options: { answers?: (OutboundAnswer | "never")[]; otherwise?: Ou
       async post(url, headers, body) {
         posts.push({ url, headers, body });
         const answer = answers.shift() ?? options.otherwise ?? delivered;
-        return answer === "never" ? new Promise<OutboundAnswer>(() => {}) : answer;
+        return answer === "never" ? new Promise<OutboundAnswer>(() => {}) : await answer;
       },
     },
     retryDelaysMs: options.delays ?? [5000, 60_000],
@@ -132,6 +132,35 @@ describe("webhook outbox reactor", () => {
     await deliverDue(kit);
     expect(posts.map((post) => post.url.split("/").pop())).toEqual([slow.endpointId, quick.endpointId]);
     expect(kit.wakeUps().map((wake) => wake.key)).toEqual([waiting[0]!.key]); // still there: a crash now would send it again
+  });
+
+  it("deliveries beyond the places in flight wait parked, not looking every 250 ms, and go out as soon as an answer frees a place", async () => {
+    let answerFourth!: (answer: OutboundAnswer) => void;
+    const fourth = new Promise<OutboundAnswer>((resolve) => (answerFourth = resolve));
+    const { kit, endpoint, sent, posts } = setup({ answers: ["never", "never", "never", fourth] });
+    endpoint(["message.sent"]);
+    await kit.given(["1", "2", "3", "4", "5", "6"].map(sent));
+    await kit.wakeDue(); // four POSTs out (one endpoint's places); the fifth and sixth find none
+    expect(posts).toHaveLength(4);
+    const parkedUntil = (wake: { dueAt: string }) => Date.parse(wake.dueAt) - kit.clock.now().getTime();
+    const waiting = () => kit.wakeUps().filter((wake) => !posts.some((post) => post.headers["webhook-id"] === (wake.payload as OutboxDelivery).webhookId));
+    expect(waiting().map(parkedUntil)).toEqual([webhookCheckEveryMs, 2 * webhookCheckEveryMs]); // as far ahead as its place in the line
+    kit.clock.advance(webhookCheckEveryMs);
+    await kit.wakeDue(); // the fifth looks, finds no place, and goes to the back of the line
+    expect(posts).toHaveLength(4);
+    expect(waiting().map(parkedUntil).sort()).toEqual([webhookCheckEveryMs, 2 * webhookCheckEveryMs]);
+    answerFourth(delivered);
+    await flush();
+    kit.clock.advance(webhookCheckEveryMs);
+    await kit.wakeDue(); // the answer is seen: the parked are due now (the endpoint's own limit is checked as each wakes)
+    await kit.wakeDue();
+    expect(posts.map((post) => JSON.parse(post.body).data.content).sort()).toEqual(["1", "2", "3", "4", "5", "6"]); // the first's answer came before the second woke
+    expect(waiting()).toEqual([]);
+    // The three that never answer are looked at less often the longer they are out (up to every 5 s).
+    kit.clock.advance(10_000);
+    await kit.wakeDue();
+    const inFlight = kit.wakeUps().filter((wake) => ["1", "2", "3"].includes((wake.payload as OutboxDelivery).message.data.content as string));
+    expect(inFlight.map(parkedUntil)).toEqual([5000, 5000, 5000]);
   });
 
   it("a failure is tried again later under the same key and webhook-id; a 2xx ends it", async () => {

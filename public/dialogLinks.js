@@ -10,6 +10,9 @@ document.addEventListener("click", (event) => {
   event.preventDefault();
   const menu = link.closest("details[open]");
   if (menu) menu.open = false;
+  // Focus goes to the dialog's top, not its first field. Set now, not in the markup: an autofocus
+  // on the page is refused (and reported) in a cross-origin frame, as when the platform embeds the chat.
+  dialog.querySelector("[data-sheet-start]")?.setAttribute("autofocus", "");
   dialog.showModal();
 });
 

@@ -198,6 +198,17 @@ describe.skipIf(browserTestsSkipped)("accessibility: axe finds nothing on any pa
     await check(moe, "/moderation", 200, ".moderation-report");
   });
 
+  it("the pickup sheet (its page, and the dialog open in the chat), the confirmation pages, a redraw not possible yet", async () => {
+    await check(bob, `/messages/${chair}/pickup/proposals`); // ann's proposal waits for bob's answer
+    await check(bob, `/messages/${chair}/decline`);
+    await check(ann, `/messages/${chair}/cancel`);
+    await check(ann, `/messages/${chair}/redraw`); // drawn just now: "Redraw possible from …"
+    await check(bob, `/messages/${chair}`, 200, "#pickup-open");
+    await page.locator("#pickup-open").click();
+    await page.locator("#pickup-sheet[open]").waitFor();
+    expect(await violationsOn(page), "the chat with the pickup sheet open").toEqual([]);
+  });
+
   it("a refusal: a giveaway that does not exist", async () => {
     await check(ann, "/giveaways/00000000-0000-4000-8000-000000000000", 404);
   });

@@ -1,5 +1,5 @@
 // Takes the README's pictures: a short pickup conversation from both sides, the two side by
-// side, and the audit page at a chosen revision, from a fresh server. `npm test` writes them to
+// side, the winner's on a phone, and the audit page at a chosen revision, from a fresh server. `npm test` writes them to
 // the ignored .tmp/screenshots (it never modifies tracked files); `npm run screenshots` sets
 // SCREENSHOTS_DIR=docs/screenshots to refresh the README's copies.
 import { execFileSync } from "node:child_process";
@@ -74,7 +74,7 @@ describe.skipIf(browserTestsSkipped)("browser: screenshots for the README", () =
     await server?.close();
   });
 
-  it("writes chat-giver.png, chat-winner.png, chat-both.png and audit.png", async () => {
+  it("writes chat-giver.png, chat-winner.png, chat-both.png, chat-phone.png and audit.png", async () => {
     const chat = await openChatBetween(
       server.url,
       { giver: giverBrowser, winner: winnerBrowser },
@@ -135,6 +135,12 @@ describe.skipIf(browserTestsSkipped)("browser: screenshots for the README", () =
     const bothFile = `${screenshotsDir}chat-both.png`;
     await composer.screenshot({ path: bothFile, fullPage: true });
 
+    // The winner's chat on a phone (390 x 844): the README's first picture.
+    await pages.winner.setViewportSize({ width: 390, height: 844 });
+    await settle(pages.winner);
+    const phoneFile = `${screenshotsDir}chat-phone.png`;
+    await pages.winner.screenshot({ path: phoneFile });
+
     // The audit as it stood when the third message was sent (its element id is msg-<revision>).
     const audit = await giverBrowser.context.newPage();
     await audit.setViewportSize({ width: 1100, height: 700 });
@@ -149,11 +155,12 @@ describe.skipIf(browserTestsSkipped)("browser: screenshots for the README", () =
     expect(pngSize(giverFile)).toEqual({ width: 900, height: 800 });
     expect(pngSize(winnerFile)).toEqual({ width: 900, height: 800 });
     expect(pngSize(bothFile).width).toBe(900 * 2 + 72);
+    expect(pngSize(phoneFile)).toEqual({ width: 390, height: 844 });
     expect(pngSize(auditFile).width).toBe(1100);
 
     // A test run leaves the work tree as it was: what it wrote is ignored by git.
     if (!refreshingDocs) {
-      const written = [giverFile, winnerFile, bothFile, auditFile];
+      const written = [giverFile, winnerFile, bothFile, phoneFile, auditFile];
       const ignored = execFileSync("git", ["check-ignore", ...written], { cwd: repoRoot, encoding: "utf8" }).trim().split("\n");
       expect(ignored.map((file) => resolve(repoRoot, file))).toEqual(written);
     }

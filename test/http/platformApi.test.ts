@@ -271,7 +271,8 @@ describe("the authorization matrix's routes with a service key", () => {
   it("passes every platform route (no 401, 403, 404 or 5xx) and is refused (401) by every user route that needs a user", async () => {
     const wrong: string[] = [];
     const id = await giveaway(fresh("ann"), [fresh("bo")]);
-    const platformRoutes = matrixRoutes.filter((route) => route.path.startsWith("/api/platform/"));
+    // The webhook routes that name an endpoint use a made-up id in the matrix (404 with a key): test/webhooks/webhooksApi.test.ts runs them on a real one.
+    const platformRoutes = matrixRoutes.filter((route) => route.path.startsWith("/api/platform/") && !route.path.startsWith("/api/platform/webhooks/"));
     expect(platformRoutes.length).toBeGreaterThanOrEqual(8);
     for (const route of platformRoutes) {
       const path = route.path.replace("/api/platform", "").replace(":giveaway", id);

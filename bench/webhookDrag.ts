@@ -11,10 +11,11 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { createServiceKeys } from "../src/app/serviceKeys.ts";
+import { readWebhookOutboxStatus } from "../src/app/webhookOutboxStatus.ts";
 import { openSqliteEventStore } from "../src/eventstore/sqlite.ts";
 import { bearer, createConversations, createUsers, type BenchConversation } from "./drivers/handoffSetup.ts";
 import { makeBenchDir } from "./lib/benchDir.ts";
-import { getJson, keepAliveAgent, postJson } from "./lib/httpPost.ts";
+import { keepAliveAgent, postJson } from "./lib/httpPost.ts";
 import { loadNow } from "./lib/machine.ts";
 import { round3, saveFigure } from "./lib/results.ts";
 import { currentScale } from "./lib/scale.ts";
@@ -33,7 +34,7 @@ export interface WebhookDragRow {
   p99: number;
   max: number;
   failed: number;
-  /** handoff_webhook_deliveries_waiting when the senders finished, as last sampled (every 5 s; 0 without an endpoint). */
+  /** Deliveries stored and not done when the senders finished (0 without an endpoint). */
   waitingAfter: number;
 }
 
@@ -61,10 +62,9 @@ async function neverAnsweringReceiver(): Promise<{ url: string; requests(): numb
   };
 }
 
-async function waitingDeliveries(url: string): Promise<number> {
-  const metrics = await getJson(`${url}/metrics`);
-  const line = metrics.body.split("\n").find((each) => each.startsWith("handoff_webhook_deliveries_waiting "));
-  return line ? Number(line.split(" ")[1]) : NaN;
+/** The deliveries stored and not done, read from reactors.db itself (the gauge is sampled every 5 s: a short run ends before it). */
+function waitingDeliveries(dataDir: string): number {
+  return readWebhookOutboxStatus(dataDir)?.waiting ?? 0;
 }
 
 async function sendAll(conversations: BenchConversation[], count: number, samples: number[] | undefined): Promise<number> {
@@ -109,7 +109,7 @@ async function measure(mode: Mode, round: number): Promise<WebhookDragRow> {
     const started = performance.now();
     const failed = await sendAll(conversations, perSender, samples);
     const seconds = (performance.now() - started) / 1000;
-    const waitingAfter = await waitingDeliveries(system.url);
+    const waitingAfter = waitingDeliveries(dir.path);
     const summary = summarize(samples);
     return { mode, round, messages: samples.length, perSecond: samples.length / seconds, p50: summary.p50, p99: summary.p99, max: summary.max, failed, waitingAfter };
   } finally {

@@ -10,7 +10,7 @@ import { browserTestsSkipped, type BrowserPerson } from "../support/browser.ts";
 import { startFakePlatform, type FakePlatform } from "../support/fakePlatform.ts";
 import { onePixelPng } from "../support/sampleFiles.ts";
 import { startTestServer, type TestServer } from "../support/testServer.ts";
-import { signUp, type SignedInUser } from "../http/apiFixtures.ts";
+import { callApi, signUp, type SignedInUser } from "../http/apiFixtures.ts";
 import { openPerson } from "./chatInBrowser.ts";
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
@@ -69,17 +69,7 @@ describe.skipIf(browserTestsSkipped)("accessibility: axe finds nothing on any pa
     await person.context.clearCookies();
     if (user) await person.context.addCookies([{ name: "handoff_session", value: user.token, url: server.url }]);
   };
-  /** A JSON API call as `user`; anything but a 2xx is thrown (an empty answer is {}). */
-  const api = async (user: SignedInUser, method: string, path: string, body?: unknown): Promise<Record<string, unknown>> => {
-    const response = await fetch(`${server.url}/api${path}`, {
-      method,
-      headers: { Authorization: `Bearer ${user.token}`, "Content-Type": "application/json" },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await response.text();
-    if (response.status >= 300) throw new Error(`${method} ${path}: ${response.status} ${text}`);
-    return text ? (JSON.parse(text) as Record<string, unknown>) : {};
-  };
+  const api = (user: SignedInUser, method: string, path: string, body?: unknown) => callApi(server.url, user, method, path, body);
 
   beforeAll(async () => {
     platform = await startFakePlatform();
@@ -207,6 +197,20 @@ describe.skipIf(browserTestsSkipped)("accessibility: axe finds nothing on any pa
     await page.locator("#pickup-open").click();
     await page.locator("#pickup-sheet[open]").waitFor();
     expect(await violationsOn(page), "the chat with the pickup sheet open").toEqual([]);
+  });
+
+  it("the chat while the connection is lost", async () => {
+    await check(ann, `/messages/${chair}`, 200, '#connection-status[data-state="connected"]');
+    await person.context.setOffline(true);
+    try {
+      await page.locator('#connection-status[data-state="connecting"]').waitFor();
+      expect(await violationsOn(page), "the chat offline").toEqual([]);
+    } finally {
+      await person.context.setOffline(false);
+    }
+    // Back: let the chat finish reconnecting before the next test navigates away from it.
+    await page.locator('#connection-status[data-state="connected"]').waitFor();
+    await page.goto("about:blank");
   });
 
   it("a refusal: a giveaway that does not exist", async () => {

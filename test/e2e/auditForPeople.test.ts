@@ -5,7 +5,7 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { browserTestsSkipped, type BrowserPerson } from "../support/browser.ts";
 import { startTestServer, type TestServer } from "../support/testServer.ts";
-import { signUp, type SignedInUser } from "../http/apiFixtures.ts";
+import { callApi, signUp, type SignedInUser } from "../http/apiFixtures.ts";
 import { openPerson } from "./chatInBrowser.ts";
 
 describe.skipIf(browserTestsSkipped)("browser: the audit as a history in plain words", () => {
@@ -16,16 +16,7 @@ describe.skipIf(browserTestsSkipped)("browser: the audit as a history in plain w
   let giveawayId: string;
   const removedText = "My address is 12 Wrong Street";
 
-  const api = async (user: SignedInUser, method: string, path: string, body?: unknown): Promise<Record<string, unknown>> => {
-    const response = await fetch(`${server.url}/api${path}`, {
-      method,
-      headers: { Authorization: `Bearer ${user.token}`, "Content-Type": "application/json" },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await response.text();
-    if (response.status >= 300) throw new Error(`${method} ${path}: ${response.status} ${text}`);
-    return text ? (JSON.parse(text) as Record<string, unknown>) : {};
-  };
+  const api = (user: SignedInUser, method: string, path: string, body?: unknown) => callApi(server.url, user, method, path, body);
   const as = async (user: SignedInUser) => {
     await person.context.clearCookies();
     await person.context.addCookies([{ name: "handoff_session", value: user.token, url: server.url }]);

@@ -82,3 +82,15 @@ export function tokenFor(secret: string, user: { id: string; username: string },
     expiresAt: new Date(startedAt.getTime() + seconds * 1000),
   });
 }
+
+/** A JSON API call as `user` over fetch (as a browser test's setup does); anything but a 2xx is thrown (an empty answer is {}). */
+export async function callApi(baseUrl: string, user: SignedInUser, method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
+  const response = await fetch(`${baseUrl}/api${path}`, {
+    method,
+    headers: { Authorization: `Bearer ${user.token}`, "Content-Type": "application/json" },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  if (response.status >= 300) throw new Error(`${method} ${path}: ${response.status} ${text}`);
+  return text ? (JSON.parse(text) as Record<string, unknown>) : {};
+}

@@ -67,12 +67,7 @@ export function viewOfLine(line: AuditLine, names: ReadonlyMap<string, string>):
     case "ConversationUnmuted":
       return view(detail.type, "unmuted the conversation");
     case "GiveawayDetailsChanged": {
-      const changes = [
-        detail.title !== undefined && `the title to “${detail.title}”`,
-        detail.description !== undefined && "the description",
-        detail.giverId !== undefined && `the giver to ${nameOf(detail.giverId)}`,
-      ].filter(Boolean);
-      return view(detail.type, `changed ${changes.join(", ")}`);
+      return view(detail.type, `changed ${detailsChanged(detail, nameOf).join(", ")}`);
     }
     case "EntryWithdrawn":
       return view(detail.type, "withdrew their entry");
@@ -105,4 +100,13 @@ export function auditedLineView(line: AuditedLine, names: ReadonlyMap<string, st
     round: line.round && `round ${line.round.number} · ${nameOf(line.round.winnerId)}`,
     readers: line.readers && `from revision ${line.readers.fromRevision}: ${describeReaders(line.readers.readers, nameOf)}`,
   };
+}
+
+/** What a change of a giveaway's details changed, in words (the technical view and the plain words alike). */
+export function detailsChanged(detail: { title?: string; description?: string; giverId?: string }, nameOf: (id: string) => string): string[] {
+  return [
+    detail.title !== undefined && `the title to “${detail.title}”`,
+    detail.description !== undefined && "the description",
+    detail.giverId !== undefined && `the giver to ${nameOf(detail.giverId)}`,
+  ].filter((change): change is string => typeof change === "string");
 }

@@ -6,6 +6,7 @@ import { someoneElse } from "../../audit/auditRedaction.ts";
 import type { AuditedLine } from "../../audit/conversationReplay.ts";
 import type { ShownPickupEvent } from "../../audit/pickupAudit.ts";
 import { assertNever } from "../../domain/errors.ts";
+import { detailsChanged } from "./auditLineView.ts";
 
 /** A time as the page writes it (pages/readableTime.ts) before public/times.js rewrites it in the browser. */
 export interface StoryTime {
@@ -143,12 +144,7 @@ export function storyOf(lines: readonly AuditedLine[], names: ReadonlyMap<string
       case "GiveawayPhotoAdded":
         return { actor, did: "added a photo of the item" };
       case "GiveawayDetailsChanged": {
-        const changes = [
-          detail.title !== undefined && `the title to “${detail.title}”`,
-          detail.description !== undefined && "the description",
-          detail.giverId !== undefined && `the giver to ${nameOf(detail.giverId)}`,
-        ].filter(Boolean);
-        return { actor, did: `changed ${changes.join(" and ")}` };
+        return { actor, did: `changed ${detailsChanged(detail, nameOf).join(" and ")}` };
       }
       case "Pickup":
         return pickupStory(detail.event, actor, nameOf, timeText);

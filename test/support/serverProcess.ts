@@ -11,8 +11,10 @@ export interface ServerProcess {
   port: number;
   readonly child: ChildProcess;
   readonly exited: Promise<number | null>;
-  /** Output so far (for failure messages). */
+  /** Output so far (for failure messages): its last 20,000 characters. */
   output(): string;
+  /** The output's lines but the request log's, so a busy test's requests cannot push what the server said out of the window. */
+  outputBesidesRequests(): string;
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
@@ -62,8 +64,14 @@ export async function startServerProcess(options: { dataDir: string; env?: Recor
     stdio: ["ignore", "pipe", "pipe"],
   });
   let text = "";
-  child.stdout!.on("data", (chunk) => (text = (text + chunk).slice(-20_000)));
-  child.stderr!.on("data", (chunk) => (text = (text + chunk).slice(-20_000)));
+  let besidesRequests = "";
+  const take = (chunk: Buffer) => {
+    text = (text + chunk).slice(-20_000);
+    const lines = String(chunk).split("\n").filter((line) => line !== "" && !line.includes('"msg":"request"'));
+    if (lines.length > 0) besidesRequests = `${besidesRequests}${lines.join("\n")}\n`.slice(-20_000);
+  };
+  child.stdout!.on("data", take);
+  child.stderr!.on("data", take);
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   const url = `http://127.0.0.1:${port}`;
   try {
@@ -78,6 +86,7 @@ export async function startServerProcess(options: { dataDir: string; env?: Recor
     child,
     exited,
     output: () => text,
+    outputBesidesRequests: () => besidesRequests,
     async kill(signal = "SIGKILL") {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       await exited;

@@ -49,7 +49,17 @@ export interface ProjectionRunnerOptions {
   statusPollMs?: number;
 }
 
+/** Parsed once per stored event: the followers at the head (read models, each durable reactor) share the store's page. */
+const parsedEvents = new WeakMap<RecordedEvent, ProjectedEvent | undefined>();
+
 export function toProjectedEvent(recorded: RecordedEvent): ProjectedEvent | undefined {
+  if (parsedEvents.has(recorded)) return parsedEvents.get(recorded);
+  const projected = parseRecorded(recorded);
+  parsedEvents.set(recorded, projected);
+  return projected;
+}
+
+function parseRecorded(recorded: RecordedEvent): ProjectedEvent | undefined {
   const giveawayId = giveawayIdFromStream(recorded.streamId);
   if (giveawayId !== undefined && isGiveawayEventType(recorded.type)) {
     return { stream: "giveaway", giveawayId, recorded, event: parseGiveawayEvent(recorded.type, recorded.data) };

@@ -65,6 +65,7 @@ const idleSaveMs = 1000;
 const log = componentLogger("reactors");
 
 class LeaseLost extends Error {}
+const leaseLost = (name: string) => new LeaseLost(`the lease of reactor ${name} was taken by another process`);
 
 interface Item {
   recorded: RecordedEvent;
@@ -91,6 +92,9 @@ interface Entry {
 }
 
 type WakeOp = { kind: "schedule"; key: string; dueAt: number; payload: string } | { kind: "cancel"; key: string };
+
+const turnPassed = Symbol("turn passed");
+const nextTurn = () => new Promise<typeof turnPassed>((resolve) => setImmediate(() => resolve(turnPassed)));
 
 const failureAt = (recorded: RecordedEvent, error: unknown, attempts: number): ReactorFailure => ({ ...stoppedEventAt(recorded, error), attempts });
 
@@ -134,7 +138,7 @@ export function startDurableReactorRunner(options: DurableReactorRunnerOptions):
   const nextWakeUp = db.prepare<[string], { next: number | null }>("SELECT min(due_at) AS next FROM reactor_wakeups WHERE reactor = ?");
 
   const assertHeld = (name: string) => {
-    if (leaseHolder.get(name)?.holder !== holder) throw new LeaseLost(`the lease of reactor ${name} was taken by another process`);
+    if (leaseHolder.get(name)?.holder !== holder) throw leaseLost(name);
   };
   const applyOps = (name: string, ops: WakeOp[]) => {
     for (const op of ops) {
@@ -142,11 +146,20 @@ export function startDurableReactorRunner(options: DurableReactorRunnerOptions):
       else deleteWakeUp.run(name, op.key);
     }
   };
-  const commitBatch = db.transaction((name: string, position: bigint, ops: WakeOp[]) => {
+  const saveDoneIfHeld = db.prepare(
+    `UPDATE reactor_checkpoints SET position = ?, in_flight = NULL, attempts = 0
+     WHERE name = ? AND EXISTS (SELECT 1 FROM reactor_leases WHERE name = ? AND holder = ?)`,
+  );
+  const commitWithWakeUps = db.transaction((name: string, position: bigint, ops: WakeOp[]) => {
     assertHeld(name);
     applyOps(name, ops);
     saveDone.run(position.toString(), name);
   });
+  const commitBatch = (name: string, position: bigint, ops: WakeOp[]) => {
+    if (ops.length > 0) return commitWithWakeUps(name, position, ops);
+    // Only the checkpoint: one statement, the lease checked in it.
+    if (saveDoneIfHeld.run(position.toString(), name, name, holder).changes === 0) throw leaseLost(name);
+  };
   const commitWake = db.transaction((name: string, fired: { key: string; due_at: number; payload: string }, ops: WakeOp[]) => {
     assertHeld(name);
     // Only the wake-up that was called: one scheduled again meanwhile under its key stays.
@@ -268,23 +281,30 @@ export function startDurableReactorRunner(options: DurableReactorRunnerOptions):
     }
   };
 
-  /** Takes a page of the log: what the reactor reacts to goes to its handler, the rest only moves its checkpoint. */
-  const deliver = async (entry: Entry, records: RecordedEvent[]): Promise<boolean> => {
+  /** The events of a page the reactor reacts to, parsed (a type list is checked before any parsing). */
+  const wantedItems = (entry: Entry, records: RecordedEvent[]): Item[] => {
+    const { canHandle } = entry.reactor;
     const items: Item[] = [];
     for (const recorded of records) {
       if (entry.position !== undefined && recorded.position <= entry.position) continue;
+      if (typeof canHandle !== "function" && !(canHandle as readonly string[]).includes(recorded.type)) continue;
       let item: Item;
       try {
         item = { recorded, projected: toProjectedEvent(recorded) };
       } catch (parseError) {
         item = { recorded, projected: undefined, parseError };
       }
-      const { canHandle } = entry.reactor;
-      const wanted = item.projected ? reactsTo(entry.reactor, item.projected) : item.parseError !== undefined && (typeof canHandle === "function" || (canHandle as readonly string[]).includes(recorded.type));
-      if (wanted) items.push(item);
+      if (item.projected ? reactsTo(entry.reactor, item.projected) : item.parseError !== undefined) items.push(item);
     }
+    return items;
+  };
+
+  /** Takes a page of the log: what the reactor reacts to goes to its handler, the rest only moves its checkpoint. */
+  const deliver = async (entry: Entry, records: RecordedEvent[]): Promise<boolean> => {
+    const items = wantedItems(entry, records);
     const last = records[records.length - 1]!.position;
-    if (items.length > 0 && !(await handOver(entry, items, last, false))) return false;
+    const quiet = items.length > 0 && entry.reactor.quiet !== undefined && (await entry.reactor.quiet());
+    if (items.length > 0 && !quiet && !(await handOver(entry, items, last, false))) return false;
     if (!running(entry)) return false;
     if (entry.position === undefined || last > entry.position) entry.position = last;
     return true;
@@ -298,15 +318,24 @@ export function startDurableReactorRunner(options: DurableReactorRunnerOptions):
     entry.following = (async () => {
       let pending: RecordedEvent[] = [];
       let live = false;
+      const items = subscription[Symbol.asyncIterator]();
+      // One item is asked for ahead, so a live batch can take what the log already holds.
+      let ahead = items.next();
       try {
-        for await (const item of subscription) {
-          if (!running(entry, subscription)) break;
-          entry.followFailures = 0;
-          if (item.kind === "caughtUp") {
-            live = true;
+        for (;;) {
+          void ahead.catch(() => {}); // awaited below, or left behind when this loop ends
+          // Live: events that are already read join the batch; a turn with none more hands it over.
+          const next = live && pending.length > 0 && pending.length < batchSize ? await Promise.race([ahead, nextTurn()]) : await ahead;
+          if (next === turnPassed || next.done || !running(entry, subscription)) {
+            if (next !== turnPassed) break;
           } else {
-            pending.push(item.event);
+            ahead = items.next();
+            entry.followFailures = 0;
+            const item = next.value;
+            if (item.kind === "caughtUp") live = true;
+            else pending.push(item.event);
             if (!live && pending.length < batchSize) continue;
+            if (live && item.kind === "event" && pending.length < batchSize) continue;
           }
           if (pending.length === 0) continue;
           const page = pending;

@@ -60,6 +60,12 @@ export interface DurableReactor {
    * what older events call for is scheduled), "end" only reacts to what is appended from then on.
    */
   readonly firstStart: "beginning" | "end";
+  /**
+   * True when nothing could come of the events at hand (nobody to tell): they then only move the
+   * checkpoint, in memory, saved about once a second, with no handler call and no write per batch.
+   * Asked after the events were committed, so it must see at least what was stored before them.
+   */
+  quiet?(): boolean | Promise<boolean>;
   /** Resolves once the batch's effects are done; throws to have the batch delivered again. */
   handle(batch: readonly ProjectedEvent[], context: DurableContext): Promise<void>;
   /** A stored wake-up fell due; throws to be called again later. The wake-up is deleted once it resolves. */

@@ -121,6 +121,8 @@ export function webPushReactor(deps: WebPushDeps): DurableReactor {
     kind: "durable",
     firstStart: "end",
     canHandle: noticeEventTypes,
+    // Nobody subscribed: no giveaway is folded, nothing is written per batch.
+    quiet: () => !deps.anySubscription(),
     async handle(batch, context) {
       const pushes: PendingPush[] = [];
       if (!deps.anySubscription()) return;

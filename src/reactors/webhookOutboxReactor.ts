@@ -143,6 +143,9 @@ export function webhookOutboxReactor(deps: WebhookOutboxDeps): DurableReactor {
     // only gets the events after its registration (endpointWants), so the old log sends nothing.
     firstStart: "beginning",
     canHandle: webhookSourceEventTypes,
+    // No active endpoint: nothing is looked up or written per batch. The endpoints are read from the
+    // store after the batch's events were committed, so one registered before them is seen.
+    quiet: async () => ![...(await deps.endpoints()).values()].some((endpoint) => endpoint.status === "active"),
     async handle(batch, context) {
       const endpoints = [...(await deps.endpoints()).values()].filter((endpoint) => endpoint.status === "active");
       if (endpoints.length === 0) return; // nobody to tell (and nothing to look up)

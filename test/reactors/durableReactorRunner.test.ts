@@ -192,6 +192,37 @@ describe("durable reactor runner", () => {
     await vi.waitFor(() => expect(handledBy).toEqual([["one", "first"], ["two", "second"]]));
   });
 
+  it("a quiet reactor (nobody to tell) is not called and writes nothing per batch; its checkpoint still moves", async () => {
+    let quiet = true;
+    const handled: string[] = [];
+    const reactor: DurableReactor = { ...testReactor(async (batch) => void handled.push(...batch.map(titleOf))), quiet: () => quiet };
+    // Idle saves and lease renewals a minute away: whatever reactors.db holds after the events was written per batch.
+    const runner = start(reactor, { statusPollMs: 60_000, leaseTtlMs: 180_000 });
+    await created("a");
+    const last = await created("b");
+    await vi.waitFor(() => expect(runner.status()[0]!.position).toBe(last));
+    expect(handled).toEqual([]);
+    expect(stateOf().position).toBeUndefined();
+    expect(stateOf().inFlight).toBeUndefined();
+
+    quiet = false; // somebody to tell from here on
+    const told = await created("c");
+    await vi.waitFor(() => expect(handled).toEqual(["c"]));
+    await vi.waitFor(() => expect(stateOf().position).toBe(told));
+  });
+
+  it("live, the events one commit wrote reach the handler as one batch", async () => {
+    const batches: string[][] = [];
+    start(testReactor(async (batch) => void batches.push(batch.map(titleOf))));
+    await created("first");
+    await vi.waitFor(() => expect(batches).toEqual([["first"]]));
+    const giveawayId = crypto.randomUUID();
+    const event = (title: string) => ({ id: crypto.randomUUID(), type: "GiveawayCreated", data: { giveawayId, giverId: crypto.randomUUID(), title, description: "", createdAt: new Date().toISOString() } });
+    await store.appendToStream(`giveaway-${giveawayId}`, [event("x"), event("y"), event("z")]);
+    await vi.waitFor(() => expect(batches.flat()).toEqual(["first", "x", "y", "z"]));
+    expect(batches).toEqual([["first"], ["x", "y", "z"]]);
+  });
+
   it("a dead holder's lease lapses and another process takes the reactor", async () => {
     // A lease left by a process that died (never released): it expires, then the next one takes it.
     operator((db) => db.prepare("INSERT INTO reactor_leases (name, holder, expires) VALUES ('test', 'dead', ?)").run(Date.now() + 400));

@@ -2,6 +2,7 @@
 // happened to each since (edits, retraction, reactions, attachments, the message it quotes).
 import type Database from "better-sqlite3";
 import { reactionEmoji } from "../domain/conversationEvents.ts";
+import type { MessageSent } from "../domain/events.ts";
 import type { Projection } from "./projection.ts";
 
 /** A message's INSERT (live, and many to a statement in a bulk build: conversationBulk.ts). */
@@ -32,9 +33,7 @@ export const conversationProjection = {
       withdrawn INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (giveaway_id, id));`,
   prepare(db) {
     const insert = db.prepare(`${messageInsert} (${messageInsertColumns.join(", ")}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
-    const attachment = db.prepare<[string, string], { contentType: string; size: number; sha256: string }>(
-      "SELECT content_type AS contentType, size, sha256 FROM attachments WHERE giveaway_id = ? AND id = ?",
-    );
+    const attachment = db.prepare<[string, string], UploadFacts>(uploadFactsSql);
     const upload = db.prepare(
       "INSERT OR IGNORE INTO attachments (giveaway_id, id, uploader_id, sha256, content_type, size, uploaded_at, revision) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
     );
@@ -57,13 +56,10 @@ export const conversationProjection = {
       const { giveawayId, event, recorded } = projected;
       switch (event.type) {
         case "MessageSent": {
-          const { messageId, senderId, content, sentAt, replyTo, attachmentIds } = event.data;
-          const refs = (attachmentIds ?? []).flatMap((id) => {
-            const found = attachment.get(giveawayId, id);
-            return found ? [{ id, ...found }] : [];
-          });
-          insert.run(giveawayId, recorded.revision, messageId, senderId, content, sentAt, replyTo ?? null, JSON.stringify(refs));
-          for (const ref of refs) withdraw.run(0, giveawayId, ref.id); // attached again after a removal: shown again
+          // The row keeps no name: the users table joins it.
+          const sent = sentMessageView(giveawayId, recorded.revision, event.data, null, (id) => attachment.get(giveawayId, id));
+          insert.run(giveawayId, recorded.revision, sent.id, sent.senderId, sent.content, sent.sentAt, sent.replyTo, JSON.stringify(sent.attachments));
+          for (const ref of sent.attachments) withdraw.run(0, giveawayId, ref.id); // attached again after a removal: shown again
           return;
         }
         case "SystemMessagePosted": {
@@ -155,8 +151,11 @@ interface MessageRow extends Omit<MessageView, "attachments" | "reactions" | "hi
   hiddenAt: string | null;
 }
 
+/** A sender's name, with the message's row as m and the users table as u. */
+const senderNameColumn = "CASE WHEN m.sender_id IS NULL THEN NULL ELSE coalesce(u.username, '?') END AS senderName";
+
 export const messageColumns = `m.id, m.giveaway_id AS giveawayId, m.sender_id AS senderId,
-         CASE WHEN m.sender_id IS NULL THEN NULL ELSE coalesce(u.username, '?') END AS senderName,
+         ${senderNameColumn},
          CASE WHEN m.sender_id IS NULL THEN 'system' ELSE 'user' END AS kind,
          m.content, m.sent_at AS sentAt, m.revision, m.reply_to AS replyTo, m.attachments, m.reactions,
          m.edited_at AS editedAt, m.retracted_at AS retractedAt, m.hidden_at AS hiddenAt`;
@@ -171,6 +170,43 @@ export function toMessageView(row: MessageRow): MessageView {
   const hiddenByModerator = row.hiddenAt !== null && row.hiddenAt !== undefined;
   const content = hiddenByModerator ? null : row.content;
   return { id, giveawayId, senderId, senderName, kind, content, sentAt, revision, replyTo, attachments, reactions, editedAt, retractedAt, hiddenByModerator };
+}
+
+/** What a message shows of an upload it carries, whether or not it was withdrawn since (attached again: shown again). */
+type UploadFacts = Omit<AttachmentRef, "id">;
+const uploadFactsSql = "SELECT content_type AS contentType, size, sha256 FROM attachments WHERE giveaway_id = ? AND id = ?";
+
+/**
+ * A message as its MessageSent makes it, before anything else happens to it: the row the projection
+ * writes and the answer to the send are both this, one rule. An id with no known upload is left out.
+ */
+export function sentMessageView(
+  giveawayId: string,
+  revision: bigint | number,
+  data: MessageSent,
+  senderName: string | null,
+  uploadOf: (id: string) => UploadFacts | undefined,
+): MessageView {
+  const attachments = (data.attachmentIds ?? []).flatMap((id) => {
+    const found = uploadOf(id);
+    return found ? [{ id, ...found }] : [];
+  });
+  return {
+    id: data.messageId,
+    giveawayId,
+    senderId: data.senderId,
+    senderName,
+    kind: "user",
+    content: data.content,
+    sentAt: data.sentAt,
+    revision: Number(revision),
+    replyTo: data.replyTo ?? null,
+    attachments,
+    reactions: {},
+    editedAt: null,
+    retractedAt: null,
+    hiddenByModerator: false,
+  };
 }
 
 export interface AttachmentView extends AttachmentRef {
@@ -192,6 +228,11 @@ export function conversationQueries(db: Database.Database) {
     `SELECT id, giveaway_id AS giveawayId, uploader_id AS uploaderId, sha256, content_type AS contentType, size, uploaded_at AS uploadedAt, revision
      FROM attachments WHERE giveaway_id = ? AND id = ? AND withdrawn = 0`,
   );
+  // Whether the row of a revision is here yet, and its sender's name: nothing else of it is read.
+  const shownSender = db.prepare<[string, number], { senderName: string | null }>(
+    `SELECT ${senderNameColumn} FROM messages m LEFT JOIN users u ON u.id = m.sender_id WHERE m.giveaway_id = ? AND m.revision = ?`,
+  );
+  const uploadFacts = db.prepare<[string, string], UploadFacts>(uploadFactsSql);
   const view = (row: MessageRow | undefined) => (row ? toMessageView(row) : undefined);
   return {
     /** Messages with a revision greater than `afterRevision` (-1: from the start), oldest first. */
@@ -203,6 +244,14 @@ export function conversationQueries(db: Database.Database) {
     latestMessages: (giveawayId: string, limit = 200): MessageView[] => before.all(giveawayId, Number.MAX_SAFE_INTEGER, limit).map(toMessageView),
     messageById: (giveawayId: string, id: string): MessageView | undefined => view(byId.get(giveawayId, id)),
     messageAtRevision: (giveawayId: string, revision: number): MessageView | undefined => view(atRevision.get(giveawayId, revision)),
+    /**
+     * The message a MessageSent at `revision` made, from the event, once this read model shows it
+     * (else undefined): a send's answer, without reading its body back.
+     */
+    messageAsSent: (giveawayId: string, revision: bigint, data: MessageSent): MessageView | undefined => {
+      const shown = shownSender.get(giveawayId, Number(revision));
+      return shown && sentMessageView(giveawayId, revision, data, shown.senderName, (id) => uploadFacts.get(giveawayId, id));
+    },
     /** An attachment of this conversation, unless the message carrying it was removed. */
     attachmentById: (giveawayId: string, id: string): AttachmentView | undefined => attachmentById.get(giveawayId, id),
   };

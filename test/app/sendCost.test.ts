@@ -1,6 +1,6 @@
 // Issue #12: a send must cost the same at message 10 and at message 10,000 of a conversation. Work is
-// counted, never timed: events read from the store, map entries written by the fold, and the plan of
-// the read model's by-id lookup that answers a send.
+// counted, never timed: events read from the store, map entries written by the fold, and the plans of
+// the read model's lookups that answer a send (by revision) and a retried one (by id).
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createGiveawayCommandHandler, loadPageSize, type GiveawayCommandHandler } from "../../src/app/giveawayCommandHandler.ts";
@@ -125,6 +125,11 @@ describe("the cost of a send", () => {
     const large = planAt(10_000);
     expect(large).toMatch(/USING (COVERING )?INDEX messages_by_id \(giveaway_id=\? AND id=\?\)/);
     expect(large).toBe(small);
+    // A new message's answer only asks whether its revision's row is there, and its sender's name.
+    const asSentSql = prepared.find((sql) => /senderName FROM messages m .*m\.revision = \?$/s.test(sql));
+    expect(asSentSql).toBeDefined();
+    const asSentPlan = (db.prepare(`EXPLAIN QUERY PLAN ${asSentSql!}`).all(uuid("b000", 10_000), 3) as { detail: string }[]).map((row) => row.detail);
+    expect(asSentPlan.join("; ")).toMatch(/SEARCH m USING (PRIMARY KEY|INDEX sqlite_autoindex_messages_\d+) \(giveaway_id=\? AND revision=\?\)/);
   });
 });
 

@@ -80,7 +80,12 @@ export function messagesApi(handoff: MessageServices): express.Router {
     const blockedBy = handoff.queries.blockersOf(senderId);
     const command = { type: "SendMessage", messageId, senderId, content, replyTo, attachmentIds, now: handoff.now(), blockedBy } as const;
     const result = await runGiveawayCommand(handoff, res, giveawayId, command);
-    const message = handoff.queries.messageById(giveawayId, messageId);
+    // A new message is answered from the event it appended; a retry (nothing appended) reads it back.
+    const [sent] = result.appended;
+    const message =
+      sent?.event.type === "MessageSent"
+        ? handoff.queries.messageAsSent(giveawayId, sent.revision, sent.event.data)
+        : handoff.queries.messageById(giveawayId, messageId);
     if (!message) refuseWhileStopped(handoff, ["conversation"], `the message was saved (revision ${result.revision}) but cannot be shown until an operator has resolved it`);
     if (!message) throw new ApiError("read_model_lagging", "the message was saved but is not visible yet: send it again with the same id");
     // A retry with the same id and content finds the message already stored: 200, same message.

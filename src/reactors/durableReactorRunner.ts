@@ -326,9 +326,8 @@ export function startDurableReactorRunner(options: DurableReactorRunnerOptions):
           void ahead.catch(() => {}); // awaited below, or left behind when this loop ends
           // Live: events that are already read join the batch; a turn with none more hands it over.
           const next = live && pending.length > 0 && pending.length < batchSize ? await Promise.race([ahead, nextTurn()]) : await ahead;
-          if (next === turnPassed || next.done || !running(entry, subscription)) {
-            if (next !== turnPassed) break;
-          } else {
+          if (next !== turnPassed) {
+            if (next.done || !running(entry, subscription)) break;
             ahead = items.next();
             entry.followFailures = 0;
             const item = next.value;

@@ -17,6 +17,7 @@ import { startAppendThread, type AppendThread } from "./sqliteAppendThread.ts";
 import { appendFailure } from "./sqliteAppendErrors.ts";
 import { appendQueries, configureStoreConnection, prepareGroupCommit, schema, type AppendOutcome } from "./sqliteAppends.ts";
 import { prepareStreamMetadata } from "./sqliteStreamMetadata.ts";
+import { createLogTail, type LogTail } from "./logTail.ts";
 import { createPollingSubscription, type CommitHooks, type CommitInfo } from "./sqliteSubscription.ts";
 
 export type SqliteDurability = "full" | "normal";
@@ -132,8 +133,8 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): EventSto
   const firstVisible = (streamId: string, current: bigint | undefined) => (current === undefined ? 0n : metadata.firstVisibleRevision(streamId, current));
   const maxPosition = db.prepare<[], { position: bigint | null }>(storeQueries.maxPosition).safeIntegers();
   const readAllStatements = new Map<string, Database.Statement<[bigint, number], EventRow>>();
-  /** The newest page a $all subscription read, per filter: the next follower at the same place takes it as it is. */
-  const lastPages = new Map<string, { after: bigint; head: bigint; page: { events: RecordedEvent[]; scannedTo: bigint } }>();
+  /** Per filter, the newest stretch of the log its $all followers read (logTail.ts). */
+  const tails = new Map<string, LogTail>();
   const readPageStatements = new Map<string, Database.Statement<[bigint, number], unknown[]>>();
   const metadataAt = db.prepare<[bigint], { metadata: string }>("SELECT metadata FROM events WHERE position = ?");
   // Read one by one, only when asked for: a rebuild never reads it (the hash chain, larger than most data).
@@ -202,6 +203,7 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): EventSto
     });
     // Seen here, so the poll below does not report it again (unless another process wrote before it).
     if (positions && positions.from === seenMaxPosition + 1n) seenMaxPosition = positions.to;
+    if (positions && positions.to > committedHead) committedHead = positions.to;
     const info: CommitInfo = { streamIds, positions };
     for (const listener of commitListeners) listener(info);
   }
@@ -224,9 +226,13 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): EventSto
 
   // Appends by other processes (a CLI, a second server) show up through this poll.
   let seenMaxPosition = maxPosition.get()?.position ?? 0n;
+  // Every position up to here is committed (one writer at a time): this process's commits and the poll
+  // move it, before the followers are told, so they know the head without asking for it.
+  let committedHead = seenMaxPosition;
   const poller = setInterval(() => {
     if (commitListeners.size === 0 || closed) return;
     const latest = maxPosition.get()?.position ?? 0n;
+    if (latest > committedHead) committedHead = latest;
     if (latest > seenMaxPosition) {
       seenMaxPosition = latest;
       for (const listener of commitListeners) listener(undefined);
@@ -310,24 +316,18 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): EventSto
     },
 
     subscribeToAll({ from, streamPrefixes }) {
-      const statement = readAllStatement(streamPrefixes);
       const pageKey = JSON.stringify(streamPrefixes ?? []);
+      let tail = tails.get(pageKey);
+      if (!tail) {
+        const statement = readAllStatement(streamPrefixes);
+        tail = createLogTail({ pageSize, capacity: 2 * pageSize, read: (after, limit) => statement.all(after + 1n, limit).map(toRecordedEvent) });
+        tails.set(pageKey, tail);
+      }
+      const followed = tail;
       const subscription = createPollingSubscription({
         after: from === "start" ? 0n : from === "end" ? (maxPosition.get()?.position ?? 0n) : from.after,
-        readAfter: (after) => {
-          // Read the head first: every position up to it is committed (one writer at a time), so a
-          // short page has seen all of them, and a filter's next read starts past what it dropped.
-          const head = maxPosition.get()?.position ?? 0n;
-          // The followers at the head (the read models, each durable reactor) ask for the same page
-          // after each commit: read and parse it once for all of them (events never change).
-          const shared = lastPages.get(pageKey);
-          if (shared && shared.after === after && shared.head === head) return shared.page;
-          const rows = statement.all(after + 1n, pageSize);
-          const scannedTo = rows.length < pageSize ? head : rows[rows.length - 1]!.position;
-          const page = { events: rows.map(toRecordedEvent), scannedTo };
-          lastPages.set(pageKey, { after, head, page });
-          return page;
-        },
+        // A short page has seen every position up to the head, so a filter's next read starts past what it dropped.
+        readAfter: (after) => followed.pageAfter(after, committedHead),
         cursorOf: (event) => event.position,
         pageSize,
         hooks,

@@ -15,6 +15,9 @@ import { streamRouter, type StreamRouter } from "./sse/streamRoutes.ts";
 export function createApp(handoff: Handoff): express.Express {
   const app = express();
   app.disable("x-powered-by");
+  // No hash of every answer for an ETag: API answers are no-store and pages carry a fresh CSRF token;
+  // photos and attachments set their own (the sha256), static files keep Last-Modified.
+  app.set("etag", false);
   // req.ip (the abuse limits' client address): the socket's peer, or behind one trusted reverse
   // proxy the address that proxy appended to X-Forwarded-For (never one a client wrote itself).
   app.set("trust proxy", handoff.config.trustProxy ? 1 : false);

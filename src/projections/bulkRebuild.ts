@@ -104,14 +104,12 @@ async function* pagesOf(store: EventStore, streamPrefixes: string[], pageSize: n
 /** The settings of a file being built: fast, and worthless if the process dies (it is then rebuilt). */
 function openForBuilding(file: string, projections: readonly Projection[]): { db: Database.Database; deferred: string[] } {
   const db = new Database(file);
-
-
   db.pragma("journal_mode = OFF");
   db.pragma("synchronous = OFF");
   db.pragma("locking_mode = EXCLUSIVE");
   db.pragma("temp_store = MEMORY");
 
-  db.pragma("threads = 2"); // TEMPT
+  db.pragma("threads = 2"); // the deferred index builds may sort on a helper thread
   db.pragma("cache_size = -262144"); // 256 MiB: the tables being built stay in memory between transactions
   createReadModelTables(db, projections);
   // Indexes only queries use are built once from the finished tables, sorted, not row by row.
@@ -137,7 +135,7 @@ export async function buildReadModelsInBulk(options: BulkBuildOptions): Promise<
   const { db, deferred } = openForBuilding(options.file, projections);
   try {
     const entries = projections.map((projection) => {
-      const bulk = (globalThis as { __bulkOnly?: Set<Projection> }).__bulkOnly && !(globalThis as { __bulkOnly?: Set<Projection> }).__bulkOnly!.has(projection) ? undefined : bulkVariants.get(projection)?.(db); // TEMP A/B
+      const bulk = bulkVariants.get(projection)?.(db);
       return {
         name: projection.name,
         giveaway: (projection.streams ?? ["giveaway", "user"]).includes("giveaway"),
@@ -168,11 +166,8 @@ export async function buildReadModelsInBulk(options: BulkBuildOptions): Promise<
       }
     };
     const commit = () => {
-      let t0 = performance.now(); // TEMP
       for (const entry of entries) flushing(entry, entry.apply.endBatch);
-      (globalThis as any).__t ??= {}; (globalThis as any).__t.flush = ((globalThis as any).__t.flush ?? 0) + performance.now() - t0; t0 = performance.now(); // TEMP
       db.exec("COMMIT");
-      (globalThis as any).__t.commit = ((globalThis as any).__t.commit ?? 0) + performance.now() - t0; // TEMP
       inTransaction = 0;
       options.onProgress?.(events);
     };
@@ -209,12 +204,10 @@ export async function buildReadModelsInBulk(options: BulkBuildOptions): Promise<
 
     db.exec("BEGIN");
     for (const entry of entries) flushing(entry, entry.finish);
-    let t1 = performance.now(); // TEMP
     for (const sql of deferred) db.exec(sql);
-    (globalThis as any).__t.index = performance.now() - t1; t1 = performance.now(); // TEMP
     if (position !== undefined) {
       const writer = projectionStatusWriter(db);
-      for (const entry of entries) writer.position(entry.name, position);
+      writer.positions(entries.map((entry) => entry.name), position);
       db.prepare("INSERT INTO checkpoint (id, position) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET position = excluded.position").run(position.toString());
     }
     db.exec("COMMIT");
@@ -223,7 +216,6 @@ export async function buildReadModelsInBulk(options: BulkBuildOptions): Promise<
     db.pragma("journal_mode = WAL");
     db.pragma("wal_checkpoint(TRUNCATE)");
     db.close();
-    (globalThis as any).__t.close = performance.now() - t1; if (process.env.BULK_T) console.log((globalThis as any).__t); (globalThis as any).__t = {}; // TEMP
     const fd = openSync(options.file, "r");
     try {
       fsyncSync(fd);

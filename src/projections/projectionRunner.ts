@@ -158,11 +158,13 @@ export function startProjectionRunner(options: ProjectionRunnerOptions): Project
       }
       if (appliedByAny) applied.push(projected!);
     }
+    const moved = new Map<bigint, string[]>();
     for (const entry of entries) {
       if (!entry.failure) entry.apply.endBatch?.();
       const position = positions.get(entry);
-      if (!entry.failure && position !== undefined && position !== entry.position) writer.position(entry.name, position);
+      if (!entry.failure && position !== undefined && position !== entry.position) moved.set(position, [...(moved.get(position) ?? []), entry.name]);
     }
+    for (const [position, names] of moved) writer.positions(names, position);
     for (const [entry, failure] of failed) writer.failure(entry.name, positions.get(entry), failure);
     saveCheckpoint.run(batch[batch.length - 1]!.position.toString());
     return { positions, failed, applied };

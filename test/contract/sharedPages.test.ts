@@ -36,3 +36,30 @@ it("hands followers of $all at the same place, with the same filter, the same ev
     dir.remove();
   }
 });
+
+it("serves a follower that gets to the log after a newer commit from the same read, plus only what is new", async () => {
+  const dir = makeTempDir("shared-pages");
+  const store = openSqliteEventStore({ file: join(dir.path, "events.db"), durability: "normal" });
+  try {
+    const prefixes = ["giveaway-", "user-"];
+    const early = store.subscribeToAll({ from: "end", streamPrefixes: prefixes });
+    const late = store.subscribeToAll({ from: "end", streamPrefixes: prefixes });
+    const streamId = `giveaway-${randomUUID()}`;
+    const firstSeen = firstEvent(early);
+    await store.appendToStream(streamId, [{ id: randomUUID(), type: "Probe", data: { n: 1 } }]);
+    const first = await firstSeen;
+    // A second commit before the late follower reads at all (a reactor still busy with its last batch).
+    await store.appendToStream(streamId, [{ id: randomUUID(), type: "Probe", data: { n: 2 } }]);
+    const both: RecordedEvent[] = [];
+    for await (const item of late) {
+      if (item.kind === "event") both.push(item.event);
+      if (both.length === 2) break;
+    }
+    expect(both.map((event) => event.data)).toEqual([{ n: 1 }, { n: 2 }]);
+    expect(both[0]).toBe(first);
+    await early.stop();
+  } finally {
+    await store.close();
+    dir.remove();
+  }
+});

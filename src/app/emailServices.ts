@@ -10,7 +10,7 @@ import type { Config } from "../config.ts";
 import { contentMaxLength } from "../domain/giveawayLimits.ts";
 import type { EventStore } from "../eventstore/port.ts";
 import { createEmailAddressBook, type EmailAddressBook } from "../mail/emailAddressBook.ts";
-import { startInboundMail, type InboundMailServer, type InboundReply, type ReplyOutcome } from "../mail/inboundMail.ts";
+import type { InboundMailServer, InboundReply, ReplyOutcome } from "../mail/inboundMail.ts";
 import { composeDigest, composeVerification } from "../mail/mailComposer.ts";
 import { createMailTokens } from "../mail/mailTokens.ts";
 import { smtpTransport } from "../mail/mailTransport.ts";
@@ -203,35 +203,40 @@ export function openEmail(config: Config, parts: EmailParts): Email {
       }
       if (!inbound) return resolveInbound(undefined);
       // With WORKERS > 1 every worker listens on the one port: node:cluster shares its socket, so there is one listener.
-      startInboundMail(
-        {
-          replyDomain: inbound.replyDomain,
-          tokens,
-          now,
-          verifiedAddressOf: async (userId) => (await addresses.stateOf(userId)).verified,
-          canWrite: async (giveawayId, userId) => {
-            const access = readerAccess(queries, giveawayId, userId, now());
-            return access.ok && access.canWrite;
+      // The listener's libraries (smtp-server, mailparser) are loaded only here: without replies by e-mail they never are.
+      import("../mail/inboundMail.ts")
+        .then(({ startInboundMail }) =>
+          startInboundMail(
+            {
+              replyDomain: inbound.replyDomain,
+              tokens,
+              now,
+              verifiedAddressOf: async (userId) => (await addresses.stateOf(userId)).verified,
+              canWrite: async (giveawayId, userId) => {
+                const access = readerAccess(queries, giveawayId, userId, now());
+                return access.ok && access.canWrite;
+              },
+              post: postReply,
+              // Base64 makes attachments a third bigger on the wire; the text and headers need a little more.
+              maxBytes: Math.ceil(config.attachmentMaxBytes * 1.4) + 1024 * 1024,
+            },
+            inbound.port,
+            config.host,
+          ),
+        )
+        .then(
+          async (server) => {
+            if (closed) return void (await server.close());
+            inboundServer = server;
+            log.info({ port: server.address().port }, "taking replies by e-mail");
+            resolveInbound(server.address());
           },
-          post: postReply,
-          // Base64 makes attachments a third bigger on the wire; the text and headers need a little more.
-          maxBytes: Math.ceil(config.attachmentMaxBytes * 1.4) + 1024 * 1024,
-        },
-        inbound.port,
-        config.host,
-      ).then(
-        async (server) => {
-          if (closed) return void (await server.close());
-          inboundServer = server;
-          log.info({ port: server.address().port }, "taking replies by e-mail");
-          resolveInbound(server.address());
-        },
-        (error: unknown) => {
-          // Another process on this machine already listens (several `npm start` on one port): replies go there.
-          log.error({ port: inbound.port, ...errorFields(error) }, "replies by e-mail: could not listen");
-          resolveInbound(undefined);
-        },
-      );
+          (error: unknown) => {
+            // Another process on this machine already listens (several `npm start` on one port): replies go there.
+            log.error({ port: inbound.port, ...errorFields(error) }, "replies by e-mail: could not listen");
+            resolveInbound(undefined);
+          },
+        );
     },
     async close() {
       closed = true;

@@ -1,7 +1,8 @@
 // Sending mail through the operator's SMTP server (SMTP_URL: smtp://user:pass@host:587, or smtps://
 // for TLS from the first byte), with nodemailer. Called only from the durable reactors, never inside
 // a request; every step has a timeout, so a dead server costs a retry, never a hung reactor.
-import nodemailer from "nodemailer";
+// nodemailer is loaded at the first mail, so a server that sends none never holds it in memory.
+import type { Transporter } from "nodemailer";
 
 /** A mail as the composers make it: both parts, and the headers a digest needs. */
 export interface OutgoingMail {
@@ -24,18 +25,22 @@ export interface MailTransport {
 export function smtpTransport(smtpUrl: string, from: string): MailTransport {
   const url = new URL(smtpUrl);
   const secure = url.protocol === "smtps:";
-  const transporter = nodemailer.createTransport({
-    host: url.hostname.replace(/^\[|\]$/g, ""),
-    port: url.port ? Number(url.port) : secure ? 465 : 587,
-    secure,
-    ...(url.username ? { auth: { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } } : {}),
-    connectionTimeout: 10_000,
-    greetingTimeout: 10_000,
-    socketTimeout: 30_000,
-  });
+  let transporter: Promise<Transporter> | undefined;
+  const transporterOf = () =>
+    (transporter ??= import("nodemailer").then(({ default: nodemailer }) =>
+      nodemailer.createTransport({
+        host: url.hostname.replace(/^\[|\]$/g, ""),
+        port: url.port ? Number(url.port) : secure ? 465 : 587,
+        secure,
+        ...(url.username ? { auth: { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } } : {}),
+        connectionTimeout: 10_000,
+        greetingTimeout: 10_000,
+        socketTimeout: 30_000,
+      }),
+    ));
   return {
     async send(mail) {
-      await transporter.sendMail({
+      await (await transporterOf()).sendMail({
         from,
         to: mail.to,
         subject: mail.subject,
@@ -46,6 +51,6 @@ export function smtpTransport(smtpUrl: string, from: string): MailTransport {
         ...(mail.headers && { headers: mail.headers }),
       });
     },
-    close: () => transporter.close(),
+    close: () => void transporter?.then((created) => created.close()),
   };
 }

@@ -1,7 +1,8 @@
 // Figure: does a webhook receiver that never answers slow the sends? handoff only. Each round starts
-// a fresh server (the production build) twice, in a rotated order: once with no webhook endpoint,
-// once with a never-answering receiver on loopback registered for every event type (so each send
-// becomes a delivery that waits out WEBHOOK_TIMEOUT_MS, then its retries). The same closed-loop
+// a fresh server (the production build) three times, in a rotated order: with no webhook endpoint,
+// with a receiver on loopback that answers 204 at once, and with one that never answers, each
+// registered for every event type (so each send becomes a delivery; the never-answered ones wait out
+// WEBHOOK_TIMEOUT_MS, then their retries). The same closed-loop
 // senders send a bounded number of messages in both; the figure is the send answer times (p50, p99,
 // max) and the rate, and how many deliveries were still waiting when the senders finished. Bounded:
 // 8 senders x 250 messages (50 at BENCH_SCALE=quick) per server, 3 rounds (BENCH_ROUNDS).
@@ -22,8 +23,8 @@ import { currentScale } from "./lib/scale.ts";
 import { summarize } from "./lib/stats.ts";
 import { startSystem } from "./systems/systems.ts";
 
-type Mode = "no endpoint" | "never-answering endpoint";
-const modes: Mode[] = ["no endpoint", "never-answering endpoint"];
+type Mode = "no endpoint" | "answering endpoint" | "never-answering endpoint";
+const modes: Mode[] = ["no endpoint", "answering endpoint", "never-answering endpoint"];
 
 export interface WebhookDragRow {
   mode: Mode;
@@ -45,11 +46,12 @@ const senders = 8;
 const perSender = scale.name === "quick" ? 50 : 250;
 const warmupPerSender = 10;
 
-/** Accepts connections and requests, and never answers any (until closed). */
-async function neverAnsweringReceiver(): Promise<{ url: string; requests(): number; close(): Promise<void> }> {
+/** Accepts connections and requests; answers each with 204 at once, or never (until closed). */
+async function receiver(answers: boolean): Promise<{ url: string; requests(): number; close(): Promise<void> }> {
   let requests = 0;
-  const server: Server = createServer(() => {
+  const server: Server = createServer((request, response) => {
     requests += 1;
+    if (answers) request.resume().on("end", () => response.writeHead(204).end());
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return {
@@ -94,12 +96,12 @@ async function measure(mode: Mode, round: number): Promise<WebhookDragRow> {
   const key = await createServiceKeys({ store, newId: () => crypto.randomUUID(), now: () => new Date() }).create("bench-platform");
   await store.close();
   const system = await startSystem("handoff", { dataDir: dir.path, env: { OUTBOUND_ALLOW_PRIVATE: "true" } });
-  const receiver = mode === "never-answering endpoint" ? await neverAnsweringReceiver() : undefined;
+  const endpoint = mode === "no endpoint" ? undefined : await receiver(mode === "answering endpoint");
   try {
     baseUrl = system.url;
-    if (receiver) {
+    if (endpoint) {
       const events = ["message.sent", "message.edited", "message.removed", "message.read", "giveaway.drawn", "giveaway.redrawn", "pickup.agreed", "giveaway.completed", "giveaway.cancelled"];
-      const created = await postJson(false, `${system.url}/api/platform/webhooks`, { Authorization: `Bearer ${key}`, "Idempotency-Key": crypto.randomUUID() }, { url: receiver.url, events });
+      const created = await postJson(false, `${system.url}/api/platform/webhooks`, { Authorization: `Bearer ${key}`, "Idempotency-Key": crypto.randomUUID() }, { url: endpoint.url, events });
       if (created.status !== 201) throw new Error(`registering the endpoint: ${created.status} ${created.body}`);
     }
     const users = await createUsers(system.url, senders * 2);
@@ -114,7 +116,7 @@ async function measure(mode: Mode, round: number): Promise<WebhookDragRow> {
     return { mode, round, messages: samples.length, perSecond: samples.length / seconds, p50: summary.p50, p99: summary.p99, max: summary.max, failed, waitingAfter };
   } finally {
     await system.stop();
-    await receiver?.close();
+    await endpoint?.close();
     dir.remove();
   }
 }
@@ -124,7 +126,7 @@ const load: number[] = [];
 const rows: WebhookDragRow[] = [];
 for (let round = 0; round < rounds; round++) {
   load.push(loadNow());
-  for (const mode of round % 2 === 0 ? modes : [...modes].reverse()) {
+  for (const mode of [...modes.slice(round % modes.length), ...modes.slice(0, round % modes.length)]) {
     const row = await measure(mode, round);
     rows.push(row);
     process.stdout.write(

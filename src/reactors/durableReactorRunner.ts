@@ -136,6 +136,7 @@ export function startDurableReactorRunner(options: DurableReactorRunnerOptions):
     "SELECT key, due_at, payload, attempts FROM reactor_wakeups WHERE reactor = ? AND due_at <= ? ORDER BY due_at LIMIT 100",
   );
   const nextWakeUp = db.prepare<[string], { next: number | null }>("SELECT min(due_at) AS next FROM reactor_wakeups WHERE reactor = ?");
+  const bringForward = db.prepare("UPDATE reactor_wakeups SET due_at = ? WHERE reactor = ? AND key = ? AND due_at > ?");
 
   const assertHeld = (name: string) => {
     if (leaseHolder.get(name)?.holder !== holder) throw leaseLost(name);
@@ -172,6 +173,23 @@ export function startDurableReactorRunner(options: DurableReactorRunnerOptions):
     return { reactor, held: false, position: undefined, savedPosition: undefined, inFlight: undefined, attempts: 0, failure: undefined, subscription: undefined, following: Promise.resolve(), turn: Promise.resolve(), followFailures: 0, interrupt: undefined };
   });
   let closing = false;
+  /** The wake-ups being called now (reactor, key): wakeSoon leaves them be, their own call decides what follows. */
+  const calling = new Set<string>();
+  const callingKey = (name: string, key: string) => `${name}\n${key}`;
+  for (const entry of entries) {
+    entry.reactor.attach?.({
+      wakeSoon(key) {
+        if (closing || !db.open || !entry.held || calling.has(callingKey(entry.reactor.name, key))) return;
+        const at = now().getTime();
+        try {
+          if (bringForward.run(at, entry.reactor.name, key, at).changes > 0) void fireDue();
+        } catch (error) {
+          // busy: the wake-up stays due when it was (it is only later)
+          log.warn({ reactor: entry.reactor.name, key, ...errorFields(error) }, "reactor wake-up not brought forward");
+        }
+      },
+    });
+  }
 
   const exclusive = <T>(entry: Entry, task: () => Promise<T>): Promise<T> => {
     const run = entry.turn.then(task);
@@ -483,6 +501,8 @@ export function startDurableReactorRunner(options: DurableReactorRunnerOptions):
     if (!entry.held || closing) return;
     const wakeUp: WakeUp = { reactor: reactor.name, key: row.key, dueAt: new Date(row.due_at), payload: JSON.parse(row.payload), attempts: row.attempts };
     const ops: WakeOp[] = [];
+    const callKey = callingKey(reactor.name, row.key);
+    calling.add(callKey);
     try {
       await reactor.wake!(wakeUp, context(ops, row.attempts > 0));
     } catch (error) {
@@ -493,6 +513,8 @@ export function startDurableReactorRunner(options: DurableReactorRunnerOptions):
       metrics.reactorFailures.inc({ reactor: reactor.name, kind: "wake" });
       log.error({ reactor: reactor.name, key: row.key, attempt: attempts, retryInMs: waitMs, ...errorFields(error) }, "reactor wake-up failed; trying again");
       return;
+    } finally {
+      calling.delete(callKey);
     }
     try {
       commitWake(reactor.name, row, ops);

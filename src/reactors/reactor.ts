@@ -70,6 +70,16 @@ export interface DurableReactor {
   handle(batch: readonly ProjectedEvent[], context: DurableContext): Promise<void>;
   /** A stored wake-up fell due; throws to be called again later. The wake-up is deleted once it resolves. */
   wake?(wakeUp: WakeUp, context: DurableContext): Promise<void>;
+  /** Given by the runner that runs it (none in tests that call handle and wake directly). */
+  attach?(wakeUps: DurableWakeUps): void;
+}
+
+export interface DurableWakeUps {
+  /**
+   * Makes the stored wake-up of `key` due now, if this process runs the reactor and it is not being
+   * called this moment (then nothing changes): something it waited for, outside any handler, came.
+   */
+  wakeSoon(key: string): void;
 }
 
 export type Reactor = LiveReactor | DurableReactor;

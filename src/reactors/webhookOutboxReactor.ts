@@ -3,8 +3,9 @@
 // with the checkpoint: that is the outbox, so a crash or restart loses none. Each wake-up is one
 // delivery, signed with a webhook-id fixed by the event and the endpoint, so a repeat (after a crash
 // mid-delivery) carries the same id. A wake-up starts its POST and returns at once, moving itself a
-// little later to look at the answer then: no delivery holds up the reactor's checkpoint or another
-// delivery, and the wake-up stays stored until its answer is in. A failure stores the next try as
+// little later to look at the answer then, or sooner: the answer brings the look forward (wakeSoon).
+// No delivery holds up the reactor's checkpoint or another delivery, and the wake-up stays stored
+// until its answer is in; the place it frees goes to the next delivery waiting for that endpoint. A failure stores the next try as
 // the same wake-up later (backoff with jitter, about a day), then gives the endpoint up
 // (WebhookEndpointDisabled). While an endpoint is failing, its other due deliveries are put off to
 // its next try without spending their attempts: a dead receiver costs one attempt per retry period.
@@ -15,7 +16,7 @@ import {
 import { componentLogger } from "../observability/logger.ts";
 import { metrics } from "../observability/metrics.ts";
 import type { OutboundAnswer, OutboundPoster } from "../outbound/outboundPost.ts";
-import type { DurableContext, DurableReactor } from "./reactor.ts";
+import type { DurableContext, DurableReactor, DurableWakeUps } from "./reactor.ts";
 import type { WebhookDeliveries } from "./webhookDeliveries.ts";
 
 const log = componentLogger("webhooks");
@@ -74,6 +75,19 @@ interface Flight {
   settled: { delivered: true } | { delivered: false; attempt: number; retryAt: Date | undefined; error: string } | undefined;
 }
 
+/** How long a delivery made due holds its place before it has woken. */
+const comingHeldMs = 60_000;
+
+interface Places {
+  total: number;
+  byEndpoint: Map<string, number>;
+}
+const takePlace = (places: Places, endpointId: string) => {
+  places.byEndpoint.set(endpointId, (places.byEndpoint.get(endpointId) ?? 0) + 1);
+  places.total += 1;
+};
+const placeFree = (places: Places, endpointId: string) => places.total < maxInFlight && (places.byEndpoint.get(endpointId) ?? 0) < maxInFlightPerEndpoint;
+
 export function webhookOutboxReactor(deps: WebhookOutboxDeps): DurableReactor {
   /** Endpoint id -> until when it is failing (in memory: after a restart each tries once more). */
   const failingUntil = new Map<string, number>();
@@ -81,29 +95,50 @@ export function webhookOutboxReactor(deps: WebhookOutboxDeps): DurableReactor {
   const flights = new Map<string, Flight>();
   /** Deliveries waiting for a place, by wake-up key, oldest first. */
   const parked = new Map<string, OutboxDelivery>();
+  /**
+   * Deliveries made due now (by a batch or an unpark) and not yet woken, by wake-up key: each holds
+   * its endpoint's place, for a while (a wake-up this process no longer runs must not hold it forever).
+   */
+  const coming = new Map<string, { endpointId: string; since: number }>();
+  /** The runner's, to look at a flight as soon as its answer is in (none when a test calls wake itself). */
+  let wakeUps: DurableWakeUps | undefined;
 
-  const unsettled = () => [...flights.values()].filter((each) => !each.settled);
-  const noPlaceFor = (endpointId: string) => {
-    const flying = unsettled();
-    return flying.length >= maxInFlight || flying.filter((each) => each.endpointId === endpointId).length >= maxInFlightPerEndpoint;
+  /** The places in flight or about to be, in all and per endpoint. */
+  const placesTaken = (): Places => {
+    const places: Places = { total: 0, byEndpoint: new Map() };
+    for (const flight of flights.values()) if (!flight.settled) takePlace(places, flight.endpointId);
+    const now = deps.now().getTime();
+    for (const [key, { endpointId, since }] of coming) {
+      if (now - since > comingHeldMs) coming.delete(key);
+      else takePlace(places, endpointId);
+    }
+    return places;
+  };
+  const makeDue = (context: DurableContext, key: string, delivery: OutboxDelivery) => {
+    coming.set(key, { endpointId: delivery.endpointId, since: deps.now().getTime() });
+    context.schedule(key, context.now(), delivery);
   };
   const park = (context: DurableContext, key: string, delivery: OutboxDelivery) => {
     parked.set(key, delivery);
     context.schedule(key, new Date(context.now().getTime() + parkedForMs(parked.size)), delivery);
   };
-  /** As many parked deliveries as there are free places become due now (an endpoint's own limit is checked when each wakes). */
+  /**
+   * Parked deliveries whose endpoint has a place free become due now, one per place: an answer from
+   * one endpoint wakes the one next in its line, not every delivery waiting for any endpoint.
+   */
   const unpark = (context: DurableContext) => {
-    let free = maxInFlight - unsettled().length;
+    const taken = placesTaken();
     for (const [key, delivery] of parked) {
-      if (free <= 0) break;
+      if (taken.total >= maxInFlight) break;
+      if (!placeFree(taken, delivery.endpointId)) continue;
+      takePlace(taken, delivery.endpointId);
       parked.delete(key);
-      context.schedule(key, context.now(), delivery);
-      free -= 1;
+      makeDue(context, key, delivery);
     }
   };
 
-  /** Starts one POST; its flight is settled when the answer (or the deadline) comes, and recorded then. */
-  const send = (endpoint: WebhookEndpoint, delivery: OutboxDelivery, now: Date): Flight => {
+  /** Starts one POST; its flight is settled when the answer (or the deadline) comes, recorded, and looked at at once. */
+  const send = (key: string, endpoint: WebhookEndpoint, delivery: OutboxDelivery, now: Date): Flight => {
     const flight: Flight = { endpointId: endpoint.endpointId, startedAt: now.getTime(), settled: undefined };
     const body = JSON.stringify(delivery.message);
     const headers = signedHeaders(delivery.webhookId, body, signingSecrets(endpoint, now), now);
@@ -115,6 +150,7 @@ export function webhookOutboxReactor(deps: WebhookOutboxDeps): DurableReactor {
         metrics.webhookDeliveries.inc({ outcome: "sent" });
         flight.settled = { delivered: true };
         deps.deliveries.record({ ...record, outcome: "delivered", error: null });
+        wakeUps?.wakeSoon(key);
         return;
       }
       const error = answer.status === undefined ? answer.error : `answered ${answer.status}`;
@@ -129,6 +165,7 @@ export function webhookOutboxReactor(deps: WebhookOutboxDeps): DurableReactor {
       }
       flight.settled = { delivered: false, attempt, retryAt, error };
       deps.deliveries.record({ ...record, outcome: retryAt ? "retrying" : "given_up", error });
+      wakeUps?.wakeSoon(key);
     };
     deps.poster.post(endpoint.url, headers, body).then(settle, (error: unknown) => settle({ status: undefined, error: String(error), latencyMs: 0 })).catch((error: unknown) => {
       log.warn({ endpointId: endpoint.endpointId, webhookId: delivery.webhookId, error: String(error) }, "webhook delivery attempt not recorded");
@@ -163,15 +200,25 @@ export function webhookOutboxReactor(deps: WebhookOutboxDeps): DurableReactor {
           const delivery: OutboxDelivery = { endpointId: endpoint.endpointId, webhookId: webhookIdOf(recorded.id, endpoint.endpointId), message, attempts: 0 };
           // Again after a crash (mayRepeat): the same key, so it replaces rather than doubles.
           const key = `${endpoint.endpointId}/${recorded.id}`;
-          if (noPlaceFor(endpoint.endpointId)) park(context, key, delivery);
-          else context.schedule(key, context.now(), delivery);
+          const taken = placesTaken();
+          if (placeFree(taken, endpoint.endpointId)) makeDue(context, key, delivery);
+          else park(context, key, delivery);
         }
       }
+    },
+    attach(runner) {
+      wakeUps = runner;
     },
     async wake(wakeUp, context) {
       const { key } = wakeUp;
       const delivery = wakeUp.payload as OutboxDelivery;
       parked.delete(key);
+      coming.delete(key);
+      if (flights.get(key)?.settled?.delivered) {
+        // Answered with a 2xx (the answer brought this look forward): done, with no endpoint to look up.
+        flights.delete(key);
+        return unpark(context);
+      }
       const endpoint = (await deps.endpoints()).get(delivery.endpointId);
       if (!endpoint || endpoint.status !== "active") {
         flights.delete(key);
@@ -199,8 +246,8 @@ export function webhookOutboxReactor(deps: WebhookOutboxDeps): DurableReactor {
         // The endpoint is failing: wait for its next try, without spending an attempt.
         return context.schedule(key, new Date(until + Math.floor(deps.random() * deferSpreadMs)), delivery);
       }
-      if (noPlaceFor(endpoint.endpointId)) return park(context, key, delivery);
-      flights.set(key, send(endpoint, delivery, now));
+      if (!placeFree(placesTaken(), endpoint.endpointId)) return park(context, key, delivery);
+      flights.set(key, send(key, endpoint, delivery, now));
       checkAgain();
     },
   };

@@ -7,7 +7,7 @@ import { openSqliteEventStore } from "../../src/eventstore/sqlite.ts";
 import type { EventStore } from "../../src/eventstore/port.ts";
 import type { ProjectedEvent } from "../../src/projections/projection.ts";
 import { startDurableReactorRunner, type DurableReactorRunner, type DurableReactorRunnerOptions } from "../../src/reactors/durableReactorRunner.ts";
-import type { DurableContext, DurableReactor, WakeUp } from "../../src/reactors/reactor.ts";
+import type { DurableContext, DurableReactor, DurableWakeUps, WakeUp } from "../../src/reactors/reactor.ts";
 import { clearReactorFailure, openReactorState, readReactorSkips, readReactorStates, skipReactorFailure } from "../../src/reactors/reactorState.ts";
 import { makeTempDir } from "../support/tempDir.ts";
 
@@ -221,6 +221,42 @@ describe("durable reactor runner", () => {
     await store.appendToStream(`giveaway-${giveawayId}`, [event("x"), event("y"), event("z")]);
     await vi.waitFor(() => expect(batches.flat()).toEqual(["first", "x", "y", "z"]));
     expect(batches).toEqual([["first"], ["x", "y", "z"]]);
+  });
+
+  it("a wake-up is brought forward from outside any handler (wakeSoon), but not while it is being called", async () => {
+    const clock = Date.parse("2026-12-06T10:00:00Z");
+    const woken: string[] = [];
+    let control: DurableWakeUps | undefined;
+    let duringCall: (() => void) | undefined;
+    const reactor: DurableReactor = {
+      ...testReactor(
+        async (batch, context) => {
+          for (const event of batch) context.schedule(titleOf(event), new Date(clock + 60 * 60_000), null);
+        },
+        async (wakeUp, context) => {
+          woken.push(wakeUp.key);
+          duringCall?.(); // asked again while this call runs: nothing changes
+          if (woken.length === 1) context.schedule(wakeUp.key, new Date(clock + 60 * 60_000), null);
+        },
+      ),
+      attach: (wakeUps) => void (control = wakeUps),
+    };
+    start(reactor, { now: () => new Date(clock), wakeCheckMs: 30 });
+    const position = await created("answer");
+    await vi.waitFor(() => expect(stateOf().position).toBe(position));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(woken).toEqual([]); // due in an hour
+    duringCall = () => control!.wakeSoon("answer");
+    control!.wakeSoon("answer");
+    await vi.waitFor(() => expect(woken).toEqual(["answer"]));
+    // The call scheduled it an hour ahead again, and the wakeSoon made during the call left that be.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(woken).toEqual(["answer"]);
+    expect(stateOf().wakeUps.count).toBe(1);
+    duringCall = undefined;
+    control!.wakeSoon("answer");
+    await vi.waitFor(() => expect(woken).toEqual(["answer", "answer"]));
+    await vi.waitFor(() => expect(stateOf().wakeUps.count).toBe(0));
   });
 
   it("a dead holder's lease lapses and another process takes the reactor", async () => {

@@ -134,7 +134,7 @@ describe("webhook outbox reactor", () => {
     expect(kit.wakeUps().map((wake) => wake.key)).toEqual([waiting[0]!.key]); // still there: a crash now would send it again
   });
 
-  it("deliveries beyond the places in flight wait parked, not looking every 250 ms, and go out as soon as an answer frees a place", async () => {
+  it("deliveries beyond the places in flight wait parked, not looking every 250 ms, and go out one by one as answers free places", async () => {
     let answerFourth!: (answer: OutboundAnswer) => void;
     const fourth = new Promise<OutboundAnswer>((resolve) => (answerFourth = resolve));
     const { kit, endpoint, sent, posts } = setup({ answers: ["never", "never", "never", fourth] });
@@ -152,9 +152,16 @@ describe("webhook outbox reactor", () => {
     answerFourth(delivered);
     await flush();
     kit.clock.advance(webhookCheckEveryMs);
-    await kit.wakeDue(); // the answer is seen: the parked are due now (the endpoint's own limit is checked as each wakes)
+    await kit.wakeDue(); // the answer is seen: its place goes to one delivery waiting for this endpoint
     await kit.wakeDue();
-    expect(posts.map((post) => JSON.parse(post.body).data.content).sort()).toEqual(["1", "2", "3", "4", "5", "6"]); // the first's answer came before the second woke
+    expect(posts).toHaveLength(5);
+    // The other waits on, not made due for nothing (its endpoint has no place free).
+    expect(waiting().map(parkedUntil)).toEqual([webhookCheckEveryMs]);
+    await flush(); // its answer comes (a 200)
+    kit.clock.advance(webhookCheckEveryMs);
+    await kit.wakeDue(); // seen: the last one is due
+    await kit.wakeDue();
+    expect(posts.map((post) => JSON.parse(post.body).data.content).sort()).toEqual(["1", "2", "3", "4", "5", "6"]);
     expect(waiting()).toEqual([]);
     // The three that never answer are looked at less often the longer they are out (up to every 5 s).
     kit.clock.advance(10_000);

@@ -5,10 +5,11 @@
 // mid-delivery) carries the same id. A wake-up starts its POST and returns at once, moving itself a
 // little later to look at the answer then, or sooner: the answer brings the look forward (wakeSoon).
 // No delivery holds up the reactor's checkpoint or another delivery, and the wake-up stays stored
-// until its answer is in; the place it frees goes to the next delivery waiting for that endpoint. A failure stores the next try as
-// the same wake-up later (backoff with jitter, about a day), then gives the endpoint up
-// (WebhookEndpointDisabled). While an endpoint is failing, its other due deliveries are put off to
-// its next try without spending their attempts: a dead receiver costs one attempt per retry period.
+// until its answer is in; the place it frees goes to the next delivery waiting for that endpoint.
+// A failure stores the next try as the same wake-up later (backoff with jitter, about a day), then
+// gives the endpoint up (WebhookEndpointDisabled). While an endpoint is failing, its other due
+// deliveries are put off to its next try without spending their attempts: a dead receiver costs one
+// attempt per retry period.
 import {
   endpointWants, isDelivered, nextRetryAt, signedHeaders, signingSecrets, webhookIdOf, webhookMessageOf, webhookSourceEventTypes,
   type WebhookEndpoint, type WebhookMessage, type WebhooksState,

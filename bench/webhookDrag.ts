@@ -3,7 +3,7 @@
 // with a receiver on loopback that answers 204 at once, and with one that never answers, each
 // registered for every event type (so each send becomes a delivery; the never-answered ones wait out
 // WEBHOOK_TIMEOUT_MS, then their retries). The same closed-loop
-// senders send a bounded number of messages in both; the figure is the send answer times (p50, p99,
+// senders send a bounded number of messages in each; the figure is the send answer times (p50, p99,
 // max) and the rate, and how many deliveries were still waiting when the senders finished. Bounded:
 // 8 senders x 250 messages (50 at BENCH_SCALE=quick) per server, 3 rounds (BENCH_ROUNDS).
 // Loopback only (OUTBOUND_ALLOW_PRIVATE=true for the receiver). Run: node --import tsx bench/webhookDrag.ts

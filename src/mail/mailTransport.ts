@@ -51,6 +51,6 @@ export function smtpTransport(smtpUrl: string, from: string): MailTransport {
         ...(mail.headers && { headers: mail.headers }),
       });
     },
-    close: () => void transporter?.then((created) => created.close()),
+    close: () => void transporter?.then((created) => created.close()).catch(() => {}), // never loaded: nothing to close
   };
 }

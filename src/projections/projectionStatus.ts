@@ -45,7 +45,6 @@ export function readProjectionStates(db: Database.Database): ProjectionState[] {
 }
 
 export function projectionStatusWriter(db: Database.Database) {
-  const savePosition = db.prepare("UPDATE projection_status SET position = ? WHERE name = ? AND failed_position IS NULL");
   // Every read model at the same place after a batch (the usual case): one statement, not one each.
   const savePositions = db.prepare("UPDATE projection_status SET position = ? WHERE name IN (SELECT value FROM json_each(?)) AND failed_position IS NULL");
   const saveFailure = db.prepare(
@@ -54,8 +53,7 @@ export function projectionStatusWriter(db: Database.Database) {
   );
   return {
     positions(names: readonly string[], position: bigint): void {
-      if (names.length === 1) savePosition.run(position.toString(), names[0]);
-      else if (names.length > 1) savePositions.run(position.toString(), JSON.stringify(names));
+      if (names.length > 0) savePositions.run(position.toString(), JSON.stringify(names));
     },
     failure(name: string, position: bigint | undefined, failure: ProjectionFailure): void {
       const { streamId, revision, type, eventId, error, failedAt } = failure;

@@ -195,15 +195,17 @@ export function webhookOutboxReactor(deps: WebhookOutboxDeps): DurableReactor {
         const message = webhookMessageOf(giveawayId, event, { platformGiveawayId: await deps.platformGiveawayId(giveawayId), agreedProposal });
         if (message) messages.push({ recorded: projected.recorded, message });
       }
+      const taken = placesTaken();
       for (const { recorded, message } of messages) {
         for (const endpoint of endpoints) {
           if (!endpointWants(endpoint, message.type, recorded.position)) continue;
           const delivery: OutboxDelivery = { endpointId: endpoint.endpointId, webhookId: webhookIdOf(recorded.id, endpoint.endpointId), message, attempts: 0 };
           // Again after a crash (mayRepeat): the same key, so it replaces rather than doubles.
           const key = `${endpoint.endpointId}/${recorded.id}`;
-          const taken = placesTaken();
-          if (placeFree(taken, endpoint.endpointId)) makeDue(context, key, delivery);
-          else park(context, key, delivery);
+          if (placeFree(taken, endpoint.endpointId)) {
+            takePlace(taken, endpoint.endpointId);
+            makeDue(context, key, delivery);
+          } else park(context, key, delivery);
         }
       }
     },

@@ -1,6 +1,6 @@
 // Given events, then effects: runs a reactor's handle and wake on given events with a fake clock,
 // keeping its wake-ups as the durable runner would (schedule replaces, cancel removes, a wake-up
-// that resolved is gone), without a store, a server or a timer.
+// that resolved is gone; with `wakeSoon`, the runner's bringing one forward), without a store, a server or a timer.
 import type { GiveawayEvent, UserEvent } from "../../src/domain/events.ts";
 import type { ProjectedEvent } from "../../src/projections/projection.ts";
 import { eventsFor, type DurableContext, type DurableReactor, type WakeUp } from "../../src/reactors/reactor.ts";
@@ -24,7 +24,7 @@ export interface ReactorKit {
   wakeDue(): Promise<string[]>;
 }
 
-export function reactorKit(reactor: DurableReactor, startAt: string): ReactorKit {
+export function reactorKit(reactor: DurableReactor, startAt: string, options: { wakeSoon?: boolean } = {}): ReactorKit {
   let nowMs = Date.parse(startAt);
   let position = 0n;
   const revisions = new Map<string, bigint>();
@@ -46,6 +46,15 @@ export function reactorKit(reactor: DurableReactor, startAt: string): ReactorKit
     cancel(key) {
       stored.delete(key);
       log.cancelled.push(key);
+    },
+  });
+  // With `wakeSoon`, as the runner does: a wake-up brought forward from outside a call becomes due now,
+  // not while it is being called. Without, the reactor runs as it must where nobody gives it that.
+  let calling: string | undefined;
+  if (options.wakeSoon) reactor.attach?.({
+    wakeSoon(key) {
+      const wake = stored.get(key);
+      if (wake && key !== calling && wake.dueAt > nowMs) wake.dueAt = nowMs;
     },
   });
   const wakeUps = () =>
@@ -70,11 +79,14 @@ export function reactorKit(reactor: DurableReactor, startAt: string): ReactorKit
       for (const [key, wake] of [...stored.entries()].sort(([, a], [, b]) => a.dueAt - b.dueAt)) {
         if (wake.dueAt > nowMs) continue;
         const wakeUp: WakeUp = { reactor: reactor.name, key, dueAt: new Date(wake.dueAt), payload: JSON.parse(wake.payload), attempts: wake.attempts };
+        calling = key;
         try {
           await reactor.wake!(wakeUp, context(wake.attempts > 0, { scheduled: [], cancelled: [] }));
         } catch (error) {
           wake.attempts += 1;
           throw error;
+        } finally {
+          calling = undefined;
         }
         if (stored.get(key) === wake) stored.delete(key);
         woken.push(key);

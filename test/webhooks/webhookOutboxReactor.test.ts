@@ -33,7 +33,7 @@ async function deliverDue(kit: ReactorKit): Promise<void> {
 }
 
 /** `answers`: the receiver's first answers, in order ("never": it never answers); then `otherwise` (a 200). */
-function setup(options: { answers?: (OutboundAnswer | "never" | Promise<OutboundAnswer>)[]; otherwise?: OutboundAnswer; delays?: number[] } = {}) {
+function setup(options: { answers?: (OutboundAnswer | "never" | Promise<OutboundAnswer>)[]; otherwise?: OutboundAnswer; delays?: number[]; wakeSoon?: boolean } = {}) {
   const answers = [...(options.answers ?? [])];
   const stored: { event: WebhookEvent; position: bigint }[] = [];
   const apply = (decision: WebhookDecision, position: bigint) => {
@@ -63,7 +63,7 @@ function setup(options: { answers?: (OutboundAnswer | "never" | Promise<Outbound
     platformGiveawayId: async () => "bike-42",
     agreedProposal: async () => ({ from: "2026-12-06T10:00:00.000Z", to: "2026-12-06T12:00:00.000Z", place: "Elm Street 5" }),
   });
-  const kit = reactorKit(reactor, start);
+  const kit = reactorKit(reactor, start, { wakeSoon: options.wakeSoon ?? false });
   /** An endpoint registered now (at the kit's next position: before the events given after it). */
   const endpoint = (events: string[] = ["message.sent", "giveaway.drawn"], keyName = "shop") => {
     const endpointId = crypto.randomUUID();
@@ -117,6 +117,23 @@ describe("webhook outbox reactor", () => {
     expect(body.type).toBe("message.sent");
     expect(post!.headers["webhook-id"]).toBe(webhookIdOf(message.recorded.id, a.endpointId));
     expect(records).toEqual([expect.objectContaining({ endpointId: a.endpointId, outcome: "delivered", status: 200, attempt: 1 })]);
+    expect(kit.wakeUps()).toEqual([]);
+  });
+
+  it("an answer brings its delivery's look forward: done at once, not at the next check", async () => {
+    let answer!: (answer: OutboundAnswer) => void;
+    const { kit, endpoint, sent, posts, records } = setup({ answers: [new Promise<OutboundAnswer>((resolve) => (answer = resolve))], wakeSoon: true });
+    endpoint(["message.sent"]);
+    await kit.given([sent("hello")]);
+    await kit.wakeDue(); // the POST goes out; its look is stored a check ahead
+    await flush();
+    expect(kit.wakeUps().map((wake) => Date.parse(wake.dueAt) - kit.clock.now().getTime())).toEqual([webhookCheckEveryMs]);
+    answer(delivered); // the 200 comes in
+    await flush();
+    expect(kit.wakeUps().map((wake) => Date.parse(wake.dueAt) - kit.clock.now().getTime())).toEqual([0]);
+    await kit.wakeDue(); // with no time passed
+    expect(posts).toHaveLength(1);
+    expect(records).toEqual([expect.objectContaining({ outcome: "delivered" })]);
     expect(kit.wakeUps()).toEqual([]);
   });
 
